@@ -1,0 +1,39 @@
+"""The JSON API root: one router per app, OpenAPI at /api/docs.
+
+Domain errors become JSON with a Chinese `detail` and every reason in `errors`.
+"""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from peikao.accounts.api import router as accounts_router
+from peikao.audit.api import router as audit_router
+from peikao.catalog.api import router as catalog_router
+from peikao.core.errors import DomainError
+from peikao.exams.api import public_router as exams_public_router
+from peikao.orgs.api import public_router as orgs_public_router
+from peikao.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="培考 Peikao API",
+    version="1",
+    description="安全生产培训考核监管平台接口。除 /public/ 外均需登录，且只返回调用者管辖范围内的数据。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(
+        request, {"detail": str(exc), "errors": exc.messages}, status=exc.status_code
+    )
+
+
+api.add_router("/public/", orgs_public_router, auth=None)
+api.add_router("/public/", exams_public_router, auth=None)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/orgs/", orgs_router)
+api.add_router("/catalog/", catalog_router)
+api.add_router("/audit/", audit_router)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("peikao.exams.urls")),
+    path("", include("peikao.accounts.urls")),
+    path("orgs/", include("peikao.orgs.urls")),
+    path("catalog/", include("peikao.catalog.urls")),
+    path("audit/", include("peikao.audit.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

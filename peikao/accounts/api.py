@@ -1,0 +1,57 @@
+from ninja import Router, Schema
+
+from peikao.accounts import selectors
+from peikao.core.masking import mask_phone
+
+router = Router(tags=["账号"])
+
+
+class MembershipOut(Schema):
+    id: int
+    role: str
+    role_name: str
+    organization_id: int | None
+    organization: str | None
+
+    @staticmethod
+    def resolve_role_name(obj):
+        return obj.get_role_display()
+
+    @staticmethod
+    def resolve_organization(obj):
+        return obj.organization.name if obj.organization else None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    mobile: str
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.get_full_name()
+
+    @staticmethod
+    def resolve_mobile(obj):
+        return mask_phone(obj.mobile or "")
+
+    @staticmethod
+    def resolve_memberships(obj):
+        return [m for m in obj.memberships.all() if m.active]
+
+
+class MeOut(Schema):
+    user: UserOut
+    acting_as: MembershipOut | None
+
+
+@router.get("/me", response=MeOut, summary="当前用户及当前角色")
+def me(request):
+    return {"user": request.user, "acting_as": request.membership or None}
+
+
+@router.get("/users", response=list[UserOut], summary="管辖范围内的用户")
+def users(request):
+    return list(selectors.user_list(request.jurisdiction))

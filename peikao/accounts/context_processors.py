@@ -1,0 +1,15 @@
+from peikao.accounts.navigation import PUBLIC_LINKS, ROLE_LINKS
+from peikao.accounts.selectors import memberships_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_links": [], "public_links": PUBLIC_LINKS}
+    membership = request.membership or None
+    return {
+        "acting_as": membership,
+        "my_memberships": memberships_of(user),
+        "nav_links": ROLE_LINKS.get(membership.role, []) if membership else [],
+        "public_links": PUBLIC_LINKS,
+    }

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from peikao.accounts import selectors, services
+from peikao.accounts.forms import LoginForm
+from peikao.accounts.navigation import ROLE_TASKS
+from peikao.core.errors import DomainError
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = LoginForm(request)
+    return render(
+        request, "accounts/login.html",
+        {"form": form, "locked_message": f"登录失败次数过多，账号已锁定，请{minutes}分钟后再试。"},
+        status=429,
+    )
+
+
+@login_required
+def home(request):
+    membership = request.membership or None
+    return render(request, "accounts/home.html", {
+        "membership": membership,
+        "tasks": ROLE_TASKS.get(membership.role, []) if membership else [],
+    })
+
+
+@login_required
+@require_POST
+def switch_role(request):
+    try:
+        services.membership_switch(request=request, membership_id=int(request.POST.get("membership", 0)))
+    except (DomainError, ValueError) as error:
+        messages.error(request, str(error) or "角色无效。")
+    return redirect("accounts:home")
+
+
+@login_required
+def user_list(request):
+    return render(request, "accounts/user_list.html",
+                  {"users": selectors.user_list(request.jurisdiction)})

@@ -1,0 +1,33 @@
+from datetime import datetime
+
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from peikao.audit import selectors
+
+router = Router(tags=["审计日志"])
+
+
+class AuditRecordOut(Schema):
+    id: int
+    created_at: datetime
+    actor_name: str
+    role: str
+    organization: str | None
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    result: str
+    source_ip: str
+    request_id: str
+
+    @staticmethod
+    def resolve_organization(obj):
+        return obj.organization.name if obj.organization else None
+
+
+@router.get("/records", response=list[AuditRecordOut], summary="管辖范围内单位的审计日志")
+@paginate
+def audit_records(request, action: str = ""):
+    return selectors.audit_record_list(request.jurisdiction, action=action)

@@ -1,0 +1,9 @@
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.audit.models import AuditRecord
+
+
+def audit_record_list(jurisdiction: Jurisdiction, *, action: str = ""):
+    queryset = jurisdiction.audit_records(AuditRecord.objects.select_related("organization"))
+    if action:
+        queryset = queryset.filter(action__startswith=action)
+    return queryset.order_by("-created_at", "-id")

@@ -1,0 +1,104 @@
+"""Appending to the audit log. Call inside the transaction of the change being audited: if the
+audit write fails, the change rolls back with it."""
+
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from peikao.audit import rules
+from peikao.audit.models import AuditRecord, AuditStream
+from peikao.core import request_context
+
+
+def chain_key() -> bytes:
+    return (getattr(settings, "AUDIT_CHAIN_KEY", "") or settings.SECRET_KEY).encode()
+
+
+def hashed_fields(record: AuditRecord) -> dict[str, Any]:
+    return {
+        "stream": record.stream,
+        "created_at": record.created_at.astimezone(UTC).isoformat(),
+        "actor_id": record.actor_id,
+        "actor_name": record.actor_name,
+        "role": record.role,
+        "organization_id": record.organization_id,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "object_repr": record.object_repr,
+        "result": record.result,
+        "source_ip": record.source_ip,
+        "request_id": record.request_id,
+        "detail": record.detail,
+    }
+
+
+def stream_for(organization=None, actor=None) -> str:
+    if organization is not None:
+        return f"org:{organization.pk}"
+    if actor is not None and getattr(actor, "pk", None):
+        return f"user:{actor.pk}"
+    return "system"
+
+
+@transaction.atomic
+def audit_record(
+    action: str,
+    *,
+    actor=None,
+    role: str = "",
+    organization=None,
+    obj=None,
+    object_repr: str = "",
+    result: str = AuditRecord.Result.SUCCESS,
+    detail: dict | None = None,
+) -> AuditRecord:
+    """Appends one record to its stream's chain, locking only that stream's head."""
+    context = request_context.current()
+    stream_key = stream_for(organization, actor)
+    AuditStream.objects.get_or_create(key=stream_key)
+    head = AuditStream.objects.select_for_update().get(key=stream_key)
+    actor_pk = getattr(actor, "pk", None)
+    record = AuditRecord(
+        stream=stream_key,
+        seq=head.last_seq + 1,
+        created_at=timezone.now(),
+        actor_id=actor_pk,
+        actor_name=(actor.get_full_name() or actor.username) if actor_pk else "",
+        role=role,
+        organization=organization,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        result=result,
+        source_ip=context.source_ip,
+        request_id=context.request_id,
+        detail=detail or {},
+        prev_hash=head.last_hash,
+    )
+    record.hash = rules.record_hash(chain_key(), hashed_fields(record), record.prev_hash)
+    record.save()
+    head.last_seq, head.last_hash = record.seq, record.hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    return record
+
+
+def audit_verify() -> list[rules.ChainBreak]:
+    """Checks every stream; returns the first break of each broken stream."""
+    key = chain_key()
+    breaks = []
+    for head in AuditStream.objects.order_by("key"):
+        rows = AuditRecord.objects.filter(stream=head.key).order_by("seq", "id")
+        records = (
+            {**hashed_fields(r), "id": r.pk, "seq": r.seq, "prev_hash": r.prev_hash,
+             "hash": r.hash}
+            for r in rows.iterator()
+        )
+        found = rules.verify_stream(key, head.key, records, head.last_seq, head.last_hash)
+        if found:
+            breaks.append(found)
+    return breaks

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "peikao.catalog"
+    verbose_name = "目录与规则"

@@ -1,0 +1,75 @@
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from peikao.catalog import rules
+from peikao.catalog.models import (
+    Industry,
+    OperationCategory,
+    OperationItem,
+    PostCategory,
+    RuleValue,
+)
+from peikao.orgs.models import Region
+
+
+def catalogue():
+    return OperationCategory.objects.prefetch_related("items").order_by("sort_key")
+
+
+def industries():
+    return Industry.objects.all()
+
+
+def post_categories():
+    return PostCategory.objects.all()
+
+
+def operation_items():
+    return OperationItem.objects.select_related("category").order_by("sort_key")
+
+
+def _city_and_province(region_code: str | None) -> tuple[str | None, str | None]:
+    """The city and province a region lies in (a county's city, a city itself, ...)."""
+    region = Region.objects.select_related("parent__parent").filter(code=region_code).first()
+    chain = []
+    while region is not None:
+        chain.append(region)
+        region = region.parent
+    city = next((r.code for r in chain if r.level == Region.Level.CITY), None)
+    province = next((r.code for r in chain if r.level == Region.Level.PROVINCE), None)
+    return city, province
+
+
+def rule_value_in_force(
+    key: str, *, subject: str = "", region_code: str | None = None, on_date: date | None = None
+) -> RuleValue | None:
+    on_date = on_date or timezone.localdate()
+    city, province = _city_and_province(region_code)
+    chosen = rules.applicable_value(
+        [
+            rules.RuleCandidate(row.scope, row.region_id, row.effective_from, row.value, ref=row)
+            for row in RuleValue.objects.filter(key=key, subject=subject)
+        ],
+        city_code=city, province_code=province, on_date=on_date,
+    )
+    return chosen.ref if chosen else None
+
+
+def rule_value(key: str, *, subject: str = "", region_code: str | None = None,
+               on_date: date | None = None) -> Decimal:
+    """The value in force; a rule with no value at all is a configuration error."""
+    found = rule_value_in_force(key, subject=subject, region_code=region_code, on_date=on_date)
+    if found is None:
+        raise LookupError(f"规则参数未配置：{rules.rule_label(key)}（{subject or '通用'}）")
+    return found.value
+
+
+def rule_value_list(*, region_code: str | None = None):
+    """Every value entered, for the rules page: nation-wide ones and the place's own."""
+    city, province = _city_and_province(region_code)
+    return (
+        RuleValue.objects.filter(region_id__in=[c for c in (city, province) if c])
+        | RuleValue.objects.filter(scope=RuleValue.Scope.NATION)
+    ).select_related("region", "created_by").order_by("key", "subject", "scope", "-effective_from")

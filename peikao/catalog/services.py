@@ -1,0 +1,56 @@
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.permissions import require_rule_editor
+from peikao.audit.services import audit_record
+from peikao.catalog import rules
+from peikao.catalog.models import RuleValue
+from peikao.core.errors import Conflict, DomainError
+
+
+@transaction.atomic
+def rule_value_set(
+    *, actor, jurisdiction: Jurisdiction, key: str, subject: str, value, effective_from: date,
+    source: str = "",
+) -> RuleValue:
+    """A regulator admin sets a value for its own province or city from a date on.
+
+    Values already in force are never edited: a new row takes over from its effective date,
+    so that what applied on any past day stays readable.
+    """
+    require_rule_editor(jurisdiction)
+    if key not in rules.RULE_DEFINITIONS:
+        raise DomainError(f"未知的规则参数：{key}")
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError("数值格式不正确，请填写数字。") from None
+    if amount < 0 or not amount.is_finite():
+        raise DomainError("数值不能为负数。")
+    if effective_from < timezone.localdate():
+        raise DomainError("生效日期不能早于今天：已经生效的规则不能追溯修改。")
+    organization = jurisdiction.organization
+    assert organization is not None
+    scope = jurisdiction.level
+    region = organization.region
+    if RuleValue.objects.filter(
+        key=key, subject=subject, scope=scope, region=region, effective_from=effective_from
+    ).exists():
+        raise Conflict("同一生效日期已有该规则的取值，请换一个生效日期。")
+    row = RuleValue(
+        key=key, subject=subject, scope=scope, region=region, value=amount,
+        effective_from=effective_from, source=source.strip(), created_by=actor,
+    )
+    row._change_reason = source
+    row.save()
+    audit_record(
+        "rule_value.set", actor=actor, role=jurisdiction.role, organization=organization,
+        obj=row, object_repr=f"{rules.rule_label(key)} {subject}".strip(),
+        detail={"key": key, "subject": subject, "scope": scope, "region": region.code,
+                "value": str(amount), "effective_from": effective_from.isoformat()},
+    )
+    return row

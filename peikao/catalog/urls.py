@@ -1,0 +1,10 @@
+from django.urls import path
+
+from peikao.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("rules/", views.rule_list, name="rules"),
+]

@@ -1,0 +1,44 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from peikao.accounts.permissions import can_edit_rules
+from peikao.catalog import rules, selectors, services
+from peikao.core.errors import DomainError
+
+
+@login_required
+def catalogue(request):
+    return render(request, "catalog/catalogue.html", {
+        "categories": selectors.catalogue(), "industries": selectors.industries(),
+    })
+
+
+@login_required
+def rule_list(request):
+    jurisdiction = request.jurisdiction
+    if request.method == "POST":
+        try:
+            services.rule_value_set(
+                actor=request.user, jurisdiction=jurisdiction, key=request.POST.get("key", ""),
+                subject=request.POST.get("subject", "").strip(),
+                value=request.POST.get("value", ""),
+                effective_from=date.fromisoformat(request.POST.get("effective_from", "")),
+                source=request.POST.get("source", ""),
+            )
+            messages.success(request, "规则参数已保存，将自生效日期起适用。")
+            return redirect("catalog:rules")
+        except ValueError:
+            messages.error(request, "生效日期格式不正确。")
+        except DomainError as error:
+            messages.error(request, str(error))
+    organization = jurisdiction.organization
+    return render(request, "catalog/rules.html", {
+        "values": selectors.rule_value_list(
+            region_code=organization.region_id if organization else None
+        ),
+        "definitions": rules.RULE_DEFINITIONS,
+        "can_edit": can_edit_rules(jurisdiction),
+    })

@@ -1,0 +1,44 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from peikao.accounts.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
+from peikao.catalog.seed import load_catalog, load_document_requirements, load_rule_values
+from peikao.exams.seed import load_xinzhou_timetable, load_yuncheng_timetable
+from peikao.orgs.seed import (
+    load_institutions,
+    load_regions,
+    load_regulators,
+    load_xinzhou_exam_points,
+)
+
+# Order matters: each step refers to what the earlier ones loaded.
+SEED_STEPS = [
+    load_regions,
+    load_catalog,
+    load_rule_values,
+    load_document_requirements,
+    load_regulators,
+    load_institutions,
+    load_xinzhou_exam_points,
+    load_yuncheng_timetable,
+    load_xinzhou_timetable,
+]
+
+
+class Command(BaseCommand):
+    help = "载入两份通知中的基础数据（可重复执行）；--demo 同时创建各角色演示账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="创建各角色演示账号")
+
+    def handle(self, *args, demo: bool = False, **options):
+        with transaction.atomic():
+            for step in SEED_STEPS:
+                step()
+            if demo:
+                load_demo_accounts()
+        self.stdout.write(self.style.SUCCESS("基础数据已载入。"))
+        if demo:
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            for account in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {account.username:<20} {account.role.label}")

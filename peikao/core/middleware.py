@@ -1,0 +1,30 @@
+import uuid
+
+from peikao.core import request_context
+
+
+def client_ip(request) -> str:
+    # Behind the reverse proxy the first X-Forwarded-For hop is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed in X-Request-ID) and records its source IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_context.activate(
+            request_context.RequestContext(request_id=request_id, source_ip=client_ip(request))
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

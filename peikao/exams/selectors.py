@@ -1,0 +1,29 @@
+from datetime import date
+
+from peikao.accounts.jurisdiction import region_subtree
+from peikao.exams.models import ExamSession
+
+
+def public_timetable(
+    *, city: str = "", exam_point: int | None = None, series: str = "", month: str = "",
+):
+    """The published exam timetable. `month` is "YYYY-MM"; a bad month filters nothing."""
+    queryset = ExamSession.objects.select_related("exam_point", "city")
+    if city:
+        queryset = queryset.filter(city_id__in=region_subtree(city))
+    if exam_point:
+        queryset = queryset.filter(exam_point_id=exam_point)
+    if series:
+        queryset = queryset.filter(series=series)
+    first_day = month_start(month)
+    if first_day:
+        queryset = queryset.filter(exam_date__year=first_day.year, exam_date__month=first_day.month)
+    return queryset.order_by("exam_date", "exam_point__name")
+
+
+def month_start(month: str) -> date | None:
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        return date(year, number, 1)
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,31 @@
+from django.shortcuts import render
+
+from peikao.exams import selectors
+from peikao.exams.models import ExamSession
+from peikao.orgs.models import Organization
+from peikao.orgs.selectors import city_list
+
+
+def landing(request):
+    return render(request, "exams/landing.html")
+
+
+def timetable(request):
+    filters = {
+        "city": request.GET.get("city", ""),
+        "exam_point": request.GET.get("exam_point", ""),
+        "series": request.GET.get("series", ""),
+        "month": request.GET.get("month", ""),
+    }
+    exam_point = int(filters["exam_point"]) if filters["exam_point"].isdigit() else None
+    return render(request, "exams/timetable.html", {
+        "sessions": selectors.public_timetable(
+            city=filters["city"], exam_point=exam_point, series=filters["series"],
+            month=filters["month"],
+        ),
+        "filters": filters,
+        "cities": city_list(),
+        "exam_points": Organization.objects.exam_points().order_by("region_id", "name"),
+        "series_choices": ExamSession.Series.choices,
+        "month_error": bool(filters["month"]) and selectors.month_start(filters["month"]) is None,
+    })

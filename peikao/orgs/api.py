@@ -1,0 +1,153 @@
+from ninja import Router, Schema
+
+from peikao.orgs import selectors, services
+
+router = Router(tags=["单位"])
+public_router = Router(tags=["公开信息"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class ItemRef(Schema):
+    code: str
+    name: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    kind: str
+    kind_name: str
+    name: str
+    region: RegionOut
+    parent_id: int | None
+    credit_code: str | None
+    address: str
+    legal_representative: str
+    person_in_charge: str
+    phones: list[str]
+    status: str
+    status_name: str
+    status_reason: str
+    training_items: list[ItemRef]
+    training_posts: list[str]
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_status_name(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_training_items(obj):
+        return [ItemRef(code=i.code, name=i.name) for i in obj.training_items.all()]
+
+    @staticmethod
+    def resolve_training_posts(obj):
+        return [p.name for p in obj.training_posts.all()]
+
+
+class StatusChangeIn(Schema):
+    target: str
+    reason: str
+
+
+class RegistrationChangeIn(Schema):
+    reason: str
+    name: str | None = None
+    credit_code: str | None = None
+    address: str | None = None
+    legal_representative: str | None = None
+    person_in_charge: str | None = None
+    phones: list[str] | None = None
+
+
+@router.get("/", response=list[OrganizationOut], summary="管辖范围内的单位")
+def organization_list(request, kind: str = "", region: str = ""):
+    return list(selectors.organization_list(request.jurisdiction, kind=kind, region=region))
+
+
+@router.get("/{organization_id}", response=OrganizationOut, summary="单位详情")
+def organization_detail(request, organization_id: int):
+    return selectors.organization_detail(request.jurisdiction, organization_id)
+
+
+@router.post("/{organization_id}/status", response=OrganizationOut,
+             summary="暂停培训、恢复或退出（需填写原因）")
+def institution_status(request, organization_id: int, payload: StatusChangeIn):
+    return services.institution_change_status(
+        actor=request.user, jurisdiction=request.jurisdiction, institution_id=organization_id,
+        target=payload.target, reason=payload.reason,
+    )
+
+
+@router.post("/{organization_id}/registration", response=OrganizationOut,
+             summary="变更培训机构登记信息（需填写原因）")
+def institution_registration(request, organization_id: int, payload: RegistrationChangeIn):
+    changes = payload.dict(exclude={"reason"}, exclude_none=True)
+    return services.institution_update_registration(
+        actor=request.user, jurisdiction=request.jurisdiction, institution_id=organization_id,
+        reason=payload.reason, changes=changes,
+    )
+
+
+class ExamPointRef(Schema):
+    id: int
+    name: str
+    address: str
+
+
+class DirectoryEntryOut(Schema):
+    id: int
+    name: str
+    city: str
+    address: str
+    person_in_charge: str
+    phones: list[str]
+    status_name: str
+    scope_text: str
+    training_items: list[ItemRef]
+    training_posts: list[str]
+    exam_points: list[ExamPointRef]
+
+    @staticmethod
+    def resolve_city(obj):
+        return obj.region.parent.name if obj.region.parent else obj.region.name
+
+    @staticmethod
+    def resolve_status_name(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_training_items(obj):
+        return OrganizationOut.resolve_training_items(obj)
+
+    @staticmethod
+    def resolve_training_posts(obj):
+        return OrganizationOut.resolve_training_posts(obj)
+
+    @staticmethod
+    def resolve_exam_points(obj):
+        return [ExamPointRef(id=u.id, name=u.name, address=u.address) for u in obj.units.all()]
+
+
+@public_router.get("/institutions", response=list[DirectoryEntryOut],
+                   summary="培训机构名录及咨询电话（公开）")
+def public_institutions(request, city: str = ""):
+    return list(selectors.public_institution_directory(city=city))
+
+
+class CityOut(Schema):
+    code: str
+    name: str
+
+
+@public_router.get("/cities", response=list[CityOut], summary="市级行政区划")
+def public_cities(request):
+    return list(selectors.city_list())
+

@@ -1,0 +1,43 @@
+from django.db.models import Prefetch
+
+from peikao.accounts.jurisdiction import Jurisdiction, region_subtree
+from peikao.accounts.permissions import require_visible_organization
+from peikao.catalog.models import OperationItem
+from peikao.core.errors import NotFound
+from peikao.orgs.models import Organization, Region
+
+
+def _with_scope(queryset):
+    return queryset.select_related("region", "parent").prefetch_related(
+        Prefetch("training_items", queryset=OperationItem.objects.select_related("category")),
+        "training_posts",
+    )
+
+
+def organization_list(jurisdiction: Jurisdiction, *, kind: str = "", region: str = ""):
+    queryset = jurisdiction.organizations(Organization.objects.all())
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if region:
+        queryset = queryset.filter(region_id__in=region_subtree(region))
+    return _with_scope(queryset).order_by("kind", "region_id", "id")
+
+
+def organization_detail(jurisdiction: Jurisdiction, organization_id: int) -> Organization:
+    organization = _with_scope(Organization.objects.all()).filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound("未找到该单位，或不在您的管辖范围内。")
+    require_visible_organization(jurisdiction, organization)
+    return organization
+
+
+def public_institution_directory(*, city: str = ""):
+    """The directory anyone may read (annex 4 of the Yuncheng notice): active institutions."""
+    queryset = Organization.objects.institutions().exclude(status=Organization.Status.EXITED)
+    if city:
+        queryset = queryset.filter(region_id__in=region_subtree(city))
+    return _with_scope(queryset).prefetch_related("units").order_by("region__parent_id", "id")
+
+
+def city_list():
+    return Region.objects.filter(level=Region.Level.CITY).order_by("code")

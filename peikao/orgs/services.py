@@ -1,0 +1,98 @@
+"""Every change to an organisation: a named transition with a reason, audited, kept in history."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.permissions import require_institution_supervisor
+from peikao.audit.services import audit_record
+from peikao.core.errors import Conflict, DomainError
+from peikao.core.identifiers import validate_credit_code
+from peikao.orgs.models import Organization
+from peikao.orgs.rules import STATUS_TRANSITIONS, transition_error
+
+Status = Organization.Status
+
+# Fields of an institution's registration that the bureau records changes to.
+REGISTERED_FIELDS = ("name", "credit_code", "address", "legal_representative",
+                     "person_in_charge", "phones")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写原因。")
+    return reason
+
+
+def _locked_institution(organization_id: int) -> Organization:
+    institution = (
+        Organization.objects.select_for_update().select_related("region")
+        .filter(pk=organization_id, kind=Organization.Kind.INSTITUTION).first()
+    )
+    if institution is None:
+        raise DomainError("未找到该培训机构。")
+    return institution
+
+
+@transaction.atomic
+def institution_change_status(
+    *, actor, jurisdiction: Jurisdiction, institution_id: int, target: str, reason: str
+) -> Organization:
+    """suspend, reinstate or exit an institution (暂停培训 / 恢复 / 退出)."""
+    reason = _require_reason(reason)
+    institution = _locked_institution(institution_id)
+    require_institution_supervisor(jurisdiction, institution)
+    error = transition_error(institution.status, target)
+    if error:
+        raise Conflict(error)
+    before = institution.status
+    institution.status, institution.status_reason = target, reason
+    institution._change_reason = reason
+    institution.save(update_fields=["status", "status_reason"])
+    audit_record(
+        STATUS_TRANSITIONS[(before, target)], actor=actor, role=jurisdiction.role,
+        organization=jurisdiction.organization, obj=institution,
+        detail={"from": before, "to": target, "reason": reason},
+    )
+    return institution
+
+
+@transaction.atomic
+def institution_update_registration(
+    *, actor, jurisdiction: Jurisdiction, institution_id: int, reason: str, changes: dict
+) -> Organization:
+    """Records a change of an institution's registered details, reported by it in writing."""
+    reason = _require_reason(reason)
+    institution = _locked_institution(institution_id)
+    require_institution_supervisor(jurisdiction, institution)
+    unknown = set(changes) - set(REGISTERED_FIELDS)
+    if unknown:
+        raise DomainError(f"不能修改这些项目：{'、'.join(sorted(unknown))}")
+    if changes.get("credit_code"):
+        try:
+            changes["credit_code"] = validate_credit_code(changes["credit_code"])
+        except ValidationError as error:
+            raise DomainError(*error.messages) from None
+        clash = Organization.objects.filter(credit_code=changes["credit_code"])
+        if clash.exclude(pk=institution.pk).exists():
+            raise Conflict("该统一社会信用代码已被其他单位使用。")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise DomainError("机构名称不能为空。")
+    diff = {
+        field: {"from": getattr(institution, field), "to": value}
+        for field, value in changes.items()
+        if getattr(institution, field) != value
+    }
+    if not diff:
+        raise DomainError("没有需要变更的内容。")
+    for field, value in changes.items():
+        setattr(institution, field, value)
+    institution._change_reason = reason
+    institution.save()
+    audit_record(
+        "institution.registration_changed", actor=actor, role=jurisdiction.role,
+        organization=jurisdiction.organization, obj=institution,
+        detail={"changes": diff, "reason": reason},
+    )
+    return institution
