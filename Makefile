@@ -1,0 +1,37 @@
+# The README's commands. Needs only python3 (3.11) and make; everything else is installed here.
+PYTHON ?= python3
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: install run test lint types check clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: .venv/.synced
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed --demo
+	bin/serve
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+types: install
+	.venv/bin/mypy .
+
+check: lint types test
+
+clean:
+	rm -rf .venv .tools var

@@ -1,0 +1,24 @@
+"""Test-wide setup: a fast password hasher, Huey in immediate mode, the seed loaded once."""
+
+import pytest
+from django.core.management import call_command
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate():
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The seed data and demo accounts are in the test database for every test."""
+    with django_db_blocker.unblock():
+        call_command("seed", "--demo", verbosity=0)
