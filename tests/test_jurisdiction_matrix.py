@@ -1,0 +1,217 @@
+"""Every list and every API endpoint, as every demo role: nothing outside the role's
+jurisdiction is shown or changed (404 or 403, never a leak).
+
+The expected sets are written out here from the regions' codes, independently of
+peikao.accounts.jurisdiction, so that a mistake there cannot hide itself.
+"""
+
+import re
+
+import pytest
+
+from peikao.accounts.models import User
+from peikao.accounts.seed import DEMO_ACCOUNTS
+from peikao.audit.models import AuditRecord
+from peikao.audit.services import audit_record
+from peikao.orgs.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+HUAAN = "运城市华安应急安全服务有限公司"
+ENTERPRISE = "运城市示范化工有限公司"
+
+# username -> which organisations it may see: a region-code prefix, or (kind, name) of itself.
+VISIBLE = {
+    "province_admin": ("prefix", "14"),
+    "yc_admin": ("prefix", "1408"),
+    "yc_officer": ("prefix", "1408"),
+    "yanhu_officer": ("prefix", "140802"),
+    "xz_officer": ("prefix", "1409"),
+    "yc_exam_center": ("prefix", "1408"),
+    "huaan_admin": ("self", ("institution", HUAAN)),
+    "huaan_clerk": ("self", ("institution", HUAAN)),
+    "huaan_teacher": ("self", ("institution", HUAAN)),
+    "huaan_point_clerk": ("self", ("exam_point", HUAAN)),
+    "huaan_proctor": ("self", ("exam_point", HUAAN)),
+    "huaan_examiner": ("self", ("exam_point", HUAAN)),
+    "demo_enterprise": ("self", ("enterprise", ENTERPRISE)),
+    "demo_trainee": ("none", None),
+}
+# Those who may suspend, reinstate or exit an institution, by the region prefix they cover.
+SUPERVISORS = {"province_admin": "14", "yc_admin": "1408", "yc_officer": "1408"}
+USERNAMES = [account.username for account in DEMO_ACCOUNTS]
+
+
+def test_every_demo_account_is_in_the_matrix():
+    assert set(VISIBLE) == set(USERNAMES)
+
+
+def expected_organization_ids(username) -> set[int]:
+    how, what = VISIBLE[username]
+    if how == "prefix":
+        return set(Organization.objects.filter(region__code__startswith=what).values_list("id", flat=True))
+    if how == "self":
+        return {Organization.objects.get(kind=what[0], name=what[1]).pk}
+    return set()
+
+
+@pytest.fixture
+def audit_everywhere():
+    """One audit record in every organisation's stream, and one of a trainee."""
+    for organization in Organization.objects.all():
+        audit_record("test.marker", organization=organization, obj=organization)
+    audit_record("test.marker", actor=User.objects.get(username="demo_trainee"))
+
+
+@pytest.fixture
+def as_user(client):
+    def login(username):
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return login
+
+
+def ids_in(payload) -> set[int]:
+    return {row["id"] for row in payload}
+
+
+def linked_organization_ids(client, path: str) -> set[int]:
+    """Organisations linked from every page of a paginated list."""
+    found: set[int] = set()
+    for number in range(1, 100):
+        response = client.get(path, {"page": number})
+        assert response.status_code == 200
+        on_page = {int(i) for i in re.findall(r'href="/orgs/(\d+)/"', response.content.decode())}
+        if on_page <= found:
+            return found
+        found |= on_page
+    raise AssertionError("too many pages")
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_organization_list_api_and_page(as_user, username):
+    client = as_user(username)
+    expected = expected_organization_ids(username)
+    response = client.get("/api/orgs/")
+    assert response.status_code == 200
+    assert ids_in(response.json()) == expected
+    assert linked_organization_ids(client, "/orgs/") == expected
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_organization_detail_api_and_page_for_every_organisation(as_user, username):
+    client = as_user(username)
+    expected = expected_organization_ids(username)
+    for organization_id in Organization.objects.values_list("id", flat=True):
+        want = 200 if organization_id in expected else 404
+        assert client.get(f"/api/orgs/{organization_id}").status_code == want, organization_id
+        assert client.get(f"/orgs/{organization_id}/").status_code == want, organization_id
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_user_list_api_and_page(as_user, username):
+    client = as_user(username)
+    visible_orgs = expected_organization_ids(username)
+    # Staff are seen through their employer by regulators and by the enterprise itself.
+    sees_staff = VISIBLE[username][0] == "prefix" or username == "demo_enterprise"
+    expected = set()
+    for user in User.objects.prefetch_related("memberships").select_related("person"):
+        if username == "demo_trainee":
+            visible = user.username == "demo_trainee"
+        else:
+            employer = user.person.employer_id if user.person else None
+            roles_seen = {m.organization_id for m in user.memberships.all()} & visible_orgs
+            visible = bool(roles_seen) or (sees_staff and employer in visible_orgs)
+        if visible:
+            expected.add(user.username)
+    response = client.get("/api/accounts/users")
+    assert response.status_code == 200
+    assert {row["username"] for row in response.json()} == expected
+    assert all("*" in row["mobile"] for row in response.json() if row["mobile"])
+    page = client.get("/users/")
+    assert page.status_code == 200
+    shown = {name for name in USERNAMES if name in page.content.decode()}
+    assert shown == expected & set(USERNAMES)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_audit_records_api_and_page(as_user, username, audit_everywhere):
+    client = as_user(username)
+    expected = expected_organization_ids(username)
+    response = client.get("/api/audit/records?limit=1000")
+    assert response.status_code == 200
+    items = response.json()["items"]
+    shown = {row["organization"] for row in items}
+    names = set(Organization.objects.filter(pk__in=expected).values_list("name", flat=True))
+    assert shown <= names
+    markers = [row for row in items if row["action"] == "test.marker"]
+    assert len(markers) == len(expected)
+    page = client.get("/audit/")
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_institution_status_changes_only_by_supervisors_within_their_region(as_user, username):
+    client = as_user(username)
+    visible = expected_organization_ids(username)
+    for institution in Organization.objects.institutions():
+        response = client.post(
+            f"/api/orgs/{institution.pk}/status",
+            {"target": "suspended", "reason": "矩阵测试"}, content_type="application/json",
+        )
+        allowed = username in SUPERVISORS and institution.region_id.startswith(SUPERVISORS[username])
+        institution.refresh_from_db()
+        if allowed:
+            assert response.status_code == 200
+            assert institution.status == "suspended"
+            institution.status = "active"
+            institution.save(update_fields=["status"])
+        else:
+            assert response.status_code == (403 if institution.pk in visible else 404)
+            assert "errors" in response.json()
+            assert institution.status == "active"
+    if username not in SUPERVISORS:
+        assert not AuditRecord.objects.filter(action="institution.suspended").exists()
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_registration_change_only_by_supervisors(as_user, username):
+    client = as_user(username)
+    huaan = Organization.objects.get(kind="institution", name=HUAAN)
+    response = client.post(
+        f"/api/orgs/{huaan.pk}/registration",
+        {"reason": "矩阵测试", "address": "别处"}, content_type="application/json",
+    )
+    huaan.refresh_from_db()
+    if username in SUPERVISORS:
+        assert response.status_code == 200 and huaan.address == "别处"
+    else:
+        assert response.status_code in {403, 404}
+        assert huaan.address == "盐湖区凤凰谷南山湖畔"
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_rule_values_set_only_by_province_and_city_admins(as_user, username):
+    client = as_user(username)
+    response = client.post(
+        "/api/catalog/rules",
+        {"key": "class_size_limit", "value": "55", "effective_from": "2099-01-01"},
+        content_type="application/json",
+    )
+    if username in {"province_admin", "yc_admin"}:
+        assert response.status_code == 201
+    else:
+        assert response.status_code == 403
+        assert response.json()["detail"] == "只有省、市应急管理部门管理员可以修改规则参数。"
+
+
+def test_anonymous_gets_nothing_but_public_reads(client):
+    for path in ["/api/orgs/", "/api/accounts/users", "/api/audit/records", "/api/catalog/rules",
+                 "/api/accounts/me"]:
+        assert client.get(path).status_code == 401, path
+    for path in ["/orgs/", "/users/", "/audit/", "/home/", "/catalog/rules/"]:
+        response = client.get(path)
+        assert response.status_code == 302 and response.url.startswith("/login/"), path
+    assert client.get("/api/public/institutions").status_code == 200
+    assert client.get("/api/public/timetable").status_code == 200
