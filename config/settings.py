@@ -181,6 +181,9 @@ else:
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# The audit chain's HMAC key; changing it makes every earlier record fail verification.
+AUDIT_CHAIN_KEY = os.environ.get("PEIKAO_AUDIT_CHAIN_KEY", "")
+
 # Security headers: strict in production, where TLS ends at the reverse proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

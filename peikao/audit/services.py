@@ -14,7 +14,7 @@ from peikao.core import request_context
 
 
 def chain_key() -> bytes:
-    return (getattr(settings, "AUDIT_CHAIN_KEY", "") or settings.SECRET_KEY).encode()
+    return (settings.AUDIT_CHAIN_KEY or settings.SECRET_KEY).encode()
 
 
 def hashed_fields(record: AuditRecord) -> dict[str, Any]:

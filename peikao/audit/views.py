@@ -4,9 +4,22 @@ from django.shortcuts import render
 
 from peikao.audit import selectors
 
+RECORDS_PER_PAGE = 50
+
+# The prefixes of audited actions a reader can narrow the log to.
+ACTION_GROUPS = [("auth.", "登录与账号"), ("institution.", "培训机构"), ("rule_value.", "规则参数")]
+
 
 @login_required
 def audit_list(request):
-    records = selectors.audit_record_list(request.jurisdiction, action=request.GET.get("action", ""))
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page})
+    action = request.GET.get("action", "")
+    records = selectors.audit_record_list(request.jurisdiction, action=action)
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page")),
+            "action_groups": ACTION_GROUPS,
+            "action": action,
+        },
+    )

@@ -104,3 +104,14 @@ def test_a_failed_audit_write_rolls_back_the_change(institution):
         audit_record("test.broken", organization=institution, detail={"not json": object()})
     institution.refresh_from_db()
     assert institution.address == "盐湖区凤凰谷南山湖畔"
+
+
+def test_nightly_task_records_the_outcome(five_records):
+    from peikao.audit.tasks import audit_chain_nightly_check
+
+    audit_chain_nightly_check.call_local()
+    raw_sql("DELETE FROM audit_auditrecord WHERE id = %s", [five_records[1].pk])
+    audit_chain_nightly_check.call_local()
+    outcomes = AuditRecord.objects.filter(action="audit.chain_verified").order_by("id")
+    assert [r.result for r in outcomes] == ["success", "failure"]
+    assert outcomes[1].detail["breaks"][0]["kind"] == "removed"
