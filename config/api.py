@@ -18,7 +18,9 @@ from peikao.orgs.api import router as orgs_router
 api = NinjaAPI(
     title="培考 Peikao API",
     version="1",
-    description="安全生产培训考核监管平台接口。除 /public/ 外均需登录，且只返回调用者管辖范围内的数据。",
+    description=(
+        "安全生产培训考核监管平台接口。除 /public/ 外均需登录，且只返回调用者管辖范围内的数据。"
+    ),
     auth=django_auth,
     urls_namespace="api",
 )

@@ -49,7 +49,9 @@ def test_every_demo_account_is_in_the_matrix():
 def expected_organization_ids(username) -> set[int]:
     how, what = VISIBLE[username]
     if how == "prefix":
-        return set(Organization.objects.filter(region__code__startswith=what).values_list("id", flat=True))
+        return set(
+            Organization.objects.filter(region__code__startswith=what).values_list("id", flat=True)
+        )
     if how == "self":
         return {Organization.objects.get(kind=what[0], name=what[1]).pk}
     return set()
@@ -158,9 +160,12 @@ def test_institution_status_changes_only_by_supervisors_within_their_region(as_u
     for institution in Organization.objects.institutions():
         response = client.post(
             f"/api/orgs/{institution.pk}/status",
-            {"target": "suspended", "reason": "矩阵测试"}, content_type="application/json",
+            {"target": "suspended", "reason": "矩阵测试"},
+            content_type="application/json",
         )
-        allowed = username in SUPERVISORS and institution.region_id.startswith(SUPERVISORS[username])
+        allowed = username in SUPERVISORS and institution.region_id.startswith(
+            SUPERVISORS[username]
+        )
         institution.refresh_from_db()
         if allowed:
             assert response.status_code == 200
@@ -181,7 +186,8 @@ def test_registration_change_only_by_supervisors(as_user, username):
     huaan = Organization.objects.get(kind="institution", name=HUAAN)
     response = client.post(
         f"/api/orgs/{huaan.pk}/registration",
-        {"reason": "矩阵测试", "address": "别处"}, content_type="application/json",
+        {"reason": "矩阵测试", "address": "别处"},
+        content_type="application/json",
     )
     huaan.refresh_from_db()
     if username in SUPERVISORS:
@@ -207,8 +213,13 @@ def test_rule_values_set_only_by_province_and_city_admins(as_user, username):
 
 
 def test_anonymous_gets_nothing_but_public_reads(client):
-    for path in ["/api/orgs/", "/api/accounts/users", "/api/audit/records", "/api/catalog/rules",
-                 "/api/accounts/me"]:
+    for path in [
+        "/api/orgs/",
+        "/api/accounts/users",
+        "/api/audit/records",
+        "/api/catalog/rules",
+        "/api/accounts/me",
+    ]:
         assert client.get(path).status_code == 401, path
     for path in ["/orgs/", "/users/", "/audit/", "/home/", "/catalog/rules/"]:
         response = client.get(path)

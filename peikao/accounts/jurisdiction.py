@@ -6,6 +6,7 @@ itself; an enterprise itself and its staff; a trainee only themself.
 """
 
 from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from peikao.accounts.models import Membership, Role
@@ -107,7 +108,9 @@ def jurisdiction_of(membership: Membership | None) -> Jurisdiction:
         return NOWHERE
     if membership.role == Role.TRAINEE:
         return Jurisdiction(
-            role=membership.role, organization=None, region_codes=frozenset(),
+            role=membership.role,
+            organization=None,
+            region_codes=frozenset(),
             person_id=membership.user.person_id,
         )
     organization = membership.organization

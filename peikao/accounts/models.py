@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 
@@ -32,21 +32,18 @@ ROLE_ORGANIZATION_KIND: dict[str, str | None] = {
 }
 
 
-class PeikaoUserManager(UserManager):
-    def get_by_natural_key(self, username):
-        return self.get(**{self.model.USERNAME_FIELD: username})
-
-
 class User(AbstractUser):
     """A login. What it may see and do comes from its memberships, never from flags on the user."""
 
     mobile = models.CharField("手机号码", max_length=11, null=True, blank=True, unique=True)
     person = models.OneToOneField(
-        "people.Person", verbose_name="对应人员", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="user",
+        "people.Person",
+        verbose_name="对应人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
     )
-
-    objects = PeikaoUserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -70,8 +67,12 @@ class Membership(models.Model):
         User, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships"
     )
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name="单位", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        "orgs.Organization",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     active = models.BooleanField("有效", default=True)

@@ -20,34 +20,51 @@ _REGULATOR = [
     NavLink("特种作业目录", "catalog:catalogue"),
     NavLink("审计日志", "audit:list"),
 ]
-_ORGANIZATION = [NavLink("本单位", "orgs:list"), NavLink("用户", "accounts:users"),
-                 NavLink("审计日志", "audit:list")]
+_ORGANIZATION = [
+    NavLink("本单位", "orgs:list"),
+    NavLink("用户", "accounts:users"),
+    NavLink("审计日志", "audit:list"),
+]
 
 ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.REGULATOR_ADMIN: _REGULATOR,
     Role.REGULATOR_OFFICER: _REGULATOR,
-    Role.EXAM_CENTER_OFFICER: [NavLink("辖区单位", "orgs:list"),
-                               NavLink("特种作业目录", "catalog:catalogue"),
-                               NavLink("规则参数", "catalog:rules")],
+    Role.EXAM_CENTER_OFFICER: [
+        NavLink("辖区单位", "orgs:list"),
+        NavLink("特种作业目录", "catalog:catalogue"),
+        NavLink("规则参数", "catalog:rules"),
+    ],
     Role.INSTITUTION_ADMIN: _ORGANIZATION,
     Role.INSTITUTION_CLERK: [NavLink("本单位", "orgs:list")],
     Role.TEACHER: [NavLink("本单位", "orgs:list")],
     Role.EXAM_POINT_CLERK: [NavLink("本考点", "orgs:list")],
     Role.PROCTOR: [NavLink("本考点", "orgs:list")],
     Role.PRACTICAL_EXAMINER: [NavLink("本考点", "orgs:list")],
-    Role.ENTERPRISE_SAFETY_OFFICER: [NavLink("本单位", "orgs:list"), NavLink("用户", "accounts:users")],
+    Role.ENTERPRISE_SAFETY_OFFICER: [
+        NavLink("本单位", "orgs:list"),
+        NavLink("用户", "accounts:users"),
+    ],
     Role.TRAINEE: [],
 }
 
 # The home page: what the role has to do next, in the order of the work.
 ROLE_TASKS: dict[str, list[str]] = {
-    Role.REGULATOR_ADMIN: ["审核辖区培训机构的培训计划", "维护规则参数（学时、有效期、班额）",
-                           "查看辖区培训机构状态，必要时暂停培训"],
-    Role.REGULATOR_OFFICER: ["审核培训计划与开班备案", "巡查辖区培训班与考试",
-                             "对考评排名靠后的机构通报、暂停培训"],
+    Role.REGULATOR_ADMIN: [
+        "审核辖区培训机构的培训计划",
+        "维护规则参数（学时、有效期、班额）",
+        "查看辖区培训机构状态，必要时暂停培训",
+    ],
+    Role.REGULATOR_OFFICER: [
+        "审核培训计划与开班备案",
+        "巡查辖区培训班与考试",
+        "对考评排名靠后的机构通报、暂停培训",
+    ],
     Role.EXAM_CENTER_OFFICER: ["审核考试报名资料", "安排考试场次与座位", "发放证书"],
-    Role.INSTITUTION_ADMIN: ["开班前1个月上传经审核的培训计划", "确认监控设备联网运行",
-                             "维护师资与教室"],
+    Role.INSTITUTION_ADMIN: [
+        "开班前1个月上传经审核的培训计划",
+        "确认监控设备联网运行",
+        "维护师资与教室",
+    ],
     Role.INSTITUTION_CLERK: ["开班备案", "学员报名与材料上传", "考勤与学时"],
     Role.TEACHER: ["查看授课安排"],
     Role.EXAM_POINT_CLERK: ["维护考场与座位", "考前检查监控设备", "考生实名核验"],

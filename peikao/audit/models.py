@@ -13,6 +13,9 @@ class AuditStream(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计链"
 
+    def __str__(self) -> str:
+        return f"{self.key} #{self.last_seq}"
+
 
 class AuditRecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -32,14 +35,22 @@ class AuditRecord(models.Model):
     seq = models.PositiveBigIntegerField("序号")
     created_at = models.DateTimeField("时间")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
     role = models.CharField("角色", max_length=30, blank=True)
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name="单位", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "orgs.Organization",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField("操作", max_length=60)
     object_type = models.CharField("对象类型", max_length=60, blank=True)
@@ -64,6 +75,9 @@ class AuditRecord(models.Model):
             models.Index(fields=["organization", "created_at"]),
             models.Index(fields=["action", "created_at"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -94,8 +94,7 @@ def audit_verify() -> list[rules.ChainBreak]:
     for head in AuditStream.objects.order_by("key"):
         rows = AuditRecord.objects.filter(stream=head.key).order_by("seq", "id")
         records = (
-            {**hashed_fields(r), "id": r.pk, "seq": r.seq, "prev_hash": r.prev_hash,
-             "hash": r.hash}
+            {**hashed_fields(r), "id": r.pk, "seq": r.seq, "prev_hash": r.prev_hash, "hash": r.hash}
             for r in rows.iterator()
         )
         found = rules.verify_stream(key, head.key, records, head.last_seq, head.last_hash)

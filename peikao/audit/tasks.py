@@ -13,7 +13,8 @@ def audit_chain_nightly_check():
     audit_record(
         "audit.chain_verified",
         result=AuditRecord.Result.FAILURE if breaks else AuditRecord.Result.SUCCESS,
-        detail={"breaks": [{"stream": b.stream, "kind": b.kind, "message": b.message}
-                           for b in breaks]},
+        detail={
+            "breaks": [{"stream": b.stream, "kind": b.kind, "message": b.message} for b in breaks]
+        },
     )
     return len(breaks)

@@ -89,14 +89,20 @@ def post_categories(request):
 @router.get("/rules", response=list[RuleValueOut], summary="本辖区适用的规则参数")
 def rule_values(request):
     organization = request.jurisdiction.organization
-    return list(selectors.rule_value_list(region_code=organization.region_id if organization else None))
+    return list(
+        selectors.rule_value_list(region_code=organization.region_id if organization else None)
+    )
 
 
 @router.post("/rules", response={201: RuleValueOut}, summary="设置规则参数（省、市管理员）")
 def rule_value_set(request, payload: RuleValueIn):
     row = services.rule_value_set(
-        actor=request.user, jurisdiction=request.jurisdiction, key=payload.key,
-        subject=payload.subject, value=payload.value, effective_from=payload.effective_from,
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        key=payload.key,
+        subject=payload.subject,
+        value=payload.value,
+        effective_from=payload.effective_from,
         source=payload.source,
     )
     return 201, row

@@ -66,7 +66,8 @@ class OperationItem(models.Model):
     name = models.CharField("操作项目", max_length=60, unique=True)
     aliases = models.JSONField("其他写法", default=list, blank=True)
     issued_by_city = models.BooleanField(
-        "由市应急管理局发证", default=True,
+        "由市应急管理局发证",
+        default=True,
         help_text="煤矿特种作业由省级煤矿安全培训主管部门发证",
     )
     enabled = models.BooleanField("启用", default=True)

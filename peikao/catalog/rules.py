@@ -20,12 +20,16 @@ class RuleCandidate:
 
 
 def applicable_value(
-    candidates: list[RuleCandidate], *, city_code: str | None, province_code: str | None,
+    candidates: list[RuleCandidate],
+    *,
+    city_code: str | None,
+    province_code: str | None,
     on_date: date,
 ) -> RuleCandidate | None:
     """The candidate of the most specific scope covering the place, latest in force on the day."""
     covering = [
-        c for c in candidates
+        c
+        for c in candidates
         if c.effective_from <= on_date
         and (
             c.scope == "nation"

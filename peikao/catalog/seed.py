@@ -47,8 +47,11 @@ def load_catalog() -> None:
 def load_rule_values() -> None:
     for row in read_seed_file("rules.json")["values"]:
         RuleValue.objects.get_or_create(
-            key=row["key"], subject=row["subject"], scope=row["scope"],
-            region_id=row.get("region"), effective_from=row["effective_from"],
+            key=row["key"],
+            subject=row["subject"],
+            scope=row["scope"],
+            region_id=row.get("region"),
+            effective_from=row["effective_from"],
             defaults={"value": row["value"], "source": row["source"]},
         )
 
@@ -58,6 +61,7 @@ def load_document_requirements() -> None:
     for group in DocumentRequirement.Group:
         for item in data[group.value]:
             DocumentRequirement.objects.update_or_create(
-                group=group.value, seq=item["seq"],
+                group=group.value,
+                seq=item["seq"],
                 defaults={"name": item["name"], "renewal_only": item["renewal_only"]},
             )

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.utils import timezone
 
@@ -52,13 +53,16 @@ def rule_value_in_force(
             rules.RuleCandidate(row.scope, row.region_id, row.effective_from, row.value, ref=row)
             for row in RuleValue.objects.filter(key=key, subject=subject)
         ],
-        city_code=city, province_code=province, on_date=on_date,
+        city_code=city,
+        province_code=province,
+        on_date=on_date,
     )
-    return chosen.ref if chosen else None
+    return cast(RuleValue, chosen.ref) if chosen else None
 
 
-def rule_value(key: str, *, subject: str = "", region_code: str | None = None,
-               on_date: date | None = None) -> Decimal:
+def rule_value(
+    key: str, *, subject: str = "", region_code: str | None = None, on_date: date | None = None
+) -> Decimal:
     """The value in force; a rule with no value at all is a configuration error."""
     found = rule_value_in_force(key, subject=subject, region_code=region_code, on_date=on_date)
     if found is None:
@@ -70,6 +74,10 @@ def rule_value_list(*, region_code: str | None = None):
     """Every value entered, for the rules page: nation-wide ones and the place's own."""
     city, province = _city_and_province(region_code)
     return (
-        RuleValue.objects.filter(region_id__in=[c for c in (city, province) if c])
-        | RuleValue.objects.filter(scope=RuleValue.Scope.NATION)
-    ).select_related("region", "created_by").order_by("key", "subject", "scope", "-effective_from")
+        (
+            RuleValue.objects.filter(region_id__in=[c for c in (city, province) if c])
+            | RuleValue.objects.filter(scope=RuleValue.Scope.NATION)
+        )
+        .select_related("region", "created_by")
+        .order_by("key", "subject", "scope", "-effective_from")
+    )

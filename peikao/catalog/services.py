@@ -7,6 +7,7 @@ from django.utils import timezone
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.permissions import require_rule_editor
 from peikao.audit.services import audit_record
+from peikao.core.history import with_change_reason
 from peikao.catalog import rules
 from peikao.catalog.models import RuleValue
 from peikao.core.errors import Conflict, DomainError
@@ -14,7 +15,13 @@ from peikao.core.errors import Conflict, DomainError
 
 @transaction.atomic
 def rule_value_set(
-    *, actor, jurisdiction: Jurisdiction, key: str, subject: str, value, effective_from: date,
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    key: str,
+    subject: str,
+    value,
+    effective_from: date,
     source: str = "",
 ) -> RuleValue:
     """A regulator admin sets a value for its own province or city from a date on.
@@ -42,15 +49,31 @@ def rule_value_set(
     ).exists():
         raise Conflict("同一生效日期已有该规则的取值，请换一个生效日期。")
     row = RuleValue(
-        key=key, subject=subject, scope=scope, region=region, value=amount,
-        effective_from=effective_from, source=source.strip(), created_by=actor,
+        key=key,
+        subject=subject,
+        scope=scope,
+        region=region,
+        value=amount,
+        effective_from=effective_from,
+        source=source.strip(),
+        created_by=actor,
     )
-    row._change_reason = source
+    with_change_reason(row, source)
     row.save()
     audit_record(
-        "rule_value.set", actor=actor, role=jurisdiction.role, organization=organization,
-        obj=row, object_repr=f"{rules.rule_label(key)} {subject}".strip(),
-        detail={"key": key, "subject": subject, "scope": scope, "region": region.code,
-                "value": str(amount), "effective_from": effective_from.isoformat()},
+        "rule_value.set",
+        actor=actor,
+        role=jurisdiction.role,
+        organization=organization,
+        obj=row,
+        object_repr=f"{rules.rule_label(key)} {subject}".strip(),
+        detail={
+            "key": key,
+            "subject": subject,
+            "scope": scope,
+            "region": region.code,
+            "value": str(amount),
+            "effective_from": effective_from.isoformat(),
+        },
     )
     return row

@@ -31,9 +31,7 @@ def identity_from_id_number(raw: str) -> IdentityFacts:
     if not number:
         raise ValidationError("请填写身份证号码。", code="required")
     if len(number) != 18:
-        raise ValidationError(
-            f"身份证号码应为18位，当前为{len(number)}位。", code="length"
-        )
+        raise ValidationError(f"身份证号码应为18位，当前为{len(number)}位。", code="length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(
             "身份证号码格式不正确：前17位应为数字，最后一位应为数字或X。", code="format"
@@ -65,9 +63,7 @@ def validate_credit_code(raw: str) -> str:
     if not code:
         raise ValidationError("请填写统一社会信用代码。", code="required")
     if len(code) != 18:
-        raise ValidationError(
-            f"统一社会信用代码应为18位，当前为{len(code)}位。", code="length"
-        )
+        raise ValidationError(f"统一社会信用代码应为18位，当前为{len(code)}位。", code="length")
     wrong = sorted({ch for ch in code if ch not in USCC_ALPHABET})
     if wrong:
         raise ValidationError(

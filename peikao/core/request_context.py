@@ -10,7 +10,8 @@ class RequestContext:
     source_ip: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("peikao_request", default=RequestContext())
+EMPTY = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar("peikao_request", default=EMPTY)
 
 
 def current() -> RequestContext:

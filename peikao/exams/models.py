@@ -18,7 +18,9 @@ class ExamSession(models.Model):
     category_text = models.CharField("考试类别（原文）", max_length=100)
     training_types = models.JSONField("初训/复训", default=list)
     exam_point = models.ForeignKey(
-        "orgs.Organization", verbose_name="考试点", on_delete=models.PROTECT,
+        "orgs.Organization",
+        verbose_name="考试点",
+        on_delete=models.PROTECT,
         related_name="exam_sessions",
     )
     registration_deadline = models.DateTimeField("报名截止", null=True, blank=True)

@@ -31,11 +31,16 @@ def load_yuncheng_timetable() -> None:
                 date.fromisoformat(row["registration_deadline"]), time(hour, minute), tzinfo=zone
             )
             ExamSession.objects.update_or_create(
-                city_id=data["city"], series=plan["category"], exam_point=points[row["exam_point"]],
+                city_id=data["city"],
+                series=plan["category"],
+                exam_point=points[row["exam_point"]],
                 exam_date=row["exam_date"],
                 defaults={
-                    "year": data["year"], "seq": row["seq"], "category_text": row["category_text"],
-                    "training_types": row["training_types"], "registration_deadline": deadline,
+                    "year": data["year"],
+                    "seq": row["seq"],
+                    "category_text": row["category_text"],
+                    "training_types": row["training_types"],
+                    "registration_deadline": deadline,
                 },
             )
 
@@ -46,10 +51,14 @@ def load_xinzhou_timetable() -> None:
     points = _exam_points_by_name()
     for row in data["sessions"]:
         ExamSession.objects.update_or_create(
-            city_id=data["city"], series=Series.ALL_POSTS,
-            exam_point=points[names[row["exam_point"]]], exam_date=row["date"],
+            city_id=data["city"],
+            series=Series.ALL_POSTS,
+            exam_point=points[names[row["exam_point"]]],
+            exam_date=row["date"],
             defaults={
-                "year": data["year"], "category_text": Series.ALL_POSTS.label,
-                "training_types": ["initial", "refresher"], "note": data["remark"],
+                "year": data["year"],
+                "category_text": Series.ALL_POSTS.label,
+                "training_types": ["initial", "refresher"],
+                "note": data["remark"],
             },
         )

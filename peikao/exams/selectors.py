@@ -5,7 +5,11 @@ from peikao.exams.models import ExamSession
 
 
 def public_timetable(
-    *, city: str = "", exam_point: int | None = None, series: str = "", month: str = "",
+    *,
+    city: str = "",
+    exam_point: int | None = None,
+    series: str = "",
+    month: str = "",
 ):
     """The published exam timetable. `month` is "YYYY-MM"; a bad month filters nothing."""
     queryset = ExamSession.objects.select_related("exam_point", "city")

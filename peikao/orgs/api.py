@@ -77,22 +77,34 @@ def organization_detail(request, organization_id: int):
     return selectors.organization_detail(request.jurisdiction, organization_id)
 
 
-@router.post("/{organization_id}/status", response=OrganizationOut,
-             summary="暂停培训、恢复或退出（需填写原因）")
+@router.post(
+    "/{organization_id}/status",
+    response=OrganizationOut,
+    summary="暂停培训、恢复或退出（需填写原因）",
+)
 def institution_status(request, organization_id: int, payload: StatusChangeIn):
     return services.institution_change_status(
-        actor=request.user, jurisdiction=request.jurisdiction, institution_id=organization_id,
-        target=payload.target, reason=payload.reason,
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        institution_id=organization_id,
+        target=payload.target,
+        reason=payload.reason,
     )
 
 
-@router.post("/{organization_id}/registration", response=OrganizationOut,
-             summary="变更培训机构登记信息（需填写原因）")
+@router.post(
+    "/{organization_id}/registration",
+    response=OrganizationOut,
+    summary="变更培训机构登记信息（需填写原因）",
+)
 def institution_registration(request, organization_id: int, payload: RegistrationChangeIn):
     changes = payload.dict(exclude={"reason"}, exclude_none=True)
     return services.institution_update_registration(
-        actor=request.user, jurisdiction=request.jurisdiction, institution_id=organization_id,
-        reason=payload.reason, changes=changes,
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        institution_id=organization_id,
+        reason=payload.reason,
+        changes=changes,
     )
 
 
@@ -136,8 +148,9 @@ class DirectoryEntryOut(Schema):
         return [ExamPointRef(id=u.id, name=u.name, address=u.address) for u in obj.units.all()]
 
 
-@public_router.get("/institutions", response=list[DirectoryEntryOut],
-                   summary="培训机构名录及咨询电话（公开）")
+@public_router.get(
+    "/institutions", response=list[DirectoryEntryOut], summary="培训机构名录及咨询电话（公开）"
+)
 def public_institutions(request, city: str = ""):
     return list(selectors.public_institution_directory(city=city))
 
@@ -150,4 +163,3 @@ class CityOut(Schema):
 @public_router.get("/cities", response=list[CityOut], summary="市级行政区划")
 def public_cities(request):
     return list(selectors.city_list())
-

@@ -3,7 +3,7 @@ from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
-    """An administrative division by its GB/T 2260 code (or a project code for a zone without one)."""
+    """An administrative division by its GB/T 2260 code (or a project code for a zone)."""
 
     class Level(models.TextChoices):
         PROVINCE = "province", "省"
@@ -14,7 +14,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     official_code = models.BooleanField("国标代码", default=True)
@@ -59,7 +63,11 @@ class Organization(models.Model):
     aliases = models.JSONField("其他名称", default=list, blank=True)
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT)
     parent = models.ForeignKey(
-        "self", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="units",
     )
     credit_code = models.CharField(
@@ -69,16 +77,18 @@ class Organization(models.Model):
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     person_in_charge = models.CharField("负责人", max_length=50, blank=True)
     phones = models.JSONField("联系电话", default=list, blank=True)
-    status = models.CharField(
-        "状态", max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.CharField("状态原因", max_length=500, blank=True)
     training_items = models.ManyToManyField(
-        "catalog.OperationItem", verbose_name="培训范围（特种作业项目）", blank=True,
+        "catalog.OperationItem",
+        verbose_name="培训范围（特种作业项目）",
+        blank=True,
         related_name="institutions",
     )
     training_posts = models.ManyToManyField(
-        "catalog.PostCategory", verbose_name="培训范围（人员类别）", blank=True,
+        "catalog.PostCategory",
+        verbose_name="培训范围（人员类别）",
+        blank=True,
         related_name="institutions",
     )
     scope_text = models.TextField("培训范围（原文）", blank=True)
@@ -103,7 +113,7 @@ class Organization(models.Model):
 
 
 class Room(models.Model):
-    """A room of an exam point or institution: theory rooms have computers, practical rooms do not."""
+    """A room: theory rooms have computers, practical rooms do not."""
 
     class Kind(models.TextChoices):
         THEORY = "theory", "理论考场（机房）"

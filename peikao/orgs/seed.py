@@ -23,15 +23,21 @@ def load_regions() -> None:
     for city in data["cities"]:
         Region.objects.update_or_create(
             code=city["code"],
-            defaults={"name": city["name"], "level": Region.Level.CITY,
-                      "parent_id": province["code"]},
+            defaults={
+                "name": city["name"],
+                "level": Region.Level.CITY,
+                "parent_id": province["code"],
+            },
         )
     for county in data["counties"]:
         Region.objects.update_or_create(
             code=county["code"],
-            defaults={"name": county["name"], "level": Region.Level.COUNTY,
-                      "parent_id": county["parent"],
-                      "official_code": county.get("official_code", True)},
+            defaults={
+                "name": county["name"],
+                "level": Region.Level.COUNTY,
+                "parent_id": county["parent"],
+                "official_code": county.get("official_code", True),
+            },
         )
 
 
@@ -45,8 +51,8 @@ def load_regulators() -> None:
     _organization(Kind.REGULATOR, "山西省应急管理厅", region_id="140000")
     for city in Region.objects.filter(level=Region.Level.CITY):
         _organization(Kind.REGULATOR, f"{city.name}应急管理局", region=city)
-    for county in Region.objects.filter(parent_id__in=SEED_CITIES):
-        name = REGULATOR_NAMES.get(county.code, f"{county.parent.name}{county.name}应急管理局")
+    for county in Region.objects.filter(parent_id__in=SEED_CITIES).select_related("parent"):
+        name = REGULATOR_NAMES.get(county.code, f"{county.parent.name if county.parent else ''}{county.name}应急管理局")
         _organization(Kind.REGULATOR, name, region=county)
     for city in Region.objects.filter(code__in=SEED_CITIES):
         _organization(Kind.EXAM_CENTER, f"{city.name}应急管理考试中心", region=city)
@@ -56,17 +62,25 @@ def load_institutions() -> None:
     """The seven institutions of annex 4 of the Yuncheng notice, each with its exam point."""
     for entry in read_seed_file("institutions.json")["institutions"]:
         institution = _organization(
-            Kind.INSTITUTION, entry["name"],
-            region_id=entry["region"], address=entry["address"], phones=entry["phones"],
-            person_in_charge=entry["person_in_charge"], scope_text=entry["scope_text"],
+            Kind.INSTITUTION,
+            entry["name"],
+            region_id=entry["region"],
+            address=entry["address"],
+            phones=entry["phones"],
+            person_in_charge=entry["person_in_charge"],
+            scope_text=entry["scope_text"],
             aliases=entry["aliases"] + entry.get("timetable_names", []),
         )
         institution.training_items.set(entry["items"])
         institution.training_posts.set(entry["post_categories"])
         point = entry["exam_point"]
         _organization(
-            Kind.EXAM_POINT, point["name"], region_id=entry["region"], address=point["address"],
-            parent=institution, phones=entry["phones"],
+            Kind.EXAM_POINT,
+            point["name"],
+            region_id=entry["region"],
+            address=point["address"],
+            parent=institution,
+            phones=entry["phones"],
             aliases=entry.get("timetable_names", []),
         )
 
@@ -77,6 +91,8 @@ def load_xinzhou_exam_points() -> None:
     data = read_seed_file("xinzhou_timetable.json")
     county_by_name = {r.name: r.code for r in Region.objects.filter(parent_id=data["city"])}
     for point in data["exam_points"]:
-        county = next((code for name, code in county_by_name.items()
-                       if point["name"].startswith(name)), data["city"])
+        county = next(
+            (code for name, code in county_by_name.items() if point["name"].startswith(name)),
+            data["city"],
+        )
         _organization(Kind.EXAM_POINT, point["name"], region_id=county)

@@ -6,6 +6,7 @@ from django.db import transaction
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.permissions import require_institution_supervisor
 from peikao.audit.services import audit_record
+from peikao.core.history import with_change_reason
 from peikao.core.errors import Conflict, DomainError
 from peikao.core.identifiers import validate_credit_code
 from peikao.orgs.models import Organization
@@ -14,8 +15,14 @@ from peikao.orgs.rules import STATUS_TRANSITIONS, transition_error
 Status = Organization.Status
 
 # Fields of an institution's registration that the bureau records changes to.
-REGISTERED_FIELDS = ("name", "credit_code", "address", "legal_representative",
-                     "person_in_charge", "phones")
+REGISTERED_FIELDS = (
+    "name",
+    "credit_code",
+    "address",
+    "legal_representative",
+    "person_in_charge",
+    "phones",
+)
 
 
 def _require_reason(reason: str) -> str:
@@ -27,8 +34,10 @@ def _require_reason(reason: str) -> str:
 
 def _locked_institution(organization_id: int) -> Organization:
     institution = (
-        Organization.objects.select_for_update().select_related("region")
-        .filter(pk=organization_id, kind=Organization.Kind.INSTITUTION).first()
+        Organization.objects.select_for_update()
+        .select_related("region")
+        .filter(pk=organization_id, kind=Organization.Kind.INSTITUTION)
+        .first()
     )
     if institution is None:
         raise DomainError("未找到该培训机构。")
@@ -48,11 +57,14 @@ def institution_change_status(
         raise Conflict(error)
     before = institution.status
     institution.status, institution.status_reason = target, reason
-    institution._change_reason = reason
+    with_change_reason(institution, reason)
     institution.save(update_fields=["status", "status_reason"])
     audit_record(
-        STATUS_TRANSITIONS[(before, target)], actor=actor, role=jurisdiction.role,
-        organization=jurisdiction.organization, obj=institution,
+        STATUS_TRANSITIONS[(before, target)],
+        actor=actor,
+        role=jurisdiction.role,
+        organization=jurisdiction.organization,
+        obj=institution,
         detail={"from": before, "to": target, "reason": reason},
     )
     return institution
@@ -88,11 +100,14 @@ def institution_update_registration(
         raise DomainError("没有需要变更的内容。")
     for field, value in changes.items():
         setattr(institution, field, value)
-    institution._change_reason = reason
+    with_change_reason(institution, reason)
     institution.save()
     audit_record(
-        "institution.registration_changed", actor=actor, role=jurisdiction.role,
-        organization=jurisdiction.organization, obj=institution,
+        "institution.registration_changed",
+        actor=actor,
+        role=jurisdiction.role,
+        organization=jurisdiction.organization,
+        obj=institution,
         detail={"changes": diff, "reason": reason},
     )
     return institution

@@ -15,8 +15,12 @@ class Person(models.Model):
     birth_date = models.DateField("出生日期")
     phone = models.CharField("手机号码", max_length=20, blank=True)
     employer = models.ForeignKey(
-        "orgs.Organization", verbose_name="工作单位", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "orgs.Organization",
+        verbose_name="工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
 

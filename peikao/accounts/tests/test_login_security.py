@@ -48,7 +48,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, settings):
     assert "账号已锁定，请15分钟后再试" in response.content.decode()
     assert AuditRecord.objects.filter(action="auth.locked_out").exists()
     assert not AuditRecord.objects.filter(action="auth.login").exists()
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
 
 
 def test_lockout_of_one_account_leaves_others_alone(client):
@@ -78,8 +78,13 @@ def test_idle_staff_session_is_ended(client):
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("Short1!", False), ("alllowercase", False), ("lowercase123", False),
-     ("Lower123case", True), ("lower-case-123", True)],
+    [
+        ("Short1!", False),
+        ("alllowercase", False),
+        ("lowercase123", False),
+        ("Lower123case", True),
+        ("lower-case-123", True),
+    ],
 )
 def test_passwords_need_eight_characters_of_three_kinds(password, ok):
     if ok:

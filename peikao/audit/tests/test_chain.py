@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -18,8 +20,7 @@ def institution():
 @pytest.fixture
 def five_records(institution):
     return [
-        audit_record(f"test.step{i}", organization=institution, obj=institution,
-                     detail={"step": i})
+        audit_record(f"test.step{i}", organization=institution, obj=institution, detail={"step": i})
         for i in range(1, 6)
     ]
 
@@ -33,7 +34,7 @@ def test_records_chain_in_order_within_their_stream(five_records, institution):
     assert [r.seq for r in five_records] == [1, 2, 3, 4, 5]
     assert all(r.stream == f"org:{institution.pk}" for r in five_records)
     assert five_records[0].prev_hash == ""
-    for before, after in zip(five_records, five_records[1:], strict=False):
+    for before, after in pairwise(five_records):
         assert after.prev_hash == before.hash
     assert audit_verify() == []
 
@@ -91,7 +92,9 @@ def test_a_reordering_is_named(five_records):
 def test_the_command_passes_on_an_intact_log_and_fails_naming_the_record(five_records, capsys):
     call_command("audit_verify")
     assert "审计日志校验通过" in capsys.readouterr().out
-    raw_sql("UPDATE audit_auditrecord SET result = %s WHERE id = %s", ["denied", five_records[0].pk])
+    raw_sql(
+        "UPDATE audit_auditrecord SET result = %s WHERE id = %s", ["denied", five_records[0].pk]
+    )
     with pytest.raises(CommandError):
         call_command("audit_verify")
     assert f"第 {five_records[0].pk} 号记录" in capsys.readouterr().err

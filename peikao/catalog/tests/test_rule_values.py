@@ -31,30 +31,43 @@ PLACE = {"city_code": "140800", "province_code": "140000"}
 
 
 def test_city_overrides_province_overrides_nation():
-    values = [candidate("nation", None, "2020-01-01", 60),
-              candidate("province", "140000", "2020-01-01", 50),
-              candidate("city", "140800", "2020-01-01", 40)]
+    values = [
+        candidate("nation", None, "2020-01-01", 60),
+        candidate("province", "140000", "2020-01-01", 50),
+        candidate("city", "140800", "2020-01-01", 40),
+    ]
     assert applicable_value(values, **PLACE, on_date=date(2024, 1, 1)).value == 40
     assert applicable_value(values[:2], **PLACE, on_date=date(2024, 1, 1)).value == 50
 
 
 def test_another_citys_rule_does_not_apply():
-    values = [candidate("nation", None, "2020-01-01", 60),
-              candidate("city", "140900", "2020-01-01", 40)]
+    values = [
+        candidate("nation", None, "2020-01-01", 60),
+        candidate("city", "140900", "2020-01-01", 40),
+    ]
     assert applicable_value(values, **PLACE, on_date=date(2024, 1, 1)).value == 60
 
 
 def test_a_value_applies_from_its_effective_date():
-    values = [candidate("nation", None, "2020-01-01", 60),
-              candidate("city", "140800", "2024-07-01", 40)]
+    values = [
+        candidate("nation", None, "2020-01-01", 60),
+        candidate("city", "140800", "2024-07-01", 40),
+    ]
     assert applicable_value(values, **PLACE, on_date=date(2024, 6, 30)).value == 60
     assert applicable_value(values, **PLACE, on_date=date(2024, 7, 1)).value == 40
 
 
-@given(st.lists(st.tuples(st.sampled_from(["nation", "province", "city"]),
-                          st.dates(date(2010, 1, 1), date(2030, 1, 1)),
-                          st.integers(1, 100)), max_size=8),
-       st.dates(date(2010, 1, 1), date(2030, 1, 1)))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["nation", "province", "city"]),
+            st.dates(date(2010, 1, 1), date(2030, 1, 1)),
+            st.integers(1, 100),
+        ),
+        max_size=8,
+    ),
+    st.dates(date(2010, 1, 1), date(2030, 1, 1)),
+)
 def test_chosen_value_is_in_force_and_no_more_specific_one_is(rows, on_date):
     region = {"nation": None, "province": "140000", "city": "140800"}
     values = [candidate(scope, region[scope], day.isoformat(), v) for scope, day, v in rows]
@@ -74,14 +87,18 @@ def test_chosen_value_is_in_force_and_no_more_specific_one_is(rows, on_date):
 def test_seeded_values_resolve_for_a_county():
     assert rule_value("pass_mark", region_code="140802") == 80
     assert rule_value("class_hour_minutes", region_code="140923") == 45
-    assert rule_value("training_hours_initial", subject="principal_manager.high_risk",
-                      region_code="140802") == 48
+    assert (
+        rule_value(
+            "training_hours_initial", subject="principal_manager.high_risk", region_code="140802"
+        )
+        == 48
+    )
     assert rule_value("plan_lead_months", region_code="140802") == 1
 
 
 @pytest.mark.django_db
 def test_a_missing_rule_is_a_clear_configuration_error():
-    with pytest.raises(LookupError, match="规则参数未配置：初训学时（item:1.2）"):
+    with pytest.raises(LookupError, match=r"规则参数未配置：初训学时（item:1\.2）"):
         rule_value("training_hours_initial", subject="item:1.2", region_code="140802")
 
 
@@ -89,11 +106,20 @@ def test_a_missing_rule_is_a_clear_configuration_error():
 def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
     user, jurisdiction = acting("yc_admin")
     start = timezone.localdate() + timedelta(days=10)
-    rule_value_set(actor=user, jurisdiction=jurisdiction, key="class_size_limit", subject="",
-                   value="50", effective_from=start, source="运城市局通知")
+    rule_value_set(
+        actor=user,
+        jurisdiction=jurisdiction,
+        key="class_size_limit",
+        subject="",
+        value="50",
+        effective_from=start,
+        source="运城市局通知",
+    )
     assert rule_value("class_size_limit", region_code="140802", on_date=start) == 50
-    assert rule_value("class_size_limit", region_code="140802",
-                      on_date=start - timedelta(days=1)) == 60
+    assert (
+        rule_value("class_size_limit", region_code="140802", on_date=start - timedelta(days=1))
+        == 60
+    )
     assert rule_value("class_size_limit", region_code="140902", on_date=start) == 60  # Xinzhou
     record = AuditRecord.objects.get(action="rule_value.set")
     assert record.detail["value"] == "50" and record.detail["scope"] == "city"
@@ -116,8 +142,11 @@ def test_refused_rule_changes_change_nothing(username, kwargs, error, message):
     before = RuleValue.objects.count()
     with pytest.raises(error, match=message):
         rule_value_set(
-            actor=user, jurisdiction=jurisdiction, key=kwargs.get("key", "class_size_limit"),
-            subject="", value=kwargs.get("value", "50"),
+            actor=user,
+            jurisdiction=jurisdiction,
+            key=kwargs.get("key", "class_size_limit"),
+            subject="",
+            value=kwargs.get("value", "50"),
             effective_from=timezone.localdate() + timedelta(days=kwargs.get("days", 1)),
         )
     assert RuleValue.objects.count() == before
@@ -128,8 +157,20 @@ def test_refused_rule_changes_change_nothing(username, kwargs, error, message):
 def test_the_same_day_twice_is_a_conflict():
     user, jurisdiction = acting("province_admin")
     day = timezone.localdate() + timedelta(days=3)
-    rule_value_set(actor=user, jurisdiction=jurisdiction, key="pass_mark", subject="",
-                   value=80, effective_from=day)
+    rule_value_set(
+        actor=user,
+        jurisdiction=jurisdiction,
+        key="pass_mark",
+        subject="",
+        value=80,
+        effective_from=day,
+    )
     with pytest.raises(Conflict):
-        rule_value_set(actor=user, jurisdiction=jurisdiction, key="pass_mark", subject="",
-                       value=85, effective_from=day)
+        rule_value_set(
+            actor=user,
+            jurisdiction=jurisdiction,
+            key="pass_mark",
+            subject="",
+            value=85,
+            effective_from=day,
+        )

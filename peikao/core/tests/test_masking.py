@@ -17,6 +17,8 @@ def test_free_text_is_masked_wherever_numbers_appear():
 
 
 def test_log_filter_masks_arguments_as_well_as_the_message():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "导入 %s 失败", ("14080219900101123X",), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "导入 %s 失败", ("14080219900101123X",), None
+    )
     PersonalDataLogFilter().filter(record)
     assert record.getMessage() == "导入 1408**********123X 失败"

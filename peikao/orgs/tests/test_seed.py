@@ -27,9 +27,9 @@ def test_regulators_and_exam_centers():
     regulators = Organization.objects.filter(kind="regulator")
     assert regulators.count() == 1 + 11 + 29
     assert regulators.filter(name="五台山风景名胜区应急管理局", region_id="1409A2").exists()
-    assert set(Organization.objects.filter(kind="exam_center").values_list("region_id", flat=True)) == {
-        "140800", "140900"
-    }
+    assert set(
+        Organization.objects.filter(kind="exam_center").values_list("region_id", flat=True)
+    ) == {"140800", "140900"}
 
 
 def test_the_seven_yuncheng_institutions_of_annex_4():
@@ -38,7 +38,10 @@ def test_the_seven_yuncheng_institutions_of_annex_4():
     huaan = institutions.get(name="运城市华安应急安全服务有限公司")
     assert huaan.phones == ["0359-2666288", "0359-8597788"]
     assert huaan.person_in_charge == "岳军"
-    assert set(huaan.training_posts.values_list("code", flat=True)) == {"principal", "safety_manager"}
+    assert set(huaan.training_posts.values_list("code", flat=True)) == {
+        "principal",
+        "safety_manager",
+    }
     assert huaan.training_items.count() == 16
     juteng = institutions.get(name="山西聚腾人力资源有限公司")
     assert {"1.4", "1.5", "1.6", "1.3"} <= set(juteng.training_items.values_list("code", flat=True))
@@ -92,8 +95,13 @@ def test_xinzhou_timetable_merged_cells_give_both_exam_points_the_date():
 
 def test_seeding_again_changes_nothing():
     def counts():
-        return (Region.objects.count(), Organization.objects.count(), ExamSession.objects.count(),
-                OperationItem.objects.count(), DocumentRequirement.objects.count())
+        return (
+            Region.objects.count(),
+            Organization.objects.count(),
+            ExamSession.objects.count(),
+            OperationItem.objects.count(),
+            DocumentRequirement.objects.count(),
+        )
 
     before = counts()
     call_command("seed", "--demo", verbosity=0)

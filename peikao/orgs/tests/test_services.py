@@ -24,8 +24,13 @@ def huaan():
 
 def change(username, institution, target, reason="检查发现师资不达标"):
     user, jurisdiction = acting(username)
-    return institution_change_status(actor=user, jurisdiction=jurisdiction,
-                                     institution_id=institution.pk, target=target, reason=reason)
+    return institution_change_status(
+        actor=user,
+        jurisdiction=jurisdiction,
+        institution_id=institution.pk,
+        target=target,
+        reason=reason,
+    )
 
 
 def test_city_regulator_suspends_with_reason_history_and_audit(huaan):
@@ -84,17 +89,26 @@ def test_registration_change_validates_credit_code_and_records_the_difference(hu
     user, jurisdiction = acting("yc_officer")
     with pytest.raises(DomainError, match="校验位错误"):
         institution_update_registration(
-            actor=user, jurisdiction=jurisdiction, institution_id=huaan.pk,
-            reason="机构书面报告", changes={"credit_code": "91140802MA0K123451"},
+            actor=user,
+            jurisdiction=jurisdiction,
+            institution_id=huaan.pk,
+            reason="机构书面报告",
+            changes={"credit_code": "91140802MA0K123451"},
         )
     institution_update_registration(
-        actor=user, jurisdiction=jurisdiction, institution_id=huaan.pk, reason="机构书面报告",
+        actor=user,
+        jurisdiction=jurisdiction,
+        institution_id=huaan.pk,
+        reason="机构书面报告",
         changes={"address": "盐湖区新址1号", "phones": ["0359-2666288"]},
     )
     huaan.refresh_from_db()
     assert huaan.address == "盐湖区新址1号"
     record = AuditRecord.objects.get(action="institution.registration_changed")
-    assert record.detail["changes"]["address"] == {"from": "盐湖区凤凰谷南山湖畔", "to": "盐湖区新址1号"}
+    assert record.detail["changes"]["address"] == {
+        "from": "盐湖区凤凰谷南山湖畔",
+        "to": "盐湖区新址1号",
+    }
     assert huaan.history.latest().history_change_reason == "机构书面报告"
 
 
@@ -102,6 +116,9 @@ def test_registration_change_refuses_a_credit_code_in_use(huaan):
     user, jurisdiction = acting("yc_officer")
     with pytest.raises(Conflict, match="已被其他单位使用"):
         institution_update_registration(
-            actor=user, jurisdiction=jurisdiction, institution_id=huaan.pk, reason="报告",
+            actor=user,
+            jurisdiction=jurisdiction,
+            institution_id=huaan.pk,
+            reason="报告",
             changes={"credit_code": "91140802MA0K123450"},  # the demo enterprise's
         )

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         breaks = audit_verify()
         for chain_break in breaks:
-            self.stderr.write(f"[{chain_break.kind}] 链 {chain_break.stream}：{chain_break.message}")
+            self.stderr.write(
+                f"[{chain_break.kind}] 链 {chain_break.stream}：{chain_break.message}"
+            )
         if breaks:
             raise CommandError(f"审计日志校验未通过：{len(breaks)} 条链有问题")
         self.stdout.write("审计日志校验通过")

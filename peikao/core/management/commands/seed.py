@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from peikao.accounts.models import Role
 from peikao.accounts.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
 from peikao.catalog.seed import load_catalog, load_document_requirements, load_rule_values
 from peikao.exams.seed import load_xinzhou_timetable, load_yuncheng_timetable
@@ -41,4 +42,4 @@ class Command(BaseCommand):
         if demo:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for account in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {account.username:<20} {account.role.label}")
+                self.stdout.write(f"  {account.username:<20} {Role(account.role).label}")
