@@ -34,6 +34,11 @@ class OrganizationOut(Schema):
     status_reason: str
     training_items: list[ItemRef]
     training_posts: list[str]
+    training_industries: list[str]
+
+    @staticmethod
+    def resolve_training_industries(obj):
+        return [industry.name for industry in obj.training_industries.all()]
 
     @staticmethod
     def resolve_kind_name(obj):

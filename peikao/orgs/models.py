@@ -91,6 +91,12 @@ class Organization(models.Model):
         blank=True,
         related_name="institutions",
     )
+    training_industries = models.ManyToManyField(
+        "catalog.Industry",
+        verbose_name="培训范围（主要负责人、安全管理人员的行业）",
+        blank=True,
+        related_name="institutions",
+    )
     scope_text = models.TextField("培训范围（原文）", blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 

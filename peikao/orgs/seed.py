@@ -73,6 +73,7 @@ def load_institutions() -> None:
         )
         institution.training_items.set(entry["items"])
         institution.training_posts.set(entry["post_categories"])
+        institution.training_industries.set(entry["industries_for_posts"])
         point = entry["exam_point"]
         _organization(
             Kind.EXAM_POINT,

@@ -11,6 +11,7 @@ def _with_scope(queryset):
     return queryset.select_related("region", "parent").prefetch_related(
         Prefetch("training_items", queryset=OperationItem.objects.select_related("category")),
         "training_posts",
+        "training_industries",
     )
 
 

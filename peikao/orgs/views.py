@@ -1,51 +1,82 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from peikao.accounts.permissions import can_supervise_institutions
-from peikao.core.errors import DomainError
+from peikao.core.errors import DomainError, NotFound
 from peikao.orgs import selectors, services
 from peikao.orgs.models import Organization
+
+HISTORY_ROWS = 20
+ORGANIZATIONS_PER_PAGE = 50
 
 
 def directory(request):
     city = request.GET.get("city", "")
-    return render(request, "orgs/directory.html", {
-        "institutions": selectors.public_institution_directory(city=city),
-        "cities": selectors.city_list(), "city": city,
-    })
+    return render(
+        request,
+        "orgs/directory.html",
+        {
+            "institutions": selectors.public_institution_directory(city=city),
+            "cities": selectors.city_list(),
+            "city": city,
+        },
+    )
 
 
 @login_required
 def organization_list(request):
     kind = request.GET.get("kind", "")
-    return render(request, "orgs/organization_list.html", {
-        "organizations": selectors.organization_list(request.jurisdiction, kind=kind),
-        "kinds": Organization.Kind.choices, "kind": kind,
-    })
+    organizations = selectors.organization_list(request.jurisdiction, kind=kind)
+    return render(
+        request,
+        "orgs/organization_list.html",
+        {
+            "page": Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "kinds": Organization.Kind.choices,
+            "kind": kind,
+        },
+    )
 
 
 @login_required
 def organization_detail(request, organization_id: int):
-    organization = selectors.organization_detail(request.jurisdiction, organization_id)
-    return render(request, "orgs/organization_detail.html", {
-        "organization": organization,
-        "can_supervise": can_supervise_institutions(request.jurisdiction)
-        and organization.kind == Organization.Kind.INSTITUTION,
-        "history": organization.history.select_related("history_user").order_by("-history_date")[:20],
-    })
+    try:
+        organization = selectors.organization_detail(request.jurisdiction, organization_id)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+    return render(
+        request,
+        "orgs/organization_detail.html",
+        {
+            "organization": organization,
+            "can_supervise": can_supervise_institutions(request.jurisdiction)
+            and organization.kind == Organization.Kind.INSTITUTION,
+            "history": organization.history.select_related("history_user").order_by(
+                "-history_date"
+            )[:HISTORY_ROWS],
+        },
+    )
 
 
 @login_required
 @require_POST
 def institution_status(request, organization_id: int):
     try:
-        services.institution_change_status(
-            actor=request.user, jurisdiction=request.jurisdiction, institution_id=organization_id,
-            target=request.POST.get("target", ""), reason=request.POST.get("reason", ""),
+        institution = services.institution_change_status(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            institution_id=organization_id,
+            target=request.POST.get("target", ""),
+            reason=request.POST.get("reason", ""),
         )
-        messages.success(request, "机构状态已变更。")
     except DomainError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, f"机构状态已变更为“{institution.get_status_display()}”。")
     return redirect("orgs:detail", organization_id=organization_id)

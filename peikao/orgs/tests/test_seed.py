@@ -43,6 +43,7 @@ def test_the_seven_yuncheng_institutions_of_annex_4():
         "safety_manager",
     }
     assert huaan.training_items.count() == 16
+    assert huaan.training_industries.filter(high_risk=True).count() == 5
     juteng = institutions.get(name="山西聚腾人力资源有限公司")
     assert {"1.4", "1.5", "1.6", "1.3"} <= set(juteng.training_items.values_list("code", flat=True))
     university = institutions.get(name="运城市职业技术大学")
