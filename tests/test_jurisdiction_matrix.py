@@ -154,7 +154,7 @@ def test_audit_records_api_and_page(as_user, username, audit_everywhere):
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_institution_status_changes_only_by_supervisors_within_their_region(as_user, username):
+def test_status_changes_only_by_supervisors_in_region(as_user, username):
     client = as_user(username)
     visible = expected_organization_ids(username)
     for institution in Organization.objects.institutions():
@@ -226,3 +226,45 @@ def test_anonymous_gets_nothing_but_public_reads(client):
         assert response.status_code == 302 and response.url.startswith("/login/"), path
     assert client.get("/api/public/institutions").status_code == 200
     assert client.get("/api/public/timetable").status_code == 200
+
+
+# Every API route and how this file covers it; a new route must be added here, with its test.
+COVERED_API_ROUTES = {
+    "accounts/me": "test_reads_open_to_every_role",
+    "accounts/users": "test_user_list_api_and_page",
+    "orgs/": "test_organization_list_api_and_page",
+    "orgs/<organization_id>": "test_organization_detail_api_and_page_for_every_organisation",
+    "orgs/<organization_id>/status": "test_status_changes_only_by_supervisors_in_region",
+    "orgs/<organization_id>/registration": "test_registration_change_only_by_supervisors",
+    "catalog/categories": "test_reads_open_to_every_role",
+    "catalog/industries": "test_reads_open_to_every_role",
+    "catalog/post-categories": "test_reads_open_to_every_role",
+    "catalog/rules": "test_rule_values_set_only_by_province_and_city_admins",
+    "audit/records": "test_audit_records_api_and_page",
+    "public/institutions": "test_anonymous_gets_nothing_but_public_reads",
+    "public/cities": "test_anonymous_gets_nothing_but_public_reads",
+    "public/timetable": "test_anonymous_gets_nothing_but_public_reads",
+}
+
+
+def test_every_api_route_is_covered_by_the_matrix():
+    from config.api import api
+
+    routes = {str(pattern.pattern) for pattern in api.urls[0]}
+    routes = {route for route in routes if route and not route.startswith(("docs", "openapi"))}
+    assert routes == set(COVERED_API_ROUTES)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_reads_open_to_every_role(as_user, username):
+    client = as_user(username)
+    me = client.get("/api/accounts/me").json()
+    assert me["user"]["username"] == username
+    for path in [
+        "/api/catalog/categories",
+        "/api/catalog/industries",
+        "/api/catalog/post-categories",
+        "/api/catalog/rules",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200 and response.json(), path

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from peikao.accounts.models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("培考", {"fields": ("mobile", "person")}))
+    list_display = ["username", "last_name", "first_name", "mobile", "is_active"]
+    search_fields = ["username", "last_name", "first_name", "mobile"]
+    raw_id_fields = ["person"]
+    inlines = [MembershipInline]
