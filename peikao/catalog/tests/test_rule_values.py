@@ -6,21 +6,13 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peikao.accounts.jurisdiction import jurisdiction_of
-from peikao.accounts.models import Membership
 from peikao.audit.models import AuditRecord
 from peikao.catalog.models import RuleValue
 from peikao.catalog.rules import RuleCandidate, applicable_value
 from peikao.catalog.selectors import rule_value
 from peikao.catalog.services import rule_value_set
 from peikao.core.errors import Conflict, DomainError, PermissionDenied
-
-
-def acting(username):
-    membership = Membership.objects.select_related("user", "organization__region").get(
-        user__username=username
-    )
-    return membership.user, jurisdiction_of(membership)
+from peikao.core.testing import acting_as
 
 
 def candidate(scope, region, day, value):
@@ -104,7 +96,7 @@ def test_a_missing_rule_is_a_clear_configuration_error():
 
 @pytest.mark.django_db
 def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
-    user, jurisdiction = acting("yc_admin")
+    user, jurisdiction = acting_as("yc_admin")
     start = timezone.localdate() + timedelta(days=10)
     rule_value_set(
         actor=user,
@@ -138,7 +130,7 @@ def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
     ],
 )
 def test_refused_rule_changes_change_nothing(username, kwargs, error, message):
-    user, jurisdiction = acting(username)
+    user, jurisdiction = acting_as(username)
     before = RuleValue.objects.count()
     with pytest.raises(error, match=message):
         rule_value_set(
@@ -155,7 +147,7 @@ def test_refused_rule_changes_change_nothing(username, kwargs, error, message):
 
 @pytest.mark.django_db
 def test_the_same_day_twice_is_a_conflict():
-    user, jurisdiction = acting("province_admin")
+    user, jurisdiction = acting_as("province_admin")
     day = timezone.localdate() + timedelta(days=3)
     rule_value_set(
         actor=user,

@@ -1,20 +1,12 @@
 import pytest
 
-from peikao.accounts.jurisdiction import jurisdiction_of
-from peikao.accounts.models import Membership
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.core.testing import acting_as
 from peikao.orgs.models import Organization
 from peikao.orgs.services import institution_change_status, institution_update_registration
 
 pytestmark = pytest.mark.django_db
-
-
-def acting(username):
-    membership = Membership.objects.select_related("user", "organization__region").get(
-        user__username=username
-    )
-    return membership.user, jurisdiction_of(membership)
 
 
 @pytest.fixture
@@ -23,7 +15,7 @@ def huaan():
 
 
 def change(username, institution, target, reason="检查发现师资不达标"):
-    user, jurisdiction = acting(username)
+    user, jurisdiction = acting_as(username)
     return institution_change_status(
         actor=user,
         jurisdiction=jurisdiction,
@@ -86,7 +78,7 @@ def test_institution_cannot_suspend_itself(huaan):
 
 
 def test_registration_change_validates_credit_code_and_records_the_difference(huaan):
-    user, jurisdiction = acting("yc_officer")
+    user, jurisdiction = acting_as("yc_officer")
     with pytest.raises(DomainError, match="校验位错误"):
         institution_update_registration(
             actor=user,
@@ -113,7 +105,7 @@ def test_registration_change_validates_credit_code_and_records_the_difference(hu
 
 
 def test_registration_change_refuses_a_credit_code_in_use(huaan):
-    user, jurisdiction = acting("yc_officer")
+    user, jurisdiction = acting_as("yc_officer")
     with pytest.raises(Conflict, match="已被其他单位使用"):
         institution_update_registration(
             actor=user,
