@@ -9,12 +9,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
+    # Never inherit the browser tests' async override: production must not have it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         timeout=120,
     )
 

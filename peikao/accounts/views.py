@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,8 @@ from peikao.accounts.forms import LoginForm
 from peikao.accounts.navigation import ROLE_TASKS
 from peikao.core.errors import DomainError
 
+USERS_PER_PAGE = 50
+
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
@@ -17,11 +20,19 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "您已安全退出。")
+        return response
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = LoginForm(request)
     return render(
-        request, "accounts/login.html",
+        request,
+        "accounts/login.html",
         {"form": form, "locked_message": f"登录失败次数过多，账号已锁定，请{minutes}分钟后再试。"},
         status=429,
     )
@@ -30,23 +41,39 @@ def locked_out(request, credentials=None, *args, **kwargs):
 @login_required
 def home(request):
     membership = request.membership or None
-    return render(request, "accounts/home.html", {
-        "membership": membership,
-        "tasks": ROLE_TASKS.get(membership.role, []) if membership else [],
-    })
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "membership": membership,
+            "tasks": ROLE_TASKS.get(membership.role, []) if membership else [],
+        },
+    )
 
 
 @login_required
 @require_POST
 def switch_role(request):
+    chosen = request.POST.get("membership", "")
     try:
-        services.membership_switch(request=request, membership_id=int(request.POST.get("membership", 0)))
-    except (DomainError, ValueError) as error:
-        messages.error(request, str(error) or "角色无效。")
+        membership = services.membership_switch(
+            request=request, membership_id=int(chosen) if chosen.isdigit() else 0
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        organization = membership.organization.name if membership.organization else "个人账号"
+        messages.success(request, f"已切换为：{membership.get_role_display()} · {organization}")
     return redirect("accounts:home")
 
 
 @login_required
 def user_list(request):
-    return render(request, "accounts/user_list.html",
-                  {"users": selectors.user_list(request.jurisdiction)})
+    users = selectors.user_list(request.jurisdiction)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page")),
+        },
+    )

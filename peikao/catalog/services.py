@@ -7,10 +7,10 @@ from django.utils import timezone
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.permissions import require_rule_editor
 from peikao.audit.services import audit_record
-from peikao.core.history import with_change_reason
 from peikao.catalog import rules
 from peikao.catalog.models import RuleValue
 from peikao.core.errors import Conflict, DomainError
+from peikao.core.history import with_change_reason
 
 
 @transaction.atomic

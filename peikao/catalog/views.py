@@ -11,9 +11,14 @@ from peikao.core.errors import DomainError
 
 @login_required
 def catalogue(request):
-    return render(request, "catalog/catalogue.html", {
-        "categories": selectors.catalogue(), "industries": selectors.industries(),
-    })
+    return render(
+        request,
+        "catalog/catalogue.html",
+        {
+            "categories": selectors.catalogue(),
+            "industries": selectors.industries(),
+        },
+    )
 
 
 @login_required
@@ -21,24 +26,35 @@ def rule_list(request):
     jurisdiction = request.jurisdiction
     if request.method == "POST":
         try:
-            services.rule_value_set(
-                actor=request.user, jurisdiction=jurisdiction, key=request.POST.get("key", ""),
-                subject=request.POST.get("subject", "").strip(),
-                value=request.POST.get("value", ""),
-                effective_from=date.fromisoformat(request.POST.get("effective_from", "")),
-                source=request.POST.get("source", ""),
-            )
-            messages.success(request, "规则参数已保存，将自生效日期起适用。")
-            return redirect("catalog:rules")
+            effective_from = date.fromisoformat(request.POST.get("effective_from", ""))
         except ValueError:
-            messages.error(request, "生效日期格式不正确。")
-        except DomainError as error:
-            messages.error(request, str(error))
+            messages.error(request, "请填写正确的生效日期。")
+        else:
+            try:
+                services.rule_value_set(
+                    actor=request.user,
+                    jurisdiction=jurisdiction,
+                    key=request.POST.get("key", ""),
+                    subject=request.POST.get("subject", "").strip(),
+                    value=request.POST.get("value", ""),
+                    effective_from=effective_from,
+                    source=request.POST.get("source", ""),
+                )
+            except DomainError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "规则参数已保存，将自生效日期起适用。")
+                return redirect("catalog:rules")
     organization = jurisdiction.organization
-    return render(request, "catalog/rules.html", {
-        "values": selectors.rule_value_list(
-            region_code=organization.region_id if organization else None
-        ),
-        "definitions": rules.RULE_DEFINITIONS,
-        "can_edit": can_edit_rules(jurisdiction),
-    })
+    return render(
+        request,
+        "catalog/rules.html",
+        {
+            "values": selectors.rule_value_list(
+                region_code=organization.region_id if organization else None
+            ),
+            "definitions": rules.RULE_DEFINITIONS,
+            "can_edit": can_edit_rules(jurisdiction),
+            "entered": request.POST,
+        },
+    )

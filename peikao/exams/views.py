@@ -18,14 +18,21 @@ def timetable(request):
         "month": request.GET.get("month", ""),
     }
     exam_point = int(filters["exam_point"]) if filters["exam_point"].isdigit() else None
-    return render(request, "exams/timetable.html", {
-        "sessions": selectors.public_timetable(
-            city=filters["city"], exam_point=exam_point, series=filters["series"],
-            month=filters["month"],
-        ),
-        "filters": filters,
-        "cities": city_list(),
-        "exam_points": Organization.objects.exam_points().order_by("region_id", "name"),
-        "series_choices": ExamSession.Series.choices,
-        "month_error": bool(filters["month"]) and selectors.month_start(filters["month"]) is None,
-    })
+    month_error = bool(filters["month"]) and selectors.month_start(filters["month"]) is None
+    return render(
+        request,
+        "exams/timetable.html",
+        {
+            "sessions": selectors.public_timetable(
+                city=filters["city"],
+                exam_point=exam_point,
+                series=filters["series"],
+                month=filters["month"],
+            ),
+            "filters": filters,
+            "cities": city_list(),
+            "exam_points": Organization.objects.exam_points().order_by("region_id", "name"),
+            "series_choices": ExamSession.Series.choices,
+            "month_error": month_error,
+        },
+    )

@@ -52,7 +52,8 @@ def load_regulators() -> None:
     for city in Region.objects.filter(level=Region.Level.CITY):
         _organization(Kind.REGULATOR, f"{city.name}应急管理局", region=city)
     for county in Region.objects.filter(parent_id__in=SEED_CITIES).select_related("parent"):
-        name = REGULATOR_NAMES.get(county.code, f"{county.parent.name if county.parent else ''}{county.name}应急管理局")
+        city_name = county.parent.name if county.parent else ""
+        name = REGULATOR_NAMES.get(county.code, f"{city_name}{county.name}应急管理局")
         _organization(Kind.REGULATOR, name, region=county)
     for city in Region.objects.filter(code__in=SEED_CITIES):
         _organization(Kind.EXAM_CENTER, f"{city.name}应急管理考试中心", region=city)

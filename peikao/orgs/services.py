@@ -6,8 +6,8 @@ from django.db import transaction
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.permissions import require_institution_supervisor
 from peikao.audit.services import audit_record
-from peikao.core.history import with_change_reason
 from peikao.core.errors import Conflict, DomainError
+from peikao.core.history import with_change_reason
 from peikao.core.identifiers import validate_credit_code
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import STATUS_TRANSITIONS, transition_error

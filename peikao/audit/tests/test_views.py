@@ -3,6 +3,9 @@ from django.urls import reverse
 
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_PASSWORD
+from peikao.audit.services import audit_record
+from peikao.audit.views import RECORDS_PER_PAGE
+from peikao.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +32,17 @@ def test_a_trainee_sees_an_empty_log(client):
     response = client.get(reverse("audit:list"))
     assert response.status_code == 200
     assert "没有符合条件的审计记录。" in response.content.decode()
+
+
+def test_the_log_is_paged_and_pages_keep_the_filter(client):
+    huaan = Organization.objects.get(kind="institution", name="运城市华安应急安全服务有限公司")
+    for _ in range(RECORDS_PER_PAGE + 5):
+        audit_record("institution.registration_changed", organization=huaan, obj=huaan)
+    client.force_login(User.objects.get(username="yc_officer"))
+
+    first = client.get(reverse("audit:list"), {"action": "institution."}).content.decode()
+    assert f"共 {RECORDS_PER_PAGE + 5} 条，第 1 / 2 页" in first
+    assert 'href="?action=institution.&amp;page=2"' in first
+
+    second = client.get(reverse("audit:list"), {"action": "institution.", "page": 2})
+    assert second.content.decode().count("变更登记信息") == 5

@@ -68,7 +68,7 @@ def role_label(role: str) -> str:
 def status_transitions(current_status: str) -> list[tuple[str, str]]:
     """(target status, action name) of every change the institution's status allows."""
     return [
-        (target, AUDIT_ACTION_LABELS[action])
+        (target, audit_action_label(action))
         for (source, target), action in STATUS_TRANSITIONS.items()
         if source == current_status
     ]

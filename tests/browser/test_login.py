@@ -1,0 +1,37 @@
+import pytest
+from playwright.sync_api import expect
+
+from peikao.accounts.models import Role
+from peikao.accounts.navigation import ROLE_TASKS
+from peikao.accounts.seed import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda account: account.username)
+def test_each_demo_account_logs_in_sees_its_work_and_logs_out(log_in, account):
+    page = log_in(account.username)
+
+    expect(page).to_have_url("/home/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"您好，{account.full_name}")
+    expect(page.get_by_test_id("role-name")).to_have_text(Role(account.role).label)
+    expect(page.get_by_test_id("tasks").get_by_role("listitem").first).to_contain_text(
+        ROLE_TASKS[account.role][0]
+    )
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page).to_have_url("/login/")
+    expect(page.get_by_role("status")).to_contain_text("您已安全退出。")
+
+
+def test_logging_in_by_mobile_number(log_in):
+    page = log_in("13900000003")
+    expect(page).to_have_url("/home/")
+    expect(page.get_by_test_id("acting-as")).to_have_text("监管部门工作人员 · 运城市应急管理局")
+
+
+def test_a_wrong_password_is_refused_in_chinese(log_in):
+    page = log_in("yc_officer", "Wrong@2024")
+    expect(page).to_have_url("/login/")
+    expect(page.get_by_test_id("login-error")).to_contain_text("用户名（手机号）或密码不正确")
+    expect(page.get_by_label("用户名或手机号")).to_have_value("yc_officer")
