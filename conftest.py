@@ -22,3 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The seed data and demo accounts are in the test database for every test."""
     with django_db_blocker.unblock():
         call_command("seed", "--demo", verbosity=0)
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as("yc_officer") gives the test client logged in as that demo account."""
+    from peikao.accounts.models import User
+
+    def login(username: str):
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return login

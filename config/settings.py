@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "peikao.core.middleware.DomainErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -65,15 +65,6 @@ def audit_everywhere():
     audit_record("test.marker", actor=User.objects.get(username="demo_trainee"))
 
 
-@pytest.fixture
-def as_user(client):
-    def login(username):
-        client.force_login(User.objects.get(username=username))
-        return client
-
-    return login
-
-
 def ids_in(payload) -> set[int]:
     return {row["id"] for row in payload}
 
@@ -92,8 +83,8 @@ def linked_organization_ids(client, path: str) -> set[int]:
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_organization_list_api_and_page(as_user, username):
-    client = as_user(username)
+def test_organization_list_api_and_page(login_as, username):
+    client = login_as(username)
     expected = expected_organization_ids(username)
     response = client.get("/api/orgs/")
     assert response.status_code == 200
@@ -102,8 +93,8 @@ def test_organization_list_api_and_page(as_user, username):
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_organization_detail_api_and_page_for_every_organisation(as_user, username):
-    client = as_user(username)
+def test_organization_detail_api_and_page_for_every_organisation(login_as, username):
+    client = login_as(username)
     expected = expected_organization_ids(username)
     for organization_id in Organization.objects.values_list("id", flat=True):
         want = 200 if organization_id in expected else 404
@@ -112,8 +103,8 @@ def test_organization_detail_api_and_page_for_every_organisation(as_user, userna
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_user_list_api_and_page(as_user, username):
-    client = as_user(username)
+def test_user_list_api_and_page(login_as, username):
+    client = login_as(username)
     visible_orgs = expected_organization_ids(username)
     # Staff are seen through their employer by regulators and by the enterprise itself.
     sees_staff = VISIBLE[username][0] == "prefix" or username == "demo_enterprise"
@@ -138,8 +129,8 @@ def test_user_list_api_and_page(as_user, username):
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_audit_records_api_and_page(as_user, username, audit_everywhere):
-    client = as_user(username)
+def test_audit_records_api_and_page(login_as, username, audit_everywhere):
+    client = login_as(username)
     expected = expected_organization_ids(username)
     response = client.get("/api/audit/records?limit=1000")
     assert response.status_code == 200
@@ -154,8 +145,8 @@ def test_audit_records_api_and_page(as_user, username, audit_everywhere):
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_status_changes_only_by_supervisors_in_region(as_user, username):
-    client = as_user(username)
+def test_status_changes_only_by_supervisors_in_region(login_as, username):
+    client = login_as(username)
     visible = expected_organization_ids(username)
     for institution in Organization.objects.institutions():
         response = client.post(
@@ -181,8 +172,8 @@ def test_status_changes_only_by_supervisors_in_region(as_user, username):
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_registration_change_only_by_supervisors(as_user, username):
-    client = as_user(username)
+def test_registration_change_only_by_supervisors(login_as, username):
+    client = login_as(username)
     huaan = Organization.objects.get(kind="institution", name=HUAAN)
     response = client.post(
         f"/api/orgs/{huaan.pk}/registration",
@@ -198,8 +189,8 @@ def test_registration_change_only_by_supervisors(as_user, username):
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_rule_values_set_only_by_province_and_city_admins(as_user, username):
-    client = as_user(username)
+def test_rule_values_set_only_by_province_and_city_admins(login_as, username):
+    client = login_as(username)
     response = client.post(
         "/api/catalog/rules",
         {"key": "class_size_limit", "value": "55", "effective_from": "2099-01-01"},
@@ -256,8 +247,8 @@ def test_every_api_route_is_covered_by_the_matrix():
 
 
 @pytest.mark.parametrize("username", USERNAMES)
-def test_reads_open_to_every_role(as_user, username):
-    client = as_user(username)
+def test_reads_open_to_every_role(login_as, username):
+    client = login_as(username)
     me = client.get("/api/accounts/me").json()
     assert me["user"]["username"] == username
     for path in [

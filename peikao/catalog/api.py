@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from peikao.catalog import rules, selectors, services
 
@@ -105,4 +105,4 @@ def rule_value_set(request, payload: RuleValueIn):
         effective_from=payload.effective_from,
         source=payload.source,
     )
-    return 201, row
+    return Status(201, row)

@@ -1,6 +1,9 @@
 import uuid
 
-from peikao.core import request_context
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+
+from peikao.core import errors, request_context
 
 
 def client_ip(request) -> str:
@@ -28,3 +31,21 @@ class RequestContextMiddleware:
             request_context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class DomainErrorPagesMiddleware:
+    """A page that reads what the jurisdiction hides shows the 404 page; one that asks for a
+    forbidden action shows the 403 page. Views need not catch these themselves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, errors.NotFound):
+            raise Http404(str(exception)) from exception
+        if isinstance(exception, errors.PermissionDenied):
+            raise DjangoPermissionDenied(str(exception)) from exception
+        return None

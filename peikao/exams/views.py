@@ -2,8 +2,7 @@ from django.shortcuts import render
 
 from peikao.exams import selectors
 from peikao.exams.models import ExamSession
-from peikao.orgs.models import Organization
-from peikao.orgs.selectors import city_list
+from peikao.orgs.selectors import city_list, exam_point_list
 
 
 def landing(request):
@@ -31,7 +30,7 @@ def timetable(request):
             ),
             "filters": filters,
             "cities": city_list(),
-            "exam_points": Organization.objects.exam_points().order_by("region_id", "name"),
+            "exam_points": exam_point_list(),
             "series_choices": ExamSession.Series.choices,
             "month_error": month_error,
         },

@@ -32,6 +32,16 @@ def organization_detail(jurisdiction: Jurisdiction, organization_id: int) -> Org
     return organization
 
 
+def organization_history(organization: Organization, *, limit: int):
+    """The latest registration and status changes, with who made them and why."""
+    return organization.history.select_related("history_user").order_by("-history_date")[:limit]
+
+
+def exam_point_list():
+    """Every exam point, for the public timetable's filter."""
+    return Organization.objects.exam_points().select_related("region").order_by("region_id", "name")
+
+
 def public_institution_directory(*, city: str = ""):
     """The directory anyone may read (annex 4 of the Yuncheng notice): active institutions."""
     queryset = Organization.objects.institutions().exclude(status=Organization.Status.EXITED)

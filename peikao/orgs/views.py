@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from peikao.accounts.permissions import can_supervise_institutions
-from peikao.core.errors import DomainError, NotFound
+from peikao.core.errors import DomainError
 from peikao.orgs import selectors, services
 from peikao.orgs.models import Organization
 
@@ -46,10 +45,7 @@ def organization_list(request):
 
 @login_required
 def organization_detail(request, organization_id: int):
-    try:
-        organization = selectors.organization_detail(request.jurisdiction, organization_id)
-    except NotFound as error:
-        raise Http404(str(error)) from None
+    organization = selectors.organization_detail(request.jurisdiction, organization_id)
     return render(
         request,
         "orgs/organization_detail.html",
@@ -57,9 +53,7 @@ def organization_detail(request, organization_id: int):
             "organization": organization,
             "can_supervise": can_supervise_institutions(request.jurisdiction)
             and organization.kind == Organization.Kind.INSTITUTION,
-            "history": organization.history.select_related("history_user").order_by(
-                "-history_date"
-            )[:HISTORY_ROWS],
+            "history": selectors.organization_history(organization, limit=HISTORY_ROWS),
         },
     )
 

@@ -9,15 +9,6 @@ from peikao.orgs.models import Organization
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def login_as(client):
-    def login(username: str):
-        client.force_login(User.objects.get(username=username))
-        return client
-
-    return login
-
-
 def test_login_page_renders_in_chinese(client):
     response = client.get(reverse("accounts:login"))
     assert response.status_code == 200

@@ -4,19 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from peikao.accounts.models import User
 from peikao.catalog.models import RuleValue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def login_as(client):
-    def login(username: str):
-        client.force_login(User.objects.get(username=username))
-        return client
-
-    return login
 
 
 def tomorrow() -> str:

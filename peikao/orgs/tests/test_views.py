@@ -1,22 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from peikao.accounts.models import User
 from peikao.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
 
 HUAAN = "运城市华安应急安全服务有限公司"
 FENGXI = "丰喜集团安全技术培训中心"
-
-
-@pytest.fixture
-def login_as(client):
-    def login(username: str):
-        client.force_login(User.objects.get(username=username))
-        return client
-
-    return login
 
 
 def institution(name: str) -> Organization:

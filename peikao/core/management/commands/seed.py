@@ -32,12 +32,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="创建各角色演示账号")
 
-    def handle(self, *args, demo: bool = False, **options):
+    def handle(self, *args, demo: bool = False, verbosity: int = 1, **options):
         with transaction.atomic():
             for step in SEED_STEPS:
                 step()
             if demo:
                 load_demo_accounts()
+        if verbosity == 0:
+            return
         self.stdout.write(self.style.SUCCESS("基础数据已载入。"))
         if demo:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
