@@ -95,3 +95,22 @@ def verify_stream(
             f"链 {stream} 末尾缺少序号 {expected_seq} 至 {head_seq} 的记录，已被删除",
         )
     return None
+
+
+# What each audited action means to a clerk reading the log.
+AUDIT_ACTION_LABELS = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.locked_out": "账号锁定",
+    "auth.logout": "退出登录",
+    "auth.role_switched": "切换角色",
+    "institution.suspended": "暂停培训",
+    "institution.reinstated": "恢复培训",
+    "institution.exited": "退出培训市场",
+    "institution.registration_changed": "变更登记信息",
+    "rule_value.set": "设置规则参数",
+}
+
+
+def audit_action_label(action: str) -> str:
+    return AUDIT_ACTION_LABELS.get(action, action)

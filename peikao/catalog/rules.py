@@ -66,3 +66,26 @@ def rule_label(key: str) -> str:
 
 def rule_unit(key: str) -> str:
     return RULE_DEFINITIONS.get(key, ("", ""))[1]
+
+
+# The populations a rule value may be narrowed to (the `subject` of a RuleValue).
+RULE_SUBJECT_LABELS = {
+    "": "通用",
+    "principal_manager": "主要负责人、安全管理人员",
+    "principal_manager.general": "一般行业主要负责人、安全管理人员",
+    "principal_manager.high_risk": "高危行业主要负责人、安全管理人员",
+    "special_operator": "特种作业人员",
+    "exam_video": "考试视频",
+}
+OPERATION_ITEM_SUBJECT_PREFIX = "item:"
+
+
+def rule_subject_label(subject: str) -> str:
+    if subject.startswith(OPERATION_ITEM_SUBJECT_PREFIX):
+        return f"特种作业项目 {subject.removeprefix(OPERATION_ITEM_SUBJECT_PREFIX)}"
+    return RULE_SUBJECT_LABELS.get(subject, subject)
+
+
+def rule_subject_choices() -> list[tuple[str, str]]:
+    """The named subjects a new rule value may be given (a blank subject means all)."""
+    return [(subject, label) for subject, label in RULE_SUBJECT_LABELS.items() if subject]

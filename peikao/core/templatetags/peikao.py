@@ -1,7 +1,13 @@
 from django import template
 
 from peikao.accounts.models import Role
-from peikao.catalog.rules import rule_label, rule_unit
+from peikao.audit.rules import audit_action_label
+from peikao.catalog.rules import (
+    rule_label,
+    rule_subject_choices,
+    rule_subject_label,
+    rule_unit,
+)
 from peikao.core.masking import mask_id_number, mask_phone
 from peikao.orgs.rules import STATUS_TRANSITIONS
 
@@ -12,50 +18,12 @@ register.filter("mask_phone", mask_phone)
 register.filter("rule_label", rule_label)
 register.filter("rule_unit", rule_unit)
 
-# What each audited action means to a clerk reading the log.
-AUDIT_ACTION_LABELS = {
-    "auth.login": "登录",
-    "auth.login_failed": "登录失败",
-    "auth.locked_out": "账号锁定",
-    "auth.logout": "退出登录",
-    "auth.role_switched": "切换角色",
-    "institution.suspended": "暂停培训",
-    "institution.reinstated": "恢复培训",
-    "institution.exited": "退出培训市场",
-    "institution.registration_changed": "变更登记信息",
-    "rule_value.set": "设置规则参数",
-}
-
-# The populations a rule value may be narrowed to (the `subject` of a RuleValue).
-RULE_SUBJECT_LABELS = {
-    "": "通用",
-    "principal_manager": "主要负责人、安全管理人员",
-    "principal_manager.general": "一般行业主要负责人、安全管理人员",
-    "principal_manager.high_risk": "高危行业主要负责人、安全管理人员",
-    "special_operator": "特种作业人员",
-    "exam_video": "考试视频",
-}
-OPERATION_ITEM_SUBJECT_PREFIX = "item:"
-
 BOOTSTRAP_ALERT_CLASSES = {"debug": "secondary", "error": "danger"}
 
 
-@register.filter
-def audit_action_label(action: str) -> str:
-    return AUDIT_ACTION_LABELS.get(action, action)
-
-
-@register.filter
-def rule_subject_label(subject: str) -> str:
-    if subject.startswith(OPERATION_ITEM_SUBJECT_PREFIX):
-        return f"特种作业项目 {subject.removeprefix(OPERATION_ITEM_SUBJECT_PREFIX)}"
-    return RULE_SUBJECT_LABELS.get(subject, subject)
-
-
-@register.simple_tag
-def rule_subject_choices() -> list[tuple[str, str]]:
-    """The named subjects a new rule value may be given (a blank subject means all)."""
-    return [(subject, label) for subject, label in RULE_SUBJECT_LABELS.items() if subject]
+register.filter("audit_action_label", audit_action_label)
+register.filter("rule_subject_label", rule_subject_label)
+register.simple_tag(rule_subject_choices)
 
 
 @register.filter
