@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("peikao.accounts.urls")),
     path("orgs/", include("peikao.orgs.urls")),
     path("catalog/", include("peikao.catalog.urls")),
+    path("people/", include("peikao.people.urls")),
     path("audit/", include("peikao.audit.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -6,6 +6,7 @@ peikao.accounts.jurisdiction, so that a mistake there cannot hide itself.
 """
 
 import re
+from datetime import date
 
 import pytest
 
@@ -14,6 +15,7 @@ from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
 from peikao.orgs.models import Organization
+from peikao.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +229,8 @@ COVERED_API_ROUTES = {
     "orgs/<organization_id>": "test_organization_detail_api_and_page_for_every_organisation",
     "orgs/<organization_id>/status": "test_status_changes_only_by_supervisors_in_region",
     "orgs/<organization_id>/registration": "test_registration_change_only_by_supervisors",
+    "people/": "test_person_list_and_detail",
+    "people/<person_id>": "test_person_list_and_detail",
     "catalog/categories": "test_reads_open_to_every_role",
     "catalog/industries": "test_reads_open_to_every_role",
     "catalog/post-categories": "test_reads_open_to_every_role",
@@ -259,3 +263,47 @@ def test_reads_open_to_every_role(login_as, username):
     ]:
         response = client.get(path)
         assert response.status_code == 200 and response.json(), path
+
+
+@pytest.fixture
+def xinzhou_worker():
+    """A person employed in another city, whom no Yuncheng role may see."""
+    employer = Organization.objects.create(
+        kind="enterprise", name="忻州测试煤业有限公司", region_id="140902"
+    )
+    return Person.objects.create(
+        id_number="140902198001010016",
+        name="王五",
+        sex="M",
+        birth_date=date(1980, 1, 1),
+        phone="13700000001",
+        employer=employer,
+    )
+
+
+def expected_person_ids(username) -> set[int]:
+    if username == "demo_trainee":
+        person_id = User.objects.get(username=username).person_id
+        return {person_id} if person_id else set()
+    how, _ = VISIBLE[username]
+    if how == "prefix" or username == "demo_enterprise":
+        employers = expected_organization_ids(username)
+        return set(Person.objects.filter(employer__in=employers).values_list("id", flat=True))
+    return set()
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_person_list_and_detail(login_as, username, xinzhou_worker):
+    client = login_as(username)
+    expected = expected_person_ids(username)
+    response = client.get("/api/people/")
+    assert response.status_code == 200
+    assert ids_in(response.json()) == expected
+    assert all("*" in row["id_number"] for row in response.json())
+    page = client.get("/people/").content.decode()
+    assert {int(i) for i in re.findall(r'data-person="(\d+)"', page)} == expected
+    for person_id in Person.objects.values_list("id", flat=True):
+        want = 200 if person_id in expected else 404
+        assert client.get(f"/api/people/{person_id}").status_code == want
+    own_record = client.get("/people/me/")
+    assert own_record.status_code == (200 if username == "demo_trainee" else 404)

@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("培考", {"fields": ("mobile", "person")}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("培考", {"fields": ("mobile", "person")}))
     list_display = ["username", "last_name", "first_name", "mobile", "is_active"]
     search_fields = ["username", "last_name", "first_name", "mobile"]
     raw_id_fields = ["person"]

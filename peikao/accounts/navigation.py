@@ -16,6 +16,7 @@ PUBLIC_LINKS = [NavLink("培训机构名录", "orgs:directory"), NavLink("考试
 _REGULATOR = [
     NavLink("辖区单位", "orgs:list"),
     NavLink("用户", "accounts:users"),
+    NavLink("人员", "people:list"),
     NavLink("规则参数", "catalog:rules"),
     NavLink("特种作业目录", "catalog:catalogue"),
     NavLink("审计日志", "audit:list"),
@@ -42,9 +43,10 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.PRACTICAL_EXAMINER: [NavLink("本考点", "orgs:list")],
     Role.ENTERPRISE_SAFETY_OFFICER: [
         NavLink("本单位", "orgs:list"),
+        NavLink("本单位人员", "people:list"),
         NavLink("用户", "accounts:users"),
     ],
-    Role.TRAINEE: [],
+    Role.TRAINEE: [NavLink("本人信息", "people:me")],
 }
 
 # The home page: what the role has to do next, in the order of the work.
