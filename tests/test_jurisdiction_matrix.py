@@ -14,6 +14,7 @@ from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
+from peikao.audit.views import RECORDS_PER_PAGE
 from peikao.orgs.models import Organization
 from peikao.people.models import Person
 
@@ -142,8 +143,12 @@ def test_audit_records_api_and_page(login_as, username, audit_everywhere):
     assert shown <= names
     markers = [row for row in items if row["action"] == "test.marker"]
     assert len(markers) == len(expected)
-    page = client.get("/audit/")
-    assert page.status_code == 200
+    shown_on_pages: list[str] = []
+    pages = max(1, -(-len(expected) // RECORDS_PER_PAGE))
+    for number in range(1, pages + 1):
+        page = client.get("/audit/", {"action": "test.", "page": number}).content.decode()
+        shown_on_pages += re.findall(r'data-organization="(\d*)"', page)
+    assert {int(i) for i in shown_on_pages if i} == expected
 
 
 @pytest.mark.parametrize("username", USERNAMES)
@@ -307,3 +312,27 @@ def test_person_list_and_detail(login_as, username, xinzhou_worker):
         assert client.get(f"/api/people/{person_id}").status_code == want
     own_record = client.get("/people/me/")
     assert own_record.status_code == (200 if username == "demo_trainee" else 404)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_rule_values_of_another_city_are_not_shown(login_as, username):
+    from peikao.catalog.models import RuleValue
+
+    xinzhou = RuleValue.objects.create(
+        key="class_size_limit",
+        subject="",
+        scope="city",
+        region_id="140900",
+        value=40,
+        effective_from=date(2025, 1, 1),
+        source="忻州测试",
+    )
+    client = login_as(username)
+    in_xinzhou = VISIBLE[username] in {("prefix", "14"), ("prefix", "1409")}
+    api_ids = {row["id"] for row in client.get("/api/catalog/rules").json()}
+    page_ids = {
+        int(i)
+        for i in re.findall(r'data-rule="(\d+)"', client.get("/catalog/rules/").content.decode())
+    }
+    assert (xinzhou.pk in api_ids) == in_xinzhou
+    assert page_ids == api_ids

@@ -88,10 +88,7 @@ def post_categories(request):
 
 @router.get("/rules", response=list[RuleValueOut], summary="本辖区适用的规则参数")
 def rule_values(request):
-    organization = request.jurisdiction.organization
-    return list(
-        selectors.rule_value_list(region_code=organization.region_id if organization else None)
-    )
+    return list(selectors.rule_value_list(request.jurisdiction))
 
 
 @router.post("/rules", response={201: RuleValueOut}, summary="设置规则参数（省、市管理员）")

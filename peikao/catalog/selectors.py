@@ -2,8 +2,10 @@ from datetime import date
 from decimal import Decimal
 from typing import cast
 
+from django.db.models import Q
 from django.utils import timezone
 
+from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.catalog import rules
 from peikao.catalog.models import (
     Industry,
@@ -70,14 +72,14 @@ def rule_value(
     return found.value
 
 
-def rule_value_list(*, region_code: str | None = None):
-    """Every value entered, for the rules page: nation-wide ones and the place's own."""
-    city, province = _city_and_province(region_code)
+def rule_value_list(jurisdiction: Jurisdiction):
+    """Values that apply to the viewer's place (nation, its province, its city), and those a
+    regulator set for any region it oversees."""
+    organization = jurisdiction.organization
+    city, province = _city_and_province(organization.region_id if organization else None)
+    codes = {code for code in (city, province) if code} | set(jurisdiction.region_codes)
     return (
-        (
-            RuleValue.objects.filter(region_id__in=[c for c in (city, province) if c])
-            | RuleValue.objects.filter(scope=RuleValue.Scope.NATION)
-        )
+        RuleValue.objects.filter(Q(scope=RuleValue.Scope.NATION) | Q(region_id__in=codes))
         .select_related("region", "created_by")
         .order_by("key", "subject", "scope", "-effective_from")
     )

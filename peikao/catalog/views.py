@@ -45,14 +45,11 @@ def rule_list(request):
             else:
                 messages.success(request, "规则参数已保存，将自生效日期起适用。")
                 return redirect("catalog:rules")
-    organization = jurisdiction.organization
     return render(
         request,
         "catalog/rules.html",
         {
-            "values": selectors.rule_value_list(
-                region_code=organization.region_id if organization else None
-            ),
+            "values": selectors.rule_value_list(jurisdiction),
             "definitions": rules.RULE_DEFINITIONS,
             "can_edit": can_edit_rules(jurisdiction),
             "entered": request.POST,
