@@ -35,6 +35,8 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# How many reverse proxies in front append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = int(os.environ.get("PEIKAO_TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -134,6 +136,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PEIKAO_LOGIN_LOCK_MINU
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "peikao.accounts.backends.account_key"
 AXES_LOCKOUT_CALLABLE = "peikao.accounts.views.locked_out"
 AXES_VERBOSE = False
 
@@ -206,4 +209,6 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("PEIKAO_LOG_LEVEL", "INFO")},
+    # Django's own loggers go through the same masking handler, not Django's default one.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from peikao.accounts.models import Membership, Role
+from peikao.accounts.models import ROLE_ORGANIZATION_KIND, Membership, Role
 from peikao.orgs.models import Organization, Region
 
 REGULATOR_ROLES = frozenset({Role.REGULATOR_ADMIN, Role.REGULATOR_OFFICER})
@@ -114,7 +114,10 @@ def jurisdiction_of(membership: Membership | None) -> Jurisdiction:
             person_id=membership.user.person_id,
         )
     organization = membership.organization
-    assert organization is not None  # the database constraint guarantees it
+    if organization is None or organization.kind != ROLE_ORGANIZATION_KIND[membership.role]:
+        # A role granted on the wrong kind of organisation (say, a regulator role on an
+        # institution) confers nothing rather than a region.
+        return NOWHERE
     codes = (
         region_subtree(organization.region_id)
         if membership.role in REGION_WIDE_ROLES

@@ -30,3 +30,18 @@ def can_edit_rules(jurisdiction: Jurisdiction) -> bool:
 def require_rule_editor(jurisdiction: Jurisdiction) -> None:
     if not can_edit_rules(jurisdiction):
         raise PermissionDenied("只有省、市应急管理部门管理员可以修改规则参数。")
+
+
+# Who reads the audit log: the supervisors, and an institution's or exam center's own manager.
+AUDIT_READERS = frozenset(
+    {Role.REGULATOR_ADMIN, Role.REGULATOR_OFFICER, Role.EXAM_CENTER_OFFICER, Role.INSTITUTION_ADMIN}
+)
+
+
+def can_read_audit(jurisdiction: Jurisdiction) -> bool:
+    return jurisdiction.role in AUDIT_READERS
+
+
+def require_audit_reader(jurisdiction: Jurisdiction) -> None:
+    if not can_read_audit(jurisdiction):
+        raise PermissionDenied("您的角色无权查看审计日志。")

@@ -2,17 +2,10 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models import Q
 from django.dispatch import receiver
 
 from peikao.accounts import services
-from peikao.accounts.models import User
-
-
-def _user_named(login_name: str):
-    if not login_name:
-        return None
-    return User.objects.filter(Q(username=login_name) | Q(mobile=login_name)).first()
+from peikao.accounts.backends import user_for_login
 
 
 @receiver(user_logged_in)
@@ -29,9 +22,9 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     login_name = (credentials or {}).get("username", "")
-    services.login_failed(login_name=login_name, user=_user_named(login_name))
+    services.login_failed(login_name=login_name, user=user_for_login(login_name))
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender, request, username=None, **kwargs):
-    services.login_locked_out(login_name=username or "", user=_user_named(username or ""))
+    services.login_locked_out(login_name=username or "", user=user_for_login(username or ""))

@@ -1,5 +1,8 @@
+from django.db.models import Prefetch
+
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.models import Membership, User
+from peikao.orgs.models import Organization
 
 SESSION_MEMBERSHIP_KEY = "membership_id"
 
@@ -26,6 +29,18 @@ def current_membership(request) -> Membership | None:
 
 
 def user_list(jurisdiction: Jurisdiction):
-    return jurisdiction.users(
-        User.objects.filter(is_active=True).prefetch_related("memberships__organization")
-    ).order_by("username")
+    """Accounts in the jurisdiction, each with only the roles held there."""
+    return (
+        jurisdiction.users(User.objects.filter(is_active=True))
+        .prefetch_related(Prefetch("memberships", queryset=_visible_memberships(jurisdiction)))
+        .order_by("username")
+    )
+
+
+def _visible_memberships(jurisdiction: Jurisdiction):
+    memberships = Membership.objects.active().select_related("organization")
+    if jurisdiction.person_id is not None:
+        return memberships.filter(organization__isnull=True)
+    return memberships.filter(
+        organization__in=jurisdiction.organizations(Organization.objects.all())
+    )

@@ -92,7 +92,9 @@ def audit_verify() -> list[rules.ChainBreak]:
     key = chain_key()
     breaks = []
     for head in AuditStream.objects.order_by("key"):
-        rows = AuditRecord.objects.filter(stream=head.key).order_by("seq", "id")
+        # Records appended after the head was read belong to the next check.
+        rows = AuditRecord.objects.filter(stream=head.key, seq__lte=head.last_seq)
+        rows = rows.order_by("seq", "id")
         records = (
             {**hashed_fields(r), "id": r.pk, "seq": r.seq, "prev_hash": r.prev_hash, "hash": r.hash}
             for r in rows.iterator()

@@ -49,13 +49,6 @@ class OperationCategory(models.Model):
         return f"{self.code} {self.name}"
 
 
-class OperationItemQuerySet(models.QuerySet):
-    def in_force(self, on_date):
-        return self.filter(enabled=True, effective_from__lte=on_date).filter(
-            models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on_date)
-        )
-
-
 class OperationItem(models.Model):
     """操作项目 (准操项目) of the catalogue, e.g. 1.2 低压电工作业."""
 
@@ -75,8 +68,6 @@ class OperationItem(models.Model):
     effective_to = models.DateField("停用日期", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     sort_key = models.PositiveIntegerField("排序", default=0)
-
-    objects = OperationItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "操作项目"

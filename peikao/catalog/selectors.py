@@ -10,7 +10,6 @@ from peikao.catalog import rules
 from peikao.catalog.models import (
     Industry,
     OperationCategory,
-    OperationItem,
     PostCategory,
     RuleValue,
 )
@@ -27,10 +26,6 @@ def industries():
 
 def post_categories():
     return PostCategory.objects.all()
-
-
-def operation_items():
-    return OperationItem.objects.select_related("category").order_by("sort_key")
 
 
 def _city_and_province(region_code: str | None) -> tuple[str | None, str | None]:

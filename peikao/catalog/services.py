@@ -12,6 +12,8 @@ from peikao.catalog.models import RuleValue
 from peikao.core.errors import Conflict, DomainError
 from peikao.core.history import with_change_reason
 
+MAXIMUM_VALUE = Decimal("100000")  # no hour count, year or mark comes near it
+
 
 @transaction.atomic
 def rule_value_set(
@@ -36,8 +38,13 @@ def rule_value_set(
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise DomainError("数值格式不正确，请填写数字。") from None
-    if amount < 0 or not amount.is_finite():
+    if not amount.is_finite():
+        raise DomainError("数值格式不正确，请填写数字。")
+    if amount < 0:
         raise DomainError("数值不能为负数。")
+    if amount >= MAXIMUM_VALUE:
+        raise DomainError(f"数值过大，应小于 {MAXIMUM_VALUE}。")
+    amount = amount.quantize(Decimal("0.01"))
     if effective_from < timezone.localdate():
         raise DomainError("生效日期不能早于今天：已经生效的规则不能追溯修改。")
     organization = jurisdiction.organization

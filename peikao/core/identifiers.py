@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
@@ -42,7 +43,7 @@ def identity_from_id_number(raw: str) -> IdentityFacts:
         raise ValidationError(
             f"身份证号码中的出生日期“{number[6:14]}”不是有效日期。", code="birth_date"
         ) from None
-    if birth_date > date.today():
+    if birth_date > timezone.localdate():
         raise ValidationError("身份证号码中的出生日期晚于今天。", code="birth_date")
     # Not ric.validate(): it rejects region codes it does not know, and older people may carry
     # an abolished code (DOMAIN.md 10.1).

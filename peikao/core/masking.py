@@ -39,4 +39,8 @@ class PersonalDataLogFilter(logging.Filter):
         masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info:
+            # A traceback can quote a row's values (e.g. a unique-key violation): mask it too.
+            record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True

@@ -1,5 +1,7 @@
+import ipaddress
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 
@@ -7,9 +9,17 @@ from peikao.core import errors, request_context
 
 
 def client_ip(request) -> str:
-    # Behind the reverse proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    """The peer address; behind a trusted proxy, the hop that proxy appended (the last one).
+    Earlier X-Forwarded-For hops are the client's own claim and are not believed."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXY_COUNT:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(hops) >= settings.TRUSTED_PROXY_COUNT:
+            address = hops[-settings.TRUSTED_PROXY_COUNT]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
 
 
 class RequestContextMiddleware:

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from django.utils import timezone
 from ninja import Router, Schema
 
 from peikao.core.errors import DomainError
@@ -22,6 +23,12 @@ class ExamSessionOut(Schema):
     registration_deadline: datetime | None
     exam_date: date
     note: str
+
+    @staticmethod
+    def resolve_registration_deadline(obj):
+        """In Beijing time, as the notices state it (noon, not 04:00 UTC)."""
+        deadline = obj.registration_deadline
+        return timezone.localtime(deadline) if deadline else None
 
     @staticmethod
     def resolve_city(obj):

@@ -1,3 +1,5 @@
+from typing import Literal
+
 from ninja import Router, Schema
 
 from peikao.orgs import selectors, services
@@ -58,7 +60,7 @@ class OrganizationOut(Schema):
 
 
 class StatusChangeIn(Schema):
-    target: str
+    target: Literal["active", "suspended", "exited"]
     reason: str
 
 

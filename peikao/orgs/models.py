@@ -38,9 +38,6 @@ class OrganizationQuerySet(models.QuerySet):
     def exam_points(self):
         return self.filter(kind=Organization.Kind.EXAM_POINT)
 
-    def in_regions(self, region_codes):
-        return self.filter(region_id__in=region_codes)
-
 
 class Organization(models.Model):
     """Every party to the work: regulators, exam centers, institutions, exam points, enterprises."""

@@ -42,7 +42,8 @@ def load_regions() -> None:
 
 
 def _organization(kind: str, name: str, **fields) -> Organization:
-    organization, _ = Organization.objects.update_or_create(kind=kind, name=name, defaults=fields)
+    """Created from the notices once; later changes go through the services and are kept."""
+    organization, _ = Organization.objects.get_or_create(kind=kind, name=name, defaults=fields)
     return organization
 
 
@@ -72,9 +73,10 @@ def load_institutions() -> None:
             scope_text=entry["scope_text"],
             aliases=entry["aliases"] + entry.get("timetable_names", []),
         )
-        institution.training_items.set(entry["items"])
-        institution.training_posts.set(entry["post_categories"])
-        institution.training_industries.set(entry["industries_for_posts"])
+        if not institution.training_items.exists():
+            institution.training_items.set(entry["items"])
+            institution.training_posts.set(entry["post_categories"])
+            institution.training_industries.set(entry["industries_for_posts"])
         point = entry["exam_point"]
         _organization(
             Kind.EXAM_POINT,

@@ -43,11 +43,24 @@ def exam_point_list():
 
 
 def public_institution_directory(*, city: str = ""):
-    """The directory anyone may read (annex 4 of the Yuncheng notice): active institutions."""
+    """The directory anyone may read (annex 4 of the Yuncheng notice): every institution
+    that has not exited, with its exam points."""
     queryset = Organization.objects.institutions().exclude(status=Organization.Status.EXITED)
     if city:
         queryset = queryset.filter(region_id__in=region_subtree(city))
-    return _with_scope(queryset).prefetch_related("units").order_by("region__parent_id", "id")
+    return (
+        _with_scope(queryset)
+        .select_related("region__parent")
+        .prefetch_related(
+            Prefetch(
+                "units",
+                queryset=Organization.objects.exam_points().exclude(
+                    status=Organization.Status.EXITED
+                ),
+            )
+        )
+        .order_by("region__parent_id", "id")
+    )
 
 
 def city_list():

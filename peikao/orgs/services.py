@@ -6,7 +6,7 @@ from django.db import transaction
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.permissions import require_institution_supervisor
 from peikao.audit.services import audit_record
-from peikao.core.errors import Conflict, DomainError
+from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
 from peikao.core.identifiers import validate_credit_code
 from peikao.orgs.models import Organization
@@ -32,16 +32,12 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _locked_institution(organization_id: int) -> Organization:
-    institution = (
-        Organization.objects.select_for_update()
-        .select_related("region")
-        .filter(pk=organization_id, kind=Organization.Kind.INSTITUTION)
-        .first()
-    )
-    if institution is None:
-        raise DomainError("未找到该培训机构。")
-    return institution
+def _locked_institution(jurisdiction: Jurisdiction, organization_id: int) -> Organization:
+    """The institution, locked for the change, once the actor may see it at all."""
+    visible = jurisdiction.organizations(Organization.objects.institutions())
+    if not visible.filter(pk=organization_id).exists():
+        raise NotFound("未找到该培训机构，或不在您的管辖范围内。")
+    return Organization.objects.select_for_update().select_related("region").get(pk=organization_id)
 
 
 @transaction.atomic
@@ -50,7 +46,7 @@ def institution_change_status(
 ) -> Organization:
     """suspend, reinstate or exit an institution (暂停培训 / 恢复 / 退出)."""
     reason = _require_reason(reason)
-    institution = _locked_institution(institution_id)
+    institution = _locked_institution(jurisdiction, institution_id)
     require_institution_supervisor(jurisdiction, institution)
     error = transition_error(institution.status, target)
     if error:
@@ -76,11 +72,13 @@ def institution_update_registration(
 ) -> Organization:
     """Records a change of an institution's registered details, reported by it in writing."""
     reason = _require_reason(reason)
-    institution = _locked_institution(institution_id)
+    institution = _locked_institution(jurisdiction, institution_id)
     require_institution_supervisor(jurisdiction, institution)
     unknown = set(changes) - set(REGISTERED_FIELDS)
     if unknown:
         raise DomainError(f"不能修改这些项目：{'、'.join(sorted(unknown))}")
+    if "credit_code" in changes and not changes["credit_code"]:
+        changes["credit_code"] = None
     if changes.get("credit_code"):
         try:
             changes["credit_code"] = validate_credit_code(changes["credit_code"])
@@ -89,8 +87,13 @@ def institution_update_registration(
         clash = Organization.objects.filter(credit_code=changes["credit_code"])
         if clash.exclude(pk=institution.pk).exists():
             raise Conflict("该统一社会信用代码已被其他单位使用。")
-    if "name" in changes and not str(changes["name"]).strip():
-        raise DomainError("机构名称不能为空。")
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        if not changes["name"]:
+            raise DomainError("机构名称不能为空。")
+        same_name = Organization.objects.institutions().filter(name=changes["name"])
+        if same_name.exclude(pk=institution.pk).exists():
+            raise Conflict("已有同名的培训机构。")
     diff = {
         field: {"from": getattr(institution, field), "to": value}
         for field, value in changes.items()

@@ -98,3 +98,28 @@ def test_password_rule_message_is_chinese():
     with pytest.raises(ValidationError) as error:
         validate_password("lowercase123")
     assert "至少3种" in " ".join(error.value.messages)
+
+
+def test_failures_by_username_lock_the_mobile_login_too(client):
+    for _ in range(5):
+        login(client, "yc_admin", "Wrong-pass1")
+    assert login(client, "13900000002").status_code == 429
+
+
+def test_a_spoofed_forwarded_for_is_not_believed(client):
+    client.post(
+        "/login/",
+        {"username": "yc_officer", "password": DEMO_PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.9.8.7",
+    )
+    assert AuditRecord.objects.get(action="auth.login").source_ip == "127.0.0.1"
+
+
+def test_behind_a_trusted_proxy_the_appended_hop_is_the_client(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/login/",
+        {"username": "yc_officer", "password": DEMO_PASSWORD},
+        HTTP_X_FORWARDED_FOR="forged, 203.0.113.9",
+    )
+    assert AuditRecord.objects.get(action="auth.login").source_ip == "203.0.113.9"

@@ -27,11 +27,11 @@ def test_regulator_reads_logins_in_chinese(client):
     assert "成功" in page
 
 
-def test_a_trainee_sees_an_empty_log(client):
+def test_a_trainee_may_not_read_the_log(client):
     client.force_login(User.objects.get(username="demo_trainee"))
     response = client.get(reverse("audit:list"))
-    assert response.status_code == 200
-    assert "没有符合条件的审计记录。" in response.content.decode()
+    assert response.status_code == 403
+    assert "无权查看审计日志" in response.content.decode()
 
 
 def test_the_log_is_paged_and_pages_keep_the_filter(client):

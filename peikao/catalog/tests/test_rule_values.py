@@ -114,7 +114,7 @@ def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
     )
     assert rule_value("class_size_limit", region_code="140902", on_date=start) == 60  # Xinzhou
     record = AuditRecord.objects.get(action="rule_value.set")
-    assert record.detail["value"] == "50" and record.detail["scope"] == "city"
+    assert record.detail["value"] == "50.00" and record.detail["scope"] == "city"
 
 
 @pytest.mark.django_db
@@ -126,6 +126,9 @@ def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
         ("yc_admin", {"key": "unknown"}, DomainError, "未知的规则参数"),
         ("yc_admin", {"value": "abc"}, DomainError, "请填写数字"),
         ("yc_admin", {"value": "-1"}, DomainError, "不能为负数"),
+        ("yc_admin", {"value": "NaN"}, DomainError, "请填写数字"),
+        ("yc_admin", {"value": "Infinity"}, DomainError, "请填写数字"),
+        ("yc_admin", {"value": "1e12"}, DomainError, "数值过大"),
         ("yc_admin", {"days": -1}, DomainError, "不能早于今天"),
     ],
 )

@@ -22,3 +22,16 @@ def test_log_filter_masks_arguments_as_well_as_the_message():
     )
     PersonalDataLogFilter().filter(record)
     assert record.getMessage() == "导入 1408**********123X 失败"
+
+
+def test_log_filter_masks_tracebacks():
+    try:
+        raise ValueError("Key (id_number)=(140802199001011237) already exists.")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "失败", None, sys.exc_info())
+    PersonalDataLogFilter().filter(record)
+    assert record.exc_info is None
+    assert "1408**********1237" in record.exc_text
+    assert "140802199001011237" not in record.exc_text

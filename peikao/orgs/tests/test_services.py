@@ -114,3 +114,30 @@ def test_registration_change_refuses_a_credit_code_in_use(huaan):
             reason="报告",
             changes={"credit_code": "91140802MA0K123450"},  # the demo enterprise's
         )
+
+
+def test_registration_change_refuses_another_institutions_name(huaan):
+    user, jurisdiction = acting_as("yc_officer")
+    with pytest.raises(Conflict, match="同名"):
+        institution_update_registration(
+            actor=user,
+            jurisdiction=jurisdiction,
+            institution_id=huaan.pk,
+            reason="报告",
+            changes={"name": " 山西聚腾人力资源有限公司 "},
+        )
+
+
+def test_clearing_a_credit_code_stores_none_so_codes_stay_unique(huaan):
+    user, jurisdiction = acting_as("yc_officer")
+    juteng = Organization.objects.get(kind="institution", name="山西聚腾人力资源有限公司")
+    for institution in (huaan, juteng):
+        institution_update_registration(
+            actor=user,
+            jurisdiction=jurisdiction,
+            institution_id=institution.pk,
+            reason="报告",
+            changes={"credit_code": "", "address": "新址"},
+        )
+        institution.refresh_from_db()
+        assert institution.credit_code is None
