@@ -1,4 +1,5 @@
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from peikao.accounts import selectors
 from peikao.core.masking import mask_phone
@@ -53,5 +54,6 @@ def me(request):
 
 
 @router.get("/users", response=list[UserOut], summary="管辖范围内的用户")
+@paginate
 def users(request):
-    return list(selectors.user_list(request.jurisdiction))
+    return selectors.user_list(request.jurisdiction)

@@ -97,7 +97,11 @@ class Jurisdiction:
         """Audit records of the organisations one sees; a trainee sees none."""
         if self.person_id is not None:
             return queryset.none()
-        return queryset.filter(organization__in=self.organizations(Organization.objects.all()))
+        condition = Q(organization__in=self.organizations(Organization.objects.all()))
+        if self.is_regulator and self.level == "province":
+            # Records of no organisation (chain checks, unknown logins) are the province's.
+            condition |= Q(organization__isnull=True)
+        return queryset.filter(condition)
 
 
 NOWHERE = Jurisdiction(role="", organization=None, region_codes=frozenset(), person_id=None)

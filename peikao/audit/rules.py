@@ -109,6 +109,7 @@ AUDIT_ACTION_LABELS = {
     "institution.exited": "退出培训市场",
     "institution.registration_changed": "变更登记信息",
     "rule_value.set": "设置规则参数",
+    "audit.chain_verified": "审计日志校验",
 }
 
 

@@ -1,6 +1,7 @@
 from typing import Literal
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from peikao.orgs import selectors, services
 
@@ -75,8 +76,9 @@ class RegistrationChangeIn(Schema):
 
 
 @router.get("/", response=list[OrganizationOut], summary="管辖范围内的单位")
+@paginate
 def organization_list(request, kind: str = "", region: str = ""):
-    return list(selectors.organization_list(request.jurisdiction, kind=kind, region=region))
+    return selectors.organization_list(request.jurisdiction, kind=kind, region=region)
 
 
 @router.get("/{organization_id}", response=OrganizationOut, summary="单位详情")

@@ -1,6 +1,7 @@
 from datetime import date
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from peikao.core.masking import mask_id_number, mask_phone
 from peikao.people import selectors
@@ -34,8 +35,9 @@ class PersonOut(Schema):
 
 
 @router.get("/", response=list[PersonOut], summary="管辖范围内的人员")
+@paginate
 def person_list(request):
-    return list(selectors.person_list(request.jurisdiction))
+    return selectors.person_list(request.jurisdiction)
 
 
 @router.get("/{person_id}", response=PersonOut, summary="人员详情")
