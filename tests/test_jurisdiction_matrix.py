@@ -152,7 +152,9 @@ def test_audit_records_api_and_page(login_as, username, audit_everywhere):
     assert response.status_code == 200
     items = response.json()["items"]
     shown = {row["organization"] for row in items}
-    names = set(Organization.objects.filter(pk__in=expected).values_list("name", flat=True))
+    names: set[str | None] = set(
+        Organization.objects.filter(pk__in=expected).values_list("name", flat=True)
+    )
     if username == "province_admin":
         names.add(None)
     assert shown <= names
