@@ -34,8 +34,19 @@ class OperationCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(RuleValue)
 class RuleValueAdmin(SimpleHistoryAdmin):
+    """Read only: values are set on the rules page, from a date on, and audited there."""
+
     list_display = ["key", "subject", "scope", "region", "value", "effective_from", "source"]
     list_filter = ["key", "scope"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DocumentRequirement)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from peikao.audit.admin import AuditedAdminMixin
 from peikao.orgs.models import Organization, Region, Room
+from peikao.orgs.services import REGISTERED_FIELDS
 
 
 @admin.register(Region)
@@ -17,12 +19,18 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "region", "status", "credit_code"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "credit_code"]
     autocomplete_fields = ["region", "parent"]
     filter_horizontal = ["training_items", "training_posts", "training_industries"]
-    # Status changes go through the services, with a reason and an audit record.
-    readonly_fields = ["status", "status_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Registration and status of an existing organisation change only through the
+        # services, with a reason; the admin creates organisations and sets their scope.
+        if obj is None:
+            return ["status", "status_reason"]
+        return ["kind", *REGISTERED_FIELDS, "status", "status_reason"]
+
     inlines = [RoomInline]
