@@ -1,5 +1,4 @@
 from peikao.accounts.navigation import PUBLIC_LINKS, ROLE_LINKS
-from peikao.accounts.selectors import memberships_of
 
 
 def navigation(request):
@@ -9,7 +8,7 @@ def navigation(request):
     membership = request.membership or None
     return {
         "acting_as": membership,
-        "my_memberships": memberships_of(user),
+        "my_memberships": request.my_memberships,
         "nav_links": ROLE_LINKS.get(membership.role, []) if membership else [],
         "public_links": PUBLIC_LINKS,
     }

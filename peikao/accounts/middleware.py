@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from peikao.accounts.jurisdiction import jurisdiction_of
 from peikao.accounts.models import Role
-from peikao.accounts.selectors import current_membership
+from peikao.accounts.selectors import current_membership, memberships_of
 
 
 class IdleSessionMiddleware:
@@ -13,6 +13,8 @@ class IdleSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Read once per request, for the acting role and for the role switcher.
+        request.my_memberships = SimpleLazyObject(lambda: memberships_of(request.user))
         request.membership = SimpleLazyObject(lambda: current_membership(request))
         request.jurisdiction = SimpleLazyObject(lambda: jurisdiction_of(request.membership or None))
         response = self.get_response(request)

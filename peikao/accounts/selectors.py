@@ -20,7 +20,7 @@ def memberships_of(user) -> list[Membership]:
 
 def current_membership(request) -> Membership | None:
     """The role the user acts in now: the one chosen in this session, else the first."""
-    memberships = memberships_of(request.user)
+    memberships = getattr(request, "my_memberships", None) or memberships_of(request.user)
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY) if hasattr(request, "session") else None
     for membership in memberships:
         if membership.pk == chosen:
