@@ -15,6 +15,7 @@ from peikao.exams.api import public_router as exams_public_router
 from peikao.orgs.api import public_router as orgs_public_router
 from peikao.orgs.api import router as orgs_router
 from peikao.people.api import router as people_router
+from peikao.people.eligibility_api import router as eligibility_router
 
 api = NinjaAPI(
     title="培考 Peikao API",
@@ -39,5 +40,6 @@ api.add_router("/public/", exams_public_router, auth=None)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/orgs/", orgs_router)
 api.add_router("/people/", people_router)
+api.add_router("/eligibility/", eligibility_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
