@@ -13,9 +13,11 @@ from peikao.catalog.api import router as catalog_router
 from peikao.core.errors import DomainError
 from peikao.exams.api import public_router as exams_public_router
 from peikao.orgs.api import public_router as orgs_public_router
+from peikao.monitoring.api import router as monitoring_router
 from peikao.orgs.api import router as orgs_router
 from peikao.people.api import router as people_router
 from peikao.people.eligibility_api import router as eligibility_router
+from peikao.training.api import router as training_router
 
 api = NinjaAPI(
     title="培考 Peikao API",
@@ -43,3 +45,5 @@ api.add_router("/people/", people_router)
 api.add_router("/eligibility/", eligibility_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/training/", training_router)
+api.add_router("/monitoring/", monitoring_router)

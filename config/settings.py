@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "peikao.people",
     "peikao.accounts",
     "peikao.exams",
+    "peikao.monitoring",
+    "peikao.training",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("catalog/", include("peikao.catalog.urls")),
     path("people/", include("peikao.people.urls")),
     path("audit/", include("peikao.audit.urls")),
+    path("training/", include("peikao.training.urls")),
+    path("monitoring/", include("peikao.monitoring.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

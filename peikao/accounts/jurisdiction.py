@@ -14,6 +14,7 @@ from peikao.orgs.models import Organization, Region
 
 REGULATOR_ROLES = frozenset({Role.REGULATOR_ADMIN, Role.REGULATOR_OFFICER})
 REGION_WIDE_ROLES = REGULATOR_ROLES | {Role.EXAM_CENTER_OFFICER}
+INSTITUTION_ROLES = frozenset({Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK, Role.TEACHER})
 
 
 def _children_by_parent() -> dict[str | None, tuple[str, ...]]:
@@ -72,13 +73,45 @@ class Jurisdiction:
         return self.is_region_wide and region_code in self.region_codes
 
     def persons(self, queryset):
-        """People: by their employer's region, or an enterprise's own staff, or oneself."""
+        """People: by their employer's region, or an enterprise's own staff, or those enrolled
+        in an institution's classes, or oneself."""
         if self.is_region_wide:
             return queryset.filter(employer__region_id__in=self.region_codes)
         if self.role == Role.ENTERPRISE_SAFETY_OFFICER and self.organization is not None:
             return queryset.filter(employer=self.organization)
+        if self.role in INSTITUTION_ROLES and self.organization is not None:
+            return queryset.filter(
+                pk__in=queryset.model.objects.filter(
+                    enrolments__training_class__organization=self.organization
+                ).values("pk")
+            )
         if self.person_id is not None:
             return queryset.filter(pk=self.person_id)
+        return queryset.none()
+
+    def training_classes(self, queryset):
+        """Classes: of the institutions in one's region, one's own institution's, or those that
+        one's staff or oneself are enrolled in."""
+        if self.is_region_wide:
+            return queryset.filter(organization__region_id__in=self.region_codes)
+        if self.role in INSTITUTION_ROLES and self.organization is not None:
+            return queryset.filter(organization=self.organization)
+        if self.role == Role.ENTERPRISE_SAFETY_OFFICER and self.organization is not None:
+            return queryset.filter(enrolments__person__employer=self.organization).distinct()
+        if self.person_id is not None:
+            return queryset.filter(enrolments__person_id=self.person_id).distinct()
+        return queryset.none()
+
+    def enrolments(self, queryset):
+        """Enrolments: in the classes one sees; an enterprise its staff's, a trainee their own."""
+        if self.is_region_wide:
+            return queryset.filter(training_class__organization__region_id__in=self.region_codes)
+        if self.role in INSTITUTION_ROLES and self.organization is not None:
+            return queryset.filter(training_class__organization=self.organization)
+        if self.role == Role.ENTERPRISE_SAFETY_OFFICER and self.organization is not None:
+            return queryset.filter(person__employer=self.organization)
+        if self.person_id is not None:
+            return queryset.filter(person_id=self.person_id)
         return queryset.none()
 
     def users(self, queryset):
