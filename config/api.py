@@ -12,8 +12,8 @@ from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
 from peikao.core.errors import DomainError
 from peikao.exams.api import public_router as exams_public_router
-from peikao.orgs.api import public_router as orgs_public_router
 from peikao.monitoring.api import router as monitoring_router
+from peikao.orgs.api import public_router as orgs_public_router
 from peikao.orgs.api import router as orgs_router
 from peikao.people.api import router as people_router
 from peikao.people.eligibility_api import router as eligibility_router
