@@ -254,6 +254,12 @@ class Enrolment(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.ENROLLED
     )
+    # The applicant's workplace, as the hazardous-chemical eligibility rules ask.
+    major_hazard_or_key_process = models.BooleanField(
+        "从事重大危险源或重点监管危险化工工艺", default=False
+    )
+    explosive_chemicals = models.BooleanField("涉及爆炸危险性化学品", default=False)
+    hazardous_chemical_key_unit = models.BooleanField("危险化学品重点单位", default=False)
     hours = models.DecimalField("已获学时", max_digits=6, decimal_places=1, default=0)
     overlap_flagged = models.BooleanField("同一时间在两地出勤", default=False)
     retraining_test_passed_at = models.DateTimeField("专项培训考试合格时间", null=True, blank=True)
