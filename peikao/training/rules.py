@@ -6,7 +6,7 @@ Sources: 运城市通知 五 (开班前1个月上传培训计划); 忻州市通�
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from peikao.people.rules import add_months
@@ -81,6 +81,11 @@ def frozen_class_error(status: str) -> str:
     return ""
 
 
+def show_hours(value: Decimal) -> str:
+    """10.00 → "10", 5.30 → "5.3": how a clerk writes 学时."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def hours_of(minutes: int, minutes_per_hour: Decimal) -> Decimal:
     """学时 for a stretch of minutes, rounded down to a tenth (a part 学时 is not rounded up)."""
     return (Decimal(minutes) / minutes_per_hour).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
@@ -100,3 +105,157 @@ class Interval:
 def plan_deadline(class_start: date, lead_months: int) -> date:
     """The last day a planned class may be submitted: lead_months before it opens."""
     return add_months(class_start, -lead_months)
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """A timetable session as filed: the ids stand for a teacher and a room."""
+
+    starts_at: datetime
+    ends_at: datetime
+    teacher_id: int
+    room_id: int
+    topic: str = ""
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.starts_at, self.ends_at)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+def timetable_errors(
+    sessions: list[PlannedSession],
+    *,
+    now: datetime,
+    minutes_per_hour: Decimal,
+    daily_cap: Decimal,
+    required_hours: Decimal,
+) -> list[str]:
+    """What is wrong with a timetable on its own: order, the past, the daily cap, the syllabus
+    hours, and a teacher or room booked twice within it."""
+    if not sessions:
+        return ["课程表为空，请至少安排一次课。"]
+    errors = []
+    for number, session in enumerate(sessions, start=1):
+        if session.ends_at <= session.starts_at:
+            errors.append(f"第{number}次课的结束时间须晚于开始时间。")
+        elif session.starts_at.date() != session.ends_at.date():
+            errors.append(f"第{number}次课不能跨日。")
+        if session.starts_at <= now:
+            errors.append(f"第{number}次课（{session.starts_at:%Y-%m-%d %H:%M}）的开始时间已过。")
+        if not session.topic.strip():
+            errors.append(f"第{number}次课未填写授课内容。")
+    errors += _daily_cap_errors(sessions, minutes_per_hour, daily_cap)
+    total = timetable_hours(sessions, minutes_per_hour)
+    if total < required_hours:
+        errors.append(
+            f"课程表共{show_hours(total)}学时，少于大纲规定的{show_hours(required_hours)}学时。"
+        )
+    errors += _internal_double_bookings(sessions)
+    return errors
+
+
+def session_hours(session: PlannedSession, minutes_per_hour: Decimal) -> Decimal:
+    return hours_of(max(session.minutes, 0), minutes_per_hour)
+
+
+def timetable_hours(sessions: list[PlannedSession], minutes_per_hour: Decimal) -> Decimal:
+    return sum((session_hours(s, minutes_per_hour) for s in sessions), Decimal(0))
+
+
+def _daily_cap_errors(
+    sessions: list[PlannedSession], minutes_per_hour: Decimal, daily_cap: Decimal
+) -> list[str]:
+    per_day: dict[date, Decimal] = {}
+    for session in sessions:
+        day = session.starts_at.date()
+        per_day[day] = per_day.get(day, Decimal(0)) + session_hours(session, minutes_per_hour)
+    return [
+        f"{day:%Y-%m-%d}排课{show_hours(hours)}学时，超过每日上限{show_hours(daily_cap)}学时。"
+        for day, hours in sorted(per_day.items())
+        if hours > daily_cap
+    ]
+
+
+def _internal_double_bookings(sessions: list[PlannedSession]) -> list[str]:
+    errors = []
+    for i, first in enumerate(sessions):
+        for j in range(i + 1, len(sessions)):
+            second = sessions[j]
+            if first.interval.overlap_minutes(second.interval) <= 0:
+                continue
+            if first.teacher_id == second.teacher_id:
+                errors.append(f"第{i + 1}次课与第{j + 1}次课时间重叠，同一教师不能同时授课。")
+            if first.room_id == second.room_id:
+                errors.append(f"第{i + 1}次课与第{j + 1}次课时间重叠，同一教室不能同时使用。")
+    return errors
+
+
+def capacity_errors(capacity: int, *, size_limit: int, room_seats: dict[str, int]) -> list[str]:
+    """The class may not be larger than the limit, nor than any room it is taught in."""
+    if capacity <= 0:
+        return ["班级人数须大于0。"]
+    errors = []
+    if capacity > size_limit:
+        errors.append(f"班级人数{capacity}人，超过每班{size_limit}人的上限。")
+    for room_name, seats in room_seats.items():
+        if capacity > seats:
+            errors.append(f"班级人数{capacity}人，超过教室“{room_name}”的{seats}个座位。")
+    return errors
+
+
+# A terminal may record a check-in this long before a session starts and a check-out this long
+# after it ends; anything further away belongs to no session.
+ATTENDANCE_WINDOW_MINUTES = 30
+
+
+def within_attendance_window(occurred_at: datetime, session: Interval) -> bool:
+    margin = timedelta(minutes=ATTENDANCE_WINDOW_MINUTES)
+    return session.starts_at - margin <= occurred_at <= session.ends_at + margin
+
+
+def presence_intervals(events: list[tuple[datetime, str]]) -> list[Interval]:
+    """Presence from each check-in to the next check-out; repeated check-ins keep the first,
+    and a check-in never followed by a check-out counts for nothing (the hours must be proved
+    at both ends)."""
+    intervals = []
+    started: datetime | None = None
+    for occurred_at, direction in sorted(events):
+        if direction == "in" and started is None:
+            started = occurred_at
+        elif direction == "out" and started is not None:
+            intervals.append(Interval(started, occurred_at))
+            started = None
+    return intervals
+
+
+def attended_minutes(presence: list[Interval], session: Interval) -> int:
+    return sum(interval.overlap_minutes(session) for interval in presence)
+
+
+def earned_hours(
+    sessions: list[tuple[Interval, Decimal]],
+    presence: list[Interval],
+    *,
+    minutes_per_hour: Decimal,
+    daily_cap: Decimal,
+) -> Decimal:
+    """学时 earned: the overlap of presence with each session, never more than the session's
+    own hours, with each day capped. Only classroom presence counts: online study never
+    replaces offline training."""
+    per_day: dict[date, Decimal] = {}
+    for interval, session_hours_value in sessions:
+        earned = min(
+            hours_of(attended_minutes(presence, interval), minutes_per_hour), session_hours_value
+        )
+        day = interval.starts_at.date()
+        per_day[day] = per_day.get(day, Decimal(0)) + earned
+    return sum((min(hours, daily_cap) for hours in per_day.values()), Decimal(0))
+
+
+def presence_overlaps(first: list[Interval], second: list[Interval]) -> bool:
+    """Whether a person was present in two places at the same time."""
+    return any(a.overlap_minutes(b) > 0 for a in first for b in second)

@@ -1,0 +1,135 @@
+"""Reads of plans, teachers, rooms and classes, each scoped by the asker's jurisdiction."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.catalog.models import PostCategory
+from peikao.catalog.rules import OPERATION_ITEM_SUBJECT_PREFIX
+from peikao.catalog.selectors import rule_value, rule_value_in_force
+from peikao.core.errors import NotFound
+from peikao.orgs.models import Organization, Room
+from peikao.training.models import PlanLine, Teacher, TrainingClass, TrainingPlan, TrainingType
+
+
+def required_hours(line, *, region_code: str, on_date: date) -> Decimal:
+    """The syllabus hours of a planned class: per catalogue item for special operators (falling
+    back to the category's value), by industry risk for principals and safety managers
+    (令3号 第九条; 令30号 第二十三条)."""
+    key = (
+        "training_hours_initial"
+        if line.training_type == TrainingType.INITIAL
+        else "training_hours_refresher"
+    )
+    if line.post_category_id == PostCategory.SPECIAL_OPERATOR:
+        item_subject = f"{OPERATION_ITEM_SUBJECT_PREFIX}{line.item_id}"
+        for subject in (item_subject, PostCategory.SPECIAL_OPERATOR):
+            found = rule_value_in_force(
+                key, subject=subject, region_code=region_code, on_date=on_date
+            )
+            if found is not None:
+                return found.value
+        return rule_value(key, subject=item_subject, region_code=region_code, on_date=on_date)
+    risk = "high_risk" if line.industry and line.industry.high_risk else "general"
+    return rule_value(
+        key, subject=f"principal_manager.{risk}", region_code=region_code, on_date=on_date
+    )
+
+
+def plan_list(jurisdiction: Jurisdiction, *, status: str = ""):
+    plans = jurisdiction.organizations(Organization.objects.institutions())
+    queryset = (
+        TrainingPlan.objects.filter(organization__in=plans)
+        .select_related("organization", "created_by", "reviewed_by")
+        .annotate(line_count=Count("lines"))
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    # The review queue first: what waits for a decision, oldest submission first.
+    return queryset.annotate(
+        waiting=Case(
+            When(status=TrainingPlan.Status.SUBMITTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("waiting", "submitted_at", "-created_at")
+
+
+def plan_detail(jurisdiction: Jurisdiction, plan_id: int) -> TrainingPlan:
+    plan = plan_list(jurisdiction).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("未找到该培训计划，或不在您的管辖范围内。")
+    return plan
+
+
+def plan_lines(plan: TrainingPlan):
+    return plan.lines.select_related("item", "industry", "post_category", "training_class")
+
+
+def lines_ready_for_filing(jurisdiction: Jurisdiction):
+    """Lines of the institution's approved plans that have no class yet."""
+    return (
+        PlanLine.objects.filter(
+            plan__organization__in=jurisdiction.organizations(Organization.objects.institutions()),
+            plan__status=TrainingPlan.Status.APPROVED,
+            training_class__isnull=True,
+        )
+        .select_related("plan", "item", "industry", "post_category")
+        .order_by("planned_start", "id")
+    )
+
+
+def teacher_list(jurisdiction: Jurisdiction):
+    institutions = jurisdiction.organizations(Organization.objects.institutions())
+    return (
+        Teacher.objects.filter(organization__in=institutions)
+        .select_related("organization")
+        .prefetch_related("items", "post_categories")
+    )
+
+
+def classroom_list(jurisdiction: Jurisdiction):
+    institutions = jurisdiction.organizations(Organization.objects.institutions())
+    return Room.objects.filter(organization__in=institutions, kind=Room.Kind.CLASSROOM)
+
+
+def class_list(
+    jurisdiction: Jurisdiction,
+    *,
+    status: str = "",
+    institution_id: int | None = None,
+    on_date: date | None = None,
+):
+    """Classes in the jurisdiction, those running today first, then by start date."""
+    today = timezone.localdate()
+    queryset = jurisdiction.training_classes(
+        TrainingClass.objects.select_related("organization", "item", "post_category", "room")
+    ).annotate(
+        enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
+        today_first=Case(
+            When(starts_on__lte=today, ends_on__gte=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if institution_id:
+        queryset = queryset.filter(organization_id=institution_id)
+    if on_date:
+        queryset = queryset.filter(starts_on__lte=on_date, ends_on__gte=on_date)
+    return queryset.order_by("today_first", "-starts_on", "-id")
+
+
+def class_detail(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
+    training_class = class_list(jurisdiction).filter(pk=class_id).first()
+    if training_class is None:
+        raise NotFound("未找到该培训班，或不在您的管辖范围内。")
+    return training_class
+
+
+def class_sessions(training_class: TrainingClass):
+    return training_class.sessions.select_related("teacher", "room")

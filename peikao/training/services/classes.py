@@ -1,0 +1,346 @@
+"""Class filing (开班备案) and the class's life: start, finish, suspension by the regulator.
+
+Filing lists every reason it is refused and saves nothing (忻州市通知 三、四; 运城市通知 五).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.audit.services import audit_record
+from peikao.catalog.models import PostCategory
+from peikao.catalog.selectors import rule_value
+from peikao.core.errors import Conflict, DomainError, NotFound
+from peikao.core.history import with_change_reason
+from peikao.monitoring.selectors import live_camera_rooms
+from peikao.orgs.models import Organization, Room
+from peikao.training import rules
+from peikao.training.models import ClassSession, PlanLine, Teacher, TrainingClass, TrainingPlan
+from peikao.training.permissions import require_institution_writer, require_training_reviewer
+from peikao.training.selectors.classes import required_hours
+from peikao.training.services.plans import scope_errors
+
+Status = TrainingClass.Status
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+    teacher_id: int
+    room_id: int
+
+
+def _line_for_filing(jurisdiction: Jurisdiction, plan_line_id: int) -> PlanLine:
+    line = (
+        PlanLine.objects.select_for_update()
+        .select_related("plan__organization__region", "item", "industry", "post_category")
+        .filter(pk=plan_line_id)
+        .first()
+    )
+    if line is None or not jurisdiction.covers_organization(line.plan.organization):
+        raise NotFound("未找到该计划明细，或不在您的管辖范围内。")
+    require_institution_writer(jurisdiction, line.plan.organization)
+    return line
+
+
+def _institution_errors(institution: Organization) -> list[str]:
+    if institution.status == Organization.Status.SUSPENDED:
+        return [f"本机构已被暂停培训（{institution.status_reason}），不能开班备案。"]
+    if institution.status == Organization.Status.EXITED:
+        return ["本机构已退出培训市场，不能开班备案。"]
+    return []
+
+
+def _plan_line_errors(line: PlanLine, first_day) -> list[str]:
+    errors = []
+    if line.plan.status != TrainingPlan.Status.APPROVED:
+        errors.append(f"培训计划“{line.plan}”尚未审核通过，不能据此开班。")
+    if TrainingClass.objects.filter(plan_line=line).exists():
+        errors.append("该计划明细已开班备案，不能重复备案。")
+    if first_day is not None and first_day < line.planned_start:
+        errors.append(
+            f"开班日期{first_day:%Y-%m-%d}早于计划的{line.planned_start:%Y-%m-%d}，"
+            "须按经审核的培训计划开班。"
+        )
+    return errors
+
+
+def _resource_errors(
+    institution: Organization, sessions: list[SessionInput], line: PlanLine, main_room_id: int
+) -> tuple[list[str], dict[int, Room]]:
+    """Each teacher must be the institution's, active and qualified; each room its own."""
+    teachers = {
+        t.pk: t
+        for t in Teacher.objects.filter(
+            organization=institution, pk__in={s.teacher_id for s in sessions}
+        ).prefetch_related("items", "post_categories")
+    }
+    rooms = {
+        pk: room
+        for pk, room in Room.objects.in_bulk([main_room_id, *(s.room_id for s in sessions)]).items()
+        if room.organization_id == institution.pk
+    }
+    errors = [] if main_room_id in rooms else ["主教室不是本机构的教室。"]
+    for number, session in enumerate(sessions, start=1):
+        teacher = teachers.get(session.teacher_id)
+        if teacher is None:
+            errors.append(f"第{number}次课的教师不是本机构的教师。")
+        elif not teacher.active:
+            errors.append(f"第{number}次课的教师“{teacher}”已不在岗。")
+        elif not _qualified(teacher, line):
+            subject = line.item or line.post_category
+            errors.append(f"第{number}次课的教师“{teacher}”没有“{subject}”的授课资格。")
+        if session.room_id not in rooms:
+            errors.append(f"第{number}次课的教室不是本机构的教室。")
+    return errors, rooms
+
+
+def _qualified(teacher: Teacher, line: PlanLine) -> bool:
+    if line.post_category_id == PostCategory.SPECIAL_OPERATOR:
+        return any(item.pk == line.item_id for item in teacher.items.all())
+    return any(c.pk == line.post_category_id for c in teacher.post_categories.all())
+
+
+def _double_booking_errors(sessions: list[SessionInput]) -> list[str]:
+    """A teacher or room already taken by another class at the same time."""
+    errors = []
+    live = ~Q(training_class__status__in=[Status.SUSPENDED, Status.ARCHIVED])
+    for number, session in enumerate(sessions, start=1):
+        overlapping = ClassSession.objects.filter(
+            live, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+        ).select_related("training_class", "teacher", "room")
+        for other in overlapping.filter(
+            Q(teacher_id=session.teacher_id) | Q(room_id=session.room_id)
+        ):
+            when = f"{timezone.localtime(other.starts_at):%Y-%m-%d %H:%M}"
+            if other.teacher_id == session.teacher_id:
+                errors.append(
+                    f"第{number}次课的教师“{other.teacher}”在{when}已安排在“{other.training_class}”授课。"
+                )
+            if other.room_id == session.room_id:
+                errors.append(
+                    f"第{number}次课的教室“{other.room.name}”在{when}已被“{other.training_class}”占用。"
+                )
+    return errors
+
+
+def _monitoring_errors(rooms: dict[int, Room], now: datetime) -> list[str]:
+    online = live_camera_rooms(list(rooms), now)
+    return [
+        f"教室“{room.name}”的监控未联网运行（无摄像机在规定时间内上报心跳），暂停开班备案。"
+        for pk, room in sorted(rooms.items())
+        if pk not in online
+    ]
+
+
+def filing_errors(
+    *,
+    line: PlanLine,
+    sessions: list[SessionInput],
+    capacity: int,
+    main_room_id: int,
+    now: datetime,
+) -> tuple[list[str], Decimal, dict[int, Room]]:
+    """Every reason the class may not be filed, the hours required, and the rooms it uses."""
+    institution = line.plan.organization
+    region = institution.region_id
+    today = timezone.localdate(now)
+    local = [
+        rules.PlannedSession(
+            timezone.localtime(s.starts_at),
+            timezone.localtime(s.ends_at),
+            s.teacher_id,
+            s.room_id,
+            s.topic,
+        )
+        for s in sessions
+    ]
+    first_day = min((s.starts_at.date() for s in local), default=None)
+    errors = _institution_errors(institution)
+    errors += scope_errors(institution, line.post_category, line.item, line.industry)
+    errors += _plan_line_errors(line, first_day)
+    resource_errors, rooms = _resource_errors(institution, sessions, line, main_room_id)
+    errors += resource_errors
+    errors += _monitoring_errors(rooms, now)
+    errors += rules.capacity_errors(
+        capacity,
+        size_limit=int(rule_value("class_size_limit", region_code=region, on_date=today)),
+        room_seats={room.name: room.seats for room in rooms.values()},
+    )
+    try:
+        hours = required_hours(line, region_code=region, on_date=first_day or today)
+    except LookupError as missing:
+        errors.append(f"{missing}，无法核对课程表学时，请联系市应急管理局管理员设置。")
+        hours = Decimal(0)
+    errors += rules.timetable_errors(
+        local,
+        now=now,
+        minutes_per_hour=rule_value("class_hour_minutes", region_code=region, on_date=today),
+        daily_cap=rule_value("daily_hour_cap", region_code=region, on_date=today),
+        required_hours=hours,
+    )
+    errors += _double_booking_errors(sessions)
+    return list(dict.fromkeys(errors)), hours, rooms
+
+
+@transaction.atomic
+def class_file(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    plan_line_id: int,
+    name: str,
+    capacity: int,
+    room_id: int,
+    sessions: list[SessionInput],
+    special_retraining: bool = False,
+) -> TrainingClass:
+    """Files a class from an approved plan line with its timetable, or refuses with every
+    reason and saves nothing."""
+    line = _line_for_filing(jurisdiction, plan_line_id)
+    name = (name or "").strip()
+    now = timezone.now()
+    errors, hours, rooms = filing_errors(
+        line=line, sessions=sessions, capacity=capacity, main_room_id=room_id, now=now
+    )
+    if not name:
+        errors.insert(0, "请填写班级名称。")
+    if errors:
+        raise DomainError(*errors)
+    minutes_per_hour = rule_value(
+        "class_hour_minutes", region_code=line.plan.organization.region_id, on_date=now.date()
+    )
+    starts = [timezone.localtime(s.starts_at) for s in sessions]
+    training_class = TrainingClass.objects.create(
+        organization=line.plan.organization,
+        plan_line=line,
+        name=name,
+        post_category=line.post_category,
+        item=line.item,
+        industry=line.industry,
+        training_type=line.training_type,
+        special_retraining=special_retraining,
+        room=rooms[room_id],
+        capacity=capacity,
+        starts_on=min(starts).date(),
+        ends_on=max(timezone.localtime(s.ends_at) for s in sessions).date(),
+        required_hours=hours,
+        filed_by=actor,
+    )
+    ClassSession.objects.bulk_create(
+        ClassSession(
+            training_class=training_class,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            topic=s.topic.strip(),
+            teacher_id=s.teacher_id,
+            room_id=s.room_id,
+            hours=rules.hours_of(
+                int((s.ends_at - s.starts_at).total_seconds() // 60), minutes_per_hour
+            ),
+        )
+        for s in sessions
+    )
+    audit_record(
+        "class.filed",
+        actor=actor,
+        role=jurisdiction.role,
+        organization=training_class.organization,
+        obj=training_class,
+        detail={"sessions": len(sessions), "required_hours": str(hours), "capacity": capacity},
+    )
+    return training_class
+
+
+def _locked_class(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
+    training_class = (
+        TrainingClass.objects.select_for_update()
+        .select_related("organization__region")
+        .filter(pk=class_id)
+        .first()
+    )
+    if training_class is None or not jurisdiction.covers_organization(training_class.organization):
+        raise NotFound("未找到该培训班，或不在您的管辖范围内。")
+    return training_class
+
+
+def _move(training_class: TrainingClass, target: str, reason: str = "") -> str:
+    error = rules.class_transition_error(training_class.status, target)
+    if error:
+        raise Conflict(error)
+    action = rules.CLASS_TRANSITIONS[(training_class.status, target)]
+    training_class.status, training_class.status_reason = target, reason
+    with_change_reason(training_class, reason or action)
+    training_class.save(update_fields=["status", "status_reason"])
+    return action
+
+
+def _audit_move(action: str, *, actor, jurisdiction, training_class, reason: str = "") -> None:
+    audit_record(
+        action,
+        actor=actor,
+        role=jurisdiction.role,
+        organization=training_class.organization,
+        obj=training_class,
+        detail={"to": training_class.status, "reason": reason},
+    )
+
+
+# What the institution itself may do to its class; the rest is the regulator's.
+INSTITUTION_MOVES = frozenset({Status.IN_PROGRESS, Status.FINISHED})
+
+
+@transaction.atomic
+def class_advance(*, actor, jurisdiction: Jurisdiction, class_id: int, target: str):
+    """The institution opens its class (培训中) or closes it (结业)."""
+    training_class = _locked_class(jurisdiction, class_id)
+    require_institution_writer(jurisdiction, training_class.organization)
+    if target not in INSTITUTION_MOVES:
+        raise Conflict("培训机构只能开始或结束培训班。")
+    error = rules.class_transition_error(training_class.status, target)
+    if error:
+        raise Conflict(error)
+    today = timezone.localdate()
+    if target == Status.IN_PROGRESS and today < training_class.starts_on:
+        raise Conflict(f"培训班{training_class.starts_on:%Y-%m-%d}开班，尚未到开班日期。")
+    if target == Status.FINISHED and today < training_class.ends_on:
+        raise Conflict(f"培训班{training_class.ends_on:%Y-%m-%d}结业，课程尚未结束。")
+    action = _move(training_class, target)
+    _audit_move(action, actor=actor, jurisdiction=jurisdiction, training_class=training_class)
+    return training_class
+
+
+@transaction.atomic
+def class_suspend(*, actor, jurisdiction: Jurisdiction, class_id: int, reason: str):
+    """The regulator stops a class (叫停) with a reason; it accepts no attendance until resumed."""
+    training_class = _locked_class(jurisdiction, class_id)
+    require_training_reviewer(jurisdiction, training_class.organization)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("叫停培训班须填写原因。")
+    action = _move(training_class, Status.SUSPENDED, reason)
+    _audit_move(
+        action, actor=actor, jurisdiction=jurisdiction, training_class=training_class, reason=reason
+    )
+    return training_class
+
+
+@transaction.atomic
+def class_resume(*, actor, jurisdiction: Jurisdiction, class_id: int, reason: str):
+    training_class = _locked_class(jurisdiction, class_id)
+    require_training_reviewer(jurisdiction, training_class.organization)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("恢复培训班须填写原因。")
+    action = _move(training_class, Status.FILED, reason)
+    _audit_move(
+        action, actor=actor, jurisdiction=jurisdiction, training_class=training_class, reason=reason
+    )
+    return training_class
