@@ -1,3 +1,167 @@
-from ninja import Router
+"""Class filing and the class's life."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from peikao.training.selectors import classes as selectors
+from peikao.training.services import classes as services
 
 router = Router()
+
+
+class ClassOut(Schema):
+    id: int
+    institution_id: int
+    institution: str
+    name: str
+    post_category: str
+    item: str | None
+    training_type: str
+    special_retraining: bool
+    room: str
+    capacity: int
+    enrolled: int
+    starts_on: date
+    ends_on: date
+    required_hours: Decimal
+    status: str
+    status_name: str
+    status_reason: str
+
+    @staticmethod
+    def resolve_institution_id(obj):
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_institution(obj):
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_post_category(obj):
+        return obj.post_category_id
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item_id
+
+    @staticmethod
+    def resolve_room(obj):
+        return obj.room.name
+
+    @staticmethod
+    def resolve_status_name(obj):
+        return obj.get_status_display()
+
+
+class SessionOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+    teacher: str
+    room: str
+    hours: Decimal
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return obj.teacher.name
+
+    @staticmethod
+    def resolve_room(obj):
+        return obj.room.name
+
+
+class ClassDetailOut(ClassOut):
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_sessions(obj):
+        return list(selectors.class_sessions(obj))
+
+
+class SessionIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+    teacher_id: int
+    room_id: int
+
+
+class ClassIn(Schema):
+    plan_line_id: int
+    name: str
+    capacity: int
+    room_id: int
+    special_retraining: bool = False
+    sessions: list[SessionIn]
+
+
+class AdvanceIn(Schema):
+    target: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.get("/classes", response=list[ClassOut], summary="培训班（今日在训的在前）")
+@paginate
+def class_list(
+    request, status: str = "", institution_id: int | None = None, on_date: date | None = None
+):
+    return selectors.class_list(
+        request.jurisdiction, status=status, institution_id=institution_id, on_date=on_date
+    )
+
+
+@router.post(
+    "/classes", response={201: ClassDetailOut}, summary="开班备案（不符合条件时列出全部原因）"
+)
+def class_file(request, payload: ClassIn):
+    data = payload.dict()
+    sessions = [services.SessionInput(**s) for s in data.pop("sessions")]
+    training_class = services.class_file(
+        actor=request.user, jurisdiction=request.jurisdiction, sessions=sessions, **data
+    )
+    return Status(201, selectors.class_detail(request.jurisdiction, training_class.pk))
+
+
+@router.get("/classes/{class_id}", response=ClassDetailOut, summary="培训班详情与课程表")
+def class_detail(request, class_id: int):
+    return selectors.class_detail(request.jurisdiction, class_id)
+
+
+@router.post("/classes/{class_id}/advance", response=ClassOut, summary="开始培训或结业（机构）")
+def class_advance(request, class_id: int, payload: AdvanceIn):
+    services.class_advance(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        class_id=class_id,
+        target=payload.target,
+    )
+    return selectors.class_detail(request.jurisdiction, class_id)
+
+
+@router.post("/classes/{class_id}/suspend", response=ClassOut, summary="叫停培训班（监管部门）")
+def class_suspend(request, class_id: int, payload: ReasonIn):
+    services.class_suspend(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        class_id=class_id,
+        reason=payload.reason,
+    )
+    return selectors.class_detail(request.jurisdiction, class_id)
+
+
+@router.post("/classes/{class_id}/resume", response=ClassOut, summary="恢复培训班（监管部门）")
+def class_resume(request, class_id: int, payload: ReasonIn):
+    services.class_resume(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        class_id=class_id,
+        reason=payload.reason,
+    )
+    return selectors.class_detail(request.jurisdiction, class_id)

@@ -1,0 +1,76 @@
+"""The attendance sheet of a class: per trainee, what each session's events prove."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.orgs.models import Organization
+from peikao.training import rules
+from peikao.training.models import AttendanceEvent, AttendanceRejection, ClassSession, Enrolment
+from peikao.training.selectors.classes import class_detail
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    enrolment: Enrolment
+    minutes: list[int]  # attended minutes per session, in timetable order
+    hours: Decimal
+    complete: bool
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    training_class: object
+    sessions: list[ClassSession]
+    rows: list[SheetRow]
+
+
+def attendance_sheet(jurisdiction: Jurisdiction, class_id: int) -> AttendanceSheet:
+    training_class = class_detail(jurisdiction, class_id)
+    sessions = list(training_class.sessions.select_related("teacher", "room"))
+    enrolments = jurisdiction.enrolments(
+        Enrolment.objects.filter(training_class=training_class).select_related(
+            "person", "hours_certificate"
+        )
+    ).order_by("id")
+    events: dict[int, list] = {}
+    for enrolment_id, at, direction in AttendanceEvent.objects.filter(
+        enrolment__in=enrolments
+    ).values_list("enrolment_id", "occurred_at", "direction"):
+        events.setdefault(enrolment_id, []).append((timezone.localtime(at), direction))
+    windows = [
+        rules.Interval(timezone.localtime(s.starts_at), timezone.localtime(s.ends_at))
+        for s in sessions
+    ]
+    rows = []
+    for enrolment in enrolments:
+        presence = rules.presence_intervals(events.get(enrolment.pk, []))
+        rows.append(
+            SheetRow(
+                enrolment=enrolment,
+                minutes=[rules.attended_minutes(presence, window) for window in windows],
+                hours=enrolment.hours,
+                complete=enrolment.hours >= training_class.required_hours,
+            )
+        )
+    return AttendanceSheet(training_class, sessions, rows)
+
+
+def enrolment_events(jurisdiction: Jurisdiction, enrolment_id: int):
+    return (
+        AttendanceEvent.objects.filter(
+            enrolment__in=jurisdiction.enrolments(Enrolment.objects.filter(pk=enrolment_id))
+        )
+        .select_related("session", "device", "recorded_by")
+        .order_by("occurred_at")
+    )
+
+
+def rejection_list(jurisdiction: Jurisdiction):
+    """Refused attendance at the institutions one sees (not for trainees or enterprises)."""
+    institutions = jurisdiction.organizations(Organization.objects.institutions())
+    return AttendanceRejection.objects.filter(organization__in=institutions).select_related(
+        "organization", "device", "recorded_by", "session"
+    )

@@ -1,0 +1,299 @@
+"""Attendance (考勤) from terminals and clerks, and the hours (学时) it proves.
+
+A terminal that resends an event changes nothing; an event outside a session's window, or for
+someone not enrolled, is refused and kept as a rejection for the regulator to see. Hours are
+recomputed from all events of the enrolment after each one, and the hours certificate is issued
+when they reach what the syllabus requires (忻州市通知 四: 未达到规定培训学时的学员取消考试资格).
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.audit.services import audit_record
+from peikao.catalog.selectors import rule_value
+from peikao.core.errors import Conflict, DomainError, NotFound
+from peikao.core.identifiers import normalise_id_number
+from peikao.core.masking import mask_id_number
+from peikao.monitoring.models import Device
+from peikao.training import rules
+from peikao.training.models import (
+    AttendanceEvent,
+    AttendanceRejection,
+    ClassSession,
+    Enrolment,
+)
+from peikao.training.permissions import require_institution_writer
+from peikao.training.services.certificates import hours_certificate_issue
+from peikao.training.services.violations import violations_close_if_retrained
+
+Direction = AttendanceEvent.Direction
+
+
+def _interval(session: ClassSession) -> rules.Interval:
+    return rules.Interval(
+        timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    )
+
+
+def _check_event(enrolment: Enrolment, session: ClassSession, occurred_at: datetime) -> None:
+    training_class = enrolment.training_class
+    if training_class.status not in rules.ATTENDANCE_OPEN:
+        raise Conflict(
+            f"培训班“{training_class}”处于“{training_class.get_status_display()}”状态，不能记录考勤。"
+        )
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        raise DomainError("该学员已退出本班，不能记录考勤。")
+    if session.training_class_id != training_class.pk:
+        raise DomainError("该课次不属于学员所在的培训班。")
+    if not rules.within_attendance_window(timezone.localtime(occurred_at), _interval(session)):
+        raise DomainError(
+            f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}不在该课次"
+            f"（{_interval(session).starts_at:%Y-%m-%d %H:%M}—{_interval(session).ends_at:%H:%M}）"
+            f"前后{rules.ATTENDANCE_WINDOW_MINUTES}分钟内。"
+        )
+
+
+def _store(event: AttendanceEvent) -> tuple[AttendanceEvent, bool]:
+    """Saves the event once; a resent one returns the first, unchanged."""
+    existing = AttendanceEvent.objects.filter(event_key=event.event_key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                event.save()
+            return event, True
+        except IntegrityError:
+            existing = AttendanceEvent.objects.get(event_key=event.event_key)
+    same = (
+        existing.enrolment_id,
+        existing.session_id,
+        existing.direction,
+        existing.occurred_at,
+    ) == (
+        event.enrolment_id,
+        event.session_id,
+        event.direction,
+        event.occurred_at,
+    )
+    if not same:
+        raise Conflict("该事件标识已用于另一条考勤记录。")
+    return existing, False
+
+
+def enrolment_recompute_hours(enrolment: Enrolment) -> Enrolment:
+    """Hours from every event of the enrolment, the two-places flag, and the certificate."""
+    training_class = enrolment.training_class
+    region = training_class.organization.region_id
+    presence = _presence(enrolment)
+    sessions = [(_interval(s), s.hours) for s in training_class.sessions.all()]
+    enrolment.hours = rules.earned_hours(
+        sessions,
+        presence,
+        minutes_per_hour=rule_value("class_hour_minutes", region_code=region),
+        daily_cap=rule_value("daily_hour_cap", region_code=region),
+    )
+    enrolment.overlap_flagged = enrolment.overlap_flagged or _flag_overlaps(enrolment, presence)
+    enrolment.save(update_fields=["hours", "overlap_flagged"])
+    if enrolment.hours >= training_class.required_hours > 0:
+        hours_certificate_issue(enrolment_id=enrolment.pk)
+        violations_close_if_retrained(enrolment)
+    return enrolment
+
+
+def _presence(enrolment: Enrolment) -> list[rules.Interval]:
+    return rules.presence_intervals(
+        [
+            (timezone.localtime(at), direction)
+            for at, direction in enrolment.attendance_events.values_list("occurred_at", "direction")
+        ]
+    )
+
+
+def _flag_overlaps(enrolment: Enrolment, presence: list[rules.Interval]) -> bool:
+    """Flags this enrolment and every other of the same person whose presence overlaps it."""
+    others = Enrolment.objects.filter(person_id=enrolment.person_id).exclude(pk=enrolment.pk)
+    clashing = [other.pk for other in others if rules.presence_overlaps(presence, _presence(other))]
+    if clashing:
+        Enrolment.objects.filter(pk__in=clashing).update(overlap_flagged=True)
+    return bool(clashing)
+
+
+def _locked_enrolment(pk: int) -> Enrolment:
+    return (
+        Enrolment.objects.select_for_update()
+        .select_related("training_class__organization", "person")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def _record(
+    event: AttendanceEvent, enrolment: Enrolment, session: ClassSession, **audit
+) -> tuple[AttendanceEvent, bool]:
+    _check_event(enrolment, session, event.occurred_at)
+    stored, created = _store(event)
+    if created:
+        enrolment_recompute_hours(enrolment)
+        audit_record(
+            "attendance.recorded",
+            organization=enrolment.training_class.organization,
+            obj=enrolment,
+            detail={
+                "session": session.pk,
+                "direction": event.direction,
+                "occurred_at": event.occurred_at.isoformat(),
+                "source": event.source,
+            },
+            **audit,
+        )
+    return stored, created
+
+
+def _reject(reason: str, *, organization, occurred_at=None, id_number="", **who) -> None:
+    """Keeps a refused event for the regulator, outside the refused change's transaction."""
+    AttendanceRejection.objects.create(
+        organization=organization,
+        occurred_at=occurred_at,
+        id_number_masked=mask_id_number(id_number) if id_number else "",
+        reason=reason[:200],
+        **who,
+    )
+
+
+def _match_session(device: Device, id_number: str, occurred_at: datetime):
+    """The enrolment and session a terminal's event belongs to: the person's class at the
+    device's institution whose session window holds the time, in the device's room first."""
+    enrolments = list(
+        Enrolment.objects.filter(
+            person__id_number=id_number,
+            training_class__organization=device.organization,
+            status=Enrolment.Status.ENROLLED,
+        ).values_list("pk", "training_class_id")
+    )
+    if not enrolments:
+        raise DomainError("该人员未在本机构的培训班报名。")
+    margin = timedelta(minutes=rules.ATTENDANCE_WINDOW_MINUTES)
+    sessions = ClassSession.objects.filter(
+        training_class_id__in=[class_id for _, class_id in enrolments],
+        starts_at__lte=occurred_at + margin,
+        ends_at__gte=occurred_at - margin,
+    )
+    session = min(
+        sessions,
+        key=lambda s: (
+            s.room_id != device.room_id,
+            abs((s.starts_at - occurred_at).total_seconds()),
+        ),
+        default=None,
+    )
+    if session is None:
+        raise DomainError(
+            f"{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}不在该人员任何课次的考勤时间内。"
+        )
+    enrolment_id = next(pk for pk, class_id in enrolments if class_id == session.training_class_id)
+    return enrolment_id, session
+
+
+def attendance_from_device(
+    *,
+    device: Device,
+    id_number: str,
+    direction: str,
+    occurred_at: datetime,
+    event_id: str,
+    method: str,
+) -> tuple[AttendanceEvent, bool]:
+    """A terminal's check-in or check-out (face or ID card). Returns the event and whether it
+    was new; a resent event returns the first one."""
+    try:
+        if device.kind != Device.Kind.ATTENDANCE_TERMINAL:
+            raise DomainError("只有考勤终端可以上报考勤。")
+        if direction not in Direction.values:
+            raise DomainError("考勤方向只能是签到（in）或签退（out）。")
+        if method not in (AttendanceEvent.Method.FACE, AttendanceEvent.Method.ID_CARD):
+            raise DomainError("终端考勤方式只能是人脸识别（face）或身份证（id_card）。")
+        if not event_id or len(event_id) > 60:
+            raise DomainError("请提供终端事件标识（不超过60个字符）。")
+        id_number = normalise_id_number(id_number)
+        with transaction.atomic():
+            enrolment_id, session = _match_session(device, id_number, occurred_at)
+            enrolment = _locked_enrolment(enrolment_id)
+            event = AttendanceEvent(
+                enrolment=enrolment,
+                session=session,
+                direction=direction,
+                occurred_at=occurred_at,
+                source=AttendanceEvent.Source.DEVICE,
+                method=method,
+                device=device,
+                event_key=f"device:{device.pk}:{event_id}",
+            )
+            return _record(event, enrolment, session, object_repr=str(device))
+    except DomainError as refused:
+        _reject(
+            str(refused),
+            organization=device.organization,
+            occurred_at=occurred_at,
+            id_number=id_number,
+            device=device,
+        )
+        raise
+
+
+def attendance_by_clerk(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    enrolment_id: int,
+    session_id: int,
+    direction: str,
+    occurred_at: datetime,
+    reason: str,
+) -> tuple[AttendanceEvent, bool]:
+    """A clerk records an event by hand, with a reason; the same entry twice changes nothing."""
+    enrolment = (
+        Enrolment.objects.select_related("training_class__organization", "person")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None or not jurisdiction.covers_organization(
+        enrolment.training_class.organization
+    ):
+        raise NotFound("未找到该学员的报名记录，或不在您的管辖范围内。")
+    require_institution_writer(jurisdiction, enrolment.training_class.organization)
+    reason = (reason or "").strip()
+    try:
+        if not reason:
+            raise DomainError("人工补录考勤须填写原因。")
+        if direction not in Direction.values:
+            raise DomainError("请选择签到或签退。")
+        session = ClassSession.objects.filter(pk=session_id).first()
+        if session is None:
+            raise DomainError("未找到该课次。")
+        with transaction.atomic():
+            enrolment = _locked_enrolment(enrolment_id)
+            event = AttendanceEvent(
+                enrolment=enrolment,
+                session=session,
+                direction=direction,
+                occurred_at=occurred_at,
+                source=AttendanceEvent.Source.CLERK,
+                method=AttendanceEvent.Method.MANUAL,
+                recorded_by=actor,
+                reason=reason,
+                event_key=(
+                    f"clerk:{enrolment.pk}:{session.pk}:{direction}:{int(occurred_at.timestamp())}"
+                ),
+            )
+            return _record(event, enrolment, session, actor=actor, role=jurisdiction.role)
+    except DomainError as refused:
+        _reject(
+            str(refused),
+            organization=enrolment.training_class.organization,
+            occurred_at=occurred_at,
+            id_number=enrolment.person.id_number,
+            recorded_by=actor,
+        )
+        raise

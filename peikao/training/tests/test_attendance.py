@@ -1,0 +1,233 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.core.testing import acting_as
+from peikao.monitoring.models import Device
+from peikao.monitoring.rules import key_digest
+from peikao.people.models import Violation
+from peikao.training.models import AttendanceEvent, AttendanceRejection, HoursCertificate
+from peikao.training.services import attendance, violations
+from peikao.training.tests.factories import (
+    EnrolmentFactory,
+    SessionFactory,
+    TrainingClassFactory,
+    at,
+    clerk,
+)
+
+pytestmark = pytest.mark.django_db
+
+TERMINAL_KEY = "test-terminal-key"
+
+
+@pytest.fixture
+def course():
+    """A class of two four-hour mornings (5.3 学时 each, 10 required), one trainee, a terminal."""
+    training_class = TrainingClassFactory(required_hours=Decimal(10))
+    first = SessionFactory(training_class=training_class)
+    second = SessionFactory(
+        training_class=training_class,
+        teacher=first.teacher,
+        starts_at=first.starts_at + timedelta(days=1),
+        ends_at=first.ends_at + timedelta(days=1),
+    )
+    enrolment = EnrolmentFactory(training_class=training_class)
+    terminal = Device.objects.create(
+        organization=training_class.organization,
+        room=training_class.room,
+        kind=Device.Kind.ATTENDANCE_TERMINAL,
+        name="门口考勤机",
+        serial_number="TERM-1",
+        key_digest=key_digest(TERMINAL_KEY),
+        registered_by=clerk(),
+    )
+    return {
+        "class": training_class,
+        "sessions": [first, second],
+        "enrolment": enrolment,
+        "terminal": terminal,
+    }
+
+
+def punch(course, direction, occurred_at, event_id, id_number=None):
+    return attendance.attendance_from_device(
+        device=course["terminal"],
+        id_number=id_number or course["enrolment"].person.id_number,
+        direction=direction,
+        occurred_at=occurred_at,
+        event_id=event_id,
+        method="face",
+    )
+
+
+def attend_morning(course, session, prefix):
+    punch(course, "in", session.starts_at - timedelta(minutes=5), f"{prefix}-in")
+    punch(course, "out", session.ends_at + timedelta(minutes=5), f"{prefix}-out")
+
+
+def test_a_full_morning_earns_its_hours(course):
+    attend_morning(course, course["sessions"][0], "d1")
+    course["enrolment"].refresh_from_db()
+    assert course["enrolment"].hours == Decimal("5.3")
+    assert not HoursCertificate.objects.filter(enrolment=course["enrolment"]).exists()
+
+
+def test_a_resent_event_changes_nothing(course):
+    session = course["sessions"][0]
+    first, created = punch(course, "in", session.starts_at, "same")
+    again, created_again = punch(course, "in", session.starts_at, "same")
+    assert created and not created_again and first.pk == again.pk
+    assert AttendanceEvent.objects.count() == 1
+    with pytest.raises(Conflict, match="该事件标识已用于另一条考勤记录"):
+        punch(course, "out", session.ends_at, "same")
+
+
+def test_reaching_the_required_hours_issues_the_certificate(course):
+    attend_morning(course, course["sessions"][0], "d1")
+    attend_morning(course, course["sessions"][1], "d2")
+    course["enrolment"].refresh_from_db()
+    assert course["enrolment"].hours == Decimal("10.6")
+    certificate = HoursCertificate.objects.get(enrolment=course["enrolment"])
+    assert certificate.hours == Decimal("10.6")
+
+
+def test_arriving_late_counts_only_the_overlap(course):
+    session = course["sessions"][0]
+    punch(course, "in", session.starts_at + timedelta(hours=1), "late-in")
+    punch(course, "out", session.ends_at, "late-out")
+    course["enrolment"].refresh_from_db()
+    assert course["enrolment"].hours == Decimal("4.0")
+
+
+def test_an_event_outside_the_window_is_refused_and_logged(course):
+    session = course["sessions"][0]
+    with pytest.raises(DomainError, match="不在该人员任何课次的考勤时间内"):
+        punch(course, "in", session.starts_at - timedelta(minutes=31), "early")
+    rejection = AttendanceRejection.objects.get()
+    assert rejection.device == course["terminal"]
+    assert rejection.id_number_masked.endswith(course["enrolment"].person.id_number[-4:])
+    assert "*" in rejection.id_number_masked
+    assert not AttendanceEvent.objects.exists()
+
+
+def test_someone_not_enrolled_is_refused_and_logged(course):
+    with pytest.raises(DomainError, match="该人员未在本机构的培训班报名"):
+        punch(
+            course,
+            "in",
+            course["sessions"][0].starts_at,
+            "stranger",
+            id_number="140802199001011237",
+        )
+    assert AttendanceRejection.objects.filter(reason="该人员未在本机构的培训班报名。").exists()
+
+
+def test_a_camera_cannot_post_attendance(course):
+    course["terminal"].kind = Device.Kind.CAMERA
+    with pytest.raises(DomainError, match="只有考勤终端可以上报考勤"):
+        punch(course, "in", course["sessions"][0].starts_at, "cam")
+
+
+def test_a_suspended_class_takes_no_attendance(course):
+    course["class"].status = "suspended"
+    course["class"].save()
+    with pytest.raises(Conflict, match="处于“已叫停”状态，不能记录考勤"):
+        punch(course, "in", course["sessions"][0].starts_at, "stopped")
+
+
+def test_a_clerk_records_by_hand_with_a_reason(course):
+    user, jurisdiction = acting_as("huaan_clerk")
+    session = course["sessions"][0]
+    arguments = {
+        "actor": user,
+        "jurisdiction": jurisdiction,
+        "enrolment_id": course["enrolment"].pk,
+        "session_id": session.pk,
+        "direction": "in",
+        "occurred_at": session.starts_at,
+    }
+    with pytest.raises(DomainError, match="人工补录考勤须填写原因"):
+        attendance.attendance_by_clerk(reason=" ", **arguments)
+    event, created = attendance.attendance_by_clerk(
+        reason="人脸识别失败，核验身份证后补录", **arguments
+    )
+    again, created_again = attendance.attendance_by_clerk(reason="重复提交", **arguments)
+    assert created and not created_again and event.pk == again.pk
+    assert event.source == "clerk" and event.recorded_by == user
+
+
+@pytest.mark.parametrize(
+    ("username", "error"),
+    [
+        ("xz_officer", NotFound),
+        ("yc_officer", PermissionDenied),
+        ("huaan_teacher", PermissionDenied),
+        ("demo_trainee", NotFound),
+    ],
+)
+def test_only_the_institution_records_by_hand(course, username, error):
+    user, jurisdiction = acting_as(username)
+    with pytest.raises(error):
+        attendance.attendance_by_clerk(
+            actor=user,
+            jurisdiction=jurisdiction,
+            enrolment_id=course["enrolment"].pk,
+            session_id=course["sessions"][0].pk,
+            direction="in",
+            occurred_at=course["sessions"][0].starts_at,
+            reason="x",
+        )
+    assert not AttendanceEvent.objects.exists()
+
+
+def test_present_in_two_places_flags_both_classes(course):
+    other_class = TrainingClassFactory()
+    other_session = SessionFactory(
+        training_class=other_class,
+        starts_at=course["sessions"][0].starts_at,
+        ends_at=course["sessions"][0].ends_at,
+    )
+    other = EnrolmentFactory(training_class=other_class, person=course["enrolment"].person)
+    attend_morning(course, course["sessions"][0], "here")
+    user, jurisdiction = acting_as("huaan_clerk")
+    for direction, when in (("in", other_session.starts_at), ("out", other_session.ends_at)):
+        attendance.attendance_by_clerk(
+            actor=user,
+            jurisdiction=jurisdiction,
+            enrolment_id=other.pk,
+            session_id=other_session.pk,
+            direction=direction,
+            occurred_at=when,
+            reason="补录",
+        )
+    course["enrolment"].refresh_from_db()
+    other.refresh_from_db()
+    assert course["enrolment"].overlap_flagged and other.overlap_flagged
+
+
+def test_special_retraining_closes_the_violation(course):
+    course["class"].special_retraining = True
+    course["class"].save()
+    person = course["enrolment"].person
+    violation = Violation.objects.create(
+        person=person,
+        kind="operating",
+        occurred_on=at(course["class"].starts_on, 0).date() - timedelta(days=60),
+        description="未办理作业票进行带电作业",
+        confirmed_by="安全科",
+        recorded_by_organization=course["class"].organization,
+        recorded_by=clerk(),
+    )
+    user, jurisdiction = acting_as("huaan_clerk")
+    violations.retraining_test_pass(
+        actor=user, jurisdiction=jurisdiction, enrolment_id=course["enrolment"].pk
+    )
+    violation.refresh_from_db()
+    assert violation.status == "open"  # the hours are not yet complete
+    attend_morning(course, course["sessions"][0], "d1")
+    attend_morning(course, course["sessions"][1], "d2")
+    violation.refresh_from_db()
+    assert violation.status == "closed" and violation.closing_enrolment == course["enrolment"]
