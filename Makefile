@@ -19,7 +19,7 @@ install: .venv/.synced
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed --demo
-	bin/serve
+	PEIKAO_SIMULATE_DEVICES=1 bin/serve
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

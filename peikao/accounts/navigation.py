@@ -14,12 +14,21 @@ class NavLink:
 PUBLIC_LINKS = [NavLink("培训机构名录", "orgs:directory"), NavLink("考试计划", "exams:timetable")]
 
 _REGULATOR = [
+    NavLink("培训计划审核", "training:plans"),
+    NavLink("培训班", "training:classes"),
+    NavLink("三违记录", "people:violations"),
     NavLink("辖区单位", "orgs:list"),
     NavLink("用户", "accounts:users"),
     NavLink("人员", "people:list"),
     NavLink("规则参数", "catalog:rules"),
     NavLink("特种作业目录", "catalog:catalogue"),
     NavLink("审计日志", "audit:list"),
+]
+_INSTITUTION = [
+    NavLink("培训计划", "training:plans"),
+    NavLink("培训班", "training:classes"),
+    NavLink("师资与教室", "training:staff"),
+    NavLink("监控与考勤设备", "monitoring:devices"),
 ]
 _ORGANIZATION = [
     NavLink("本单位", "orgs:list"),
@@ -31,22 +40,28 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.REGULATOR_ADMIN: _REGULATOR,
     Role.REGULATOR_OFFICER: _REGULATOR,
     Role.EXAM_CENTER_OFFICER: [
+        NavLink("培训班", "training:classes"),
         NavLink("辖区单位", "orgs:list"),
         NavLink("特种作业目录", "catalog:catalogue"),
         NavLink("规则参数", "catalog:rules"),
     ],
-    Role.INSTITUTION_ADMIN: _ORGANIZATION,
-    Role.INSTITUTION_CLERK: [NavLink("本单位", "orgs:list")],
-    Role.TEACHER: [NavLink("本单位", "orgs:list")],
-    Role.EXAM_POINT_CLERK: [NavLink("本考点", "orgs:list")],
+    Role.INSTITUTION_ADMIN: [*_INSTITUTION, *_ORGANIZATION],
+    Role.INSTITUTION_CLERK: [*_INSTITUTION, NavLink("本单位", "orgs:list")],
+    Role.TEACHER: [NavLink("培训班", "training:classes"), NavLink("本单位", "orgs:list")],
+    Role.EXAM_POINT_CLERK: [
+        NavLink("本考点", "orgs:list"),
+        NavLink("监控与考勤设备", "monitoring:devices"),
+    ],
     Role.PROCTOR: [NavLink("本考点", "orgs:list")],
     Role.PRACTICAL_EXAMINER: [NavLink("本考点", "orgs:list")],
     Role.ENTERPRISE_SAFETY_OFFICER: [
         NavLink("本单位", "orgs:list"),
         NavLink("本单位人员", "people:list"),
+        NavLink("三违记录", "people:violations"),
+        NavLink("培训情况", "training:classes"),
         NavLink("用户", "accounts:users"),
     ],
-    Role.TRAINEE: [NavLink("本人信息", "people:me")],
+    Role.TRAINEE: [NavLink("本人信息", "people:me"), NavLink("我的培训", "training:classes")],
 }
 
 # The home page: what the role has to do next, in the order of the work.

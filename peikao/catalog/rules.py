@@ -57,6 +57,7 @@ RULE_DEFINITIONS: dict[str, tuple[str, str]] = {
     "class_size_limit": ("每班人数上限", "人"),
     "archive_retention_years": ("档案保存期限", "年"),
     "plan_lead_months": ("培训计划提前上传月数", "月"),
+    "monitoring_heartbeat_window_minutes": ("监控心跳超时", "分钟"),
 }
 
 

@@ -3,4 +3,5 @@
 
 def with_change_reason(instance, reason: str) -> None:
     """The reason simple-history stores with the history row of the next save."""
-    instance._change_reason = reason
+    # simple-history keeps at most 100 characters; the whole reason is in the audit log.
+    instance._change_reason = reason[:100]

@@ -34,11 +34,12 @@ def online_camera(room, *, name="前门摄像机"):
 
 @pytest.fixture
 def syllabus_hours():
-    """The initial hours of 1.2 低压电工, which the seed leaves to the province's syllabus."""
+    """The initial hours of 1.2 低压电工 in Yuncheng, newer than the demo seed's value."""
     return RuleValue.objects.create(
         key="training_hours_initial",
         subject="item:1.2",
-        scope=RuleValue.Scope.NATION,
+        scope=RuleValue.Scope.CITY,
+        region_id="140800",
         value=Decimal(10),
         effective_from=timezone.localdate() - timedelta(days=1),
         source="测试",

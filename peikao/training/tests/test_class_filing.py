@@ -86,21 +86,21 @@ def test_too_few_hours_for_the_syllabus(ready):
     assert "课程表共5.3学时，少于大纲规定的10学时。" in refusal(ready)
 
 
-def test_missing_syllabus_hours_say_who_sets_them(ready, syllabus_hours):
-    syllabus_hours.delete()
+def test_missing_syllabus_hours_say_who_sets_them(ready):
+    RuleValue.objects.filter(key="training_hours_initial", subject="item:1.2").delete()
     assert any(
         "规则参数未配置：初训学时" in m and "市应急管理局管理员" in m for m in refusal(ready)
     )
 
 
-def test_city_hours_override_the_national_value(ready):
+def test_the_newest_city_hours_apply(ready):
     RuleValue.objects.create(
         key="training_hours_initial",
         subject="item:1.2",
         scope=RuleValue.Scope.CITY,
         region_id="140800",
         value=Decimal(12),
-        effective_from=timezone.localdate() - timedelta(days=1),
+        effective_from=timezone.localdate(),
     )
     assert "课程表共10.6学时，少于大纲规定的12学时。" in refusal(ready)
 

@@ -1,1 +1,98 @@
-urlpatterns: list = []
+"""The attendance sheet: minutes per session and hours per trainee, with the clerk's form for
+recording an event by hand, and the refused events the regulator watches."""
+
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peikao.core.views import form_action
+from peikao.training.permissions import INSTITUTION_WRITERS
+from peikao.training.selectors import attendance as selectors
+from peikao.training.services import attendance as services
+from peikao.training.services import violations
+
+REJECTIONS_PER_PAGE = 50
+
+
+@login_required
+def attendance_sheet(request, class_id: int):
+    sheet = selectors.attendance_sheet(request.jurisdiction, class_id)
+    return render(
+        request,
+        "training/attendance_sheet.html",
+        {"sheet": sheet, "can_record": request.jurisdiction.role in INSTITUTION_WRITERS},
+    )
+
+
+def _occurred_at(post) -> datetime | None:
+    try:
+        return timezone.make_aware(
+            datetime.combine(
+                date.fromisoformat(post.get("date", "")), time.fromisoformat(post.get("time", ""))
+            )
+        )
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def attendance_record(request, class_id: int):
+    occurred_at = _occurred_at(request.POST)
+    enrolment_id = request.POST.get("enrolment", "")
+    session_id = request.POST.get("session", "")
+    if occurred_at is None or not enrolment_id.isdigit() or not session_id.isdigit():
+        messages.error(request, "请选择学员和课次，并填写考勤日期和时间。")
+        return redirect("training:attendance_sheet", class_id=class_id)
+    form_action(
+        request,
+        lambda: services.attendance_by_clerk(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            enrolment_id=int(enrolment_id),
+            session_id=int(session_id),
+            direction=request.POST.get("direction", ""),
+            occurred_at=occurred_at,
+            reason=request.POST.get("reason", ""),
+        ),
+        "考勤已补录，学时已重新计算。",
+    )
+    return redirect("training:attendance_sheet", class_id=class_id)
+
+
+@login_required
+@require_POST
+def retraining_test_pass(request, class_id: int, enrolment_id: int):
+    form_action(
+        request,
+        lambda: violations.retraining_test_pass(
+            actor=request.user, jurisdiction=request.jurisdiction, enrolment_id=enrolment_id
+        ),
+        "已登记专项培训考试合格。",
+    )
+    return redirect("training:attendance_sheet", class_id=class_id)
+
+
+@login_required
+def rejection_list(request):
+    rejections = selectors.rejection_list(request.jurisdiction)
+    page = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "training/rejection_list.html", {"page": page})
+
+
+urlpatterns = [
+    path("classes/<int:class_id>/attendance/", attendance_sheet, name="attendance_sheet"),
+    path("classes/<int:class_id>/attendance/record/", attendance_record, name="attendance_record"),
+    path(
+        "classes/<int:class_id>/enrolments/<int:enrolment_id>/retraining-test/",
+        retraining_test_pass,
+        name="retraining_test_pass",
+    ),
+    path("attendance/rejections/", rejection_list, name="rejections"),
+]

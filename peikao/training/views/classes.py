@@ -1,1 +1,193 @@
-urlpatterns: list = []
+"""Pages for classes: the regulator's list, the filing form with every refusal reason, the
+class page with its timetable and state."""
+
+from datetime import date, datetime, time
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peikao.core.errors import DomainError
+from peikao.core.views import form_action
+from peikao.orgs.models import Organization
+from peikao.training import rules
+from peikao.training.models import TrainingClass
+from peikao.training.permissions import INSTITUTION_WRITERS, can_review_training
+from peikao.training.selectors import classes as selectors
+from peikao.training.services import classes as services
+
+BLANK_SESSION_ROWS = 8
+SESSION_FIELDS = ("date", "start", "end", "topic", "teacher", "room")
+
+
+@login_required
+def class_list(request):
+    jurisdiction = request.jurisdiction
+    status = request.GET.get("status", "")
+    institution = request.GET.get("institution", "")
+    on_date = request.GET.get("on_date", "")
+    try:
+        day = date.fromisoformat(on_date) if on_date else None
+    except ValueError:
+        day = None
+    return render(
+        request,
+        "training/class_list.html",
+        {
+            "classes": selectors.class_list(
+                jurisdiction,
+                status=status,
+                institution_id=int(institution) if institution.isdigit() else None,
+                on_date=day,
+            ),
+            "statuses": TrainingClass.Status.choices,
+            "status": status,
+            "institutions": jurisdiction.organizations(Organization.objects.institutions()),
+            "institution": institution,
+            "on_date": on_date,
+            "today": timezone.localdate(),
+            "can_file": jurisdiction.role in INSTITUTION_WRITERS,
+        },
+    )
+
+
+def _aware(day: str, clock: str) -> datetime | None:
+    try:
+        return timezone.make_aware(
+            datetime.combine(date.fromisoformat(day), time.fromisoformat(clock))
+        )
+    except ValueError:
+        return None
+
+
+def _session_rows(post) -> tuple[list[dict], list[services.SessionInput], list[str]]:
+    """The timetable rows as typed (to show again) and as inputs, with what cannot be read."""
+    columns = {field: post.getlist(f"session_{field}") for field in SESSION_FIELDS}
+    rows, sessions, errors = [], [], []
+    for values in zip(*columns.values(), strict=False):
+        row = dict(zip(SESSION_FIELDS, values, strict=True))
+        if not any(value.strip() for value in row.values()):
+            continue
+        rows.append(row)
+        number = len(rows)
+        starts_at, ends_at = _aware(row["date"], row["start"]), _aware(row["date"], row["end"])
+        if starts_at is None or ends_at is None:
+            errors.append(f"第{number}次课的日期或时间不完整。")
+            continue
+        if not (row["teacher"].isdigit() and row["room"].isdigit()):
+            errors.append(f"第{number}次课须选择教师和教室。")
+            continue
+        sessions.append(
+            services.SessionInput(
+                starts_at, ends_at, row["topic"], int(row["teacher"]), int(row["room"])
+            )
+        )
+    return rows, sessions, errors
+
+
+@login_required
+def class_file(request):
+    jurisdiction = request.jurisdiction
+    errors: list[str] = []
+    rows: list[dict] = []
+    if request.method == "POST":
+        rows, sessions, errors = _session_rows(request.POST)
+        if not errors:
+            try:
+                training_class = services.class_file(
+                    actor=request.user,
+                    jurisdiction=jurisdiction,
+                    plan_line_id=int(request.POST.get("plan_line") or 0),
+                    name=request.POST.get("name", ""),
+                    capacity=int(request.POST.get("capacity") or 0),
+                    room_id=int(request.POST.get("room") or 0),
+                    sessions=sessions,
+                    special_retraining=request.POST.get("special_retraining") == "on",
+                )
+            except DomainError as refused:
+                if refused.status_code in (403, 404):
+                    raise
+                errors = refused.messages
+            else:
+                return redirect("training:class_detail", class_id=training_class.pk)
+    rows += [dict.fromkeys(SESSION_FIELDS, "") for _ in range(BLANK_SESSION_ROWS - len(rows))]
+    return render(
+        request,
+        "training/class_file.html",
+        {
+            "errors": errors,
+            "form": request.POST,
+            "rows": rows,
+            "lines": selectors.lines_ready_for_filing(jurisdiction),
+            "teachers": selectors.teacher_list(jurisdiction).filter(active=True),
+            "classrooms": selectors.classroom_list(jurisdiction),
+            "can_file": jurisdiction.role in INSTITUTION_WRITERS,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def class_detail(request, class_id: int):
+    jurisdiction = request.jurisdiction
+    training_class = selectors.class_detail(jurisdiction, class_id)
+    writer = jurisdiction.role in INSTITUTION_WRITERS
+    status = training_class.status
+    return render(
+        request,
+        "training/class_detail.html",
+        {
+            "training_class": training_class,
+            "sessions": selectors.class_sessions(training_class),
+            "can_start": writer and status == rules.FILED,
+            "can_finish": writer and status == rules.IN_PROGRESS,
+            "can_suspend": can_review_training(jurisdiction)
+            and (status, rules.CLASS_SUSPENDED) in rules.CLASS_TRANSITIONS,
+            "can_resume": can_review_training(jurisdiction) and status == rules.CLASS_SUSPENDED,
+            "is_staff": writer,
+        },
+    )
+
+
+@login_required
+@require_POST
+def class_advance(request, class_id: int):
+    target = request.POST.get("target", "")
+    form_action(
+        request,
+        lambda: services.class_advance(
+            actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id, target=target
+        ),
+        "培训班已开始培训。" if target == rules.IN_PROGRESS else "培训班已结业。",
+    )
+    return redirect("training:class_detail", class_id=class_id)
+
+
+@login_required
+@require_POST
+def class_supervise(request, class_id: int):
+    """The regulator stops a class or lets it go on, with a reason."""
+    resume = request.POST.get("decision") == "resume"
+    service = services.class_resume if resume else services.class_suspend
+    form_action(
+        request,
+        lambda: service(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            class_id=class_id,
+            reason=request.POST.get("reason", ""),
+        ),
+        "培训班已恢复。" if resume else "培训班已叫停。",
+    )
+    return redirect("training:class_detail", class_id=class_id)
+
+
+urlpatterns = [
+    path("classes/", class_list, name="classes"),
+    path("classes/new/", class_file, name="class_file"),
+    path("classes/<int:class_id>/", class_detail, name="class_detail"),
+    path("classes/<int:class_id>/advance/", class_advance, name="class_advance"),
+    path("classes/<int:class_id>/supervise/", class_supervise, name="class_supervise"),
+]

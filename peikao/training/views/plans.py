@@ -1,1 +1,244 @@
-urlpatterns: list = []
+"""Pages for plans (the institution's editor, the regulator's review queue) and for teachers
+and classrooms."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peikao.catalog.models import Industry, OperationItem, PostCategory
+from peikao.catalog.selectors import rule_value
+from peikao.core.views import form_action
+from peikao.training import rules
+from peikao.training.models import Teacher, TrainingPlan, TrainingType
+from peikao.training.permissions import (
+    INSTITUTION_WRITERS,
+    can_review_training,
+)
+from peikao.training.selectors import classes as selectors
+from peikao.training.services import plans as services
+from peikao.training.services import teachers as teacher_services
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _institution_scope(jurisdiction):
+    """Items, post categories and industries the viewer's institution may train."""
+    institution = jurisdiction.organization
+    if institution is None or jurisdiction.role not in INSTITUTION_WRITERS:
+        return {}
+    return {
+        "items": OperationItem.objects.filter(institutions=institution, enabled=True),
+        "post_categories": PostCategory.objects.all(),
+        "industries": Industry.objects.filter(institutions=institution),
+    }
+
+
+@login_required
+def plan_list(request):
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        "training/plan_list.html",
+        {
+            "plans": selectors.plan_list(request.jurisdiction, status=status),
+            "statuses": TrainingPlan.Status.choices,
+            "status": status,
+            "can_write": request.jurisdiction.role in INSTITUTION_WRITERS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_create(request):
+    plan = form_action(
+        request,
+        lambda: services.plan_create(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            title=request.POST.get("title", ""),
+        ),
+        "培训计划已创建，请逐项增加计划开设的班级。",
+    )
+    return redirect("training:plan_detail", plan_id=plan.pk) if plan else redirect("training:plans")
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    jurisdiction = request.jurisdiction
+    plan = selectors.plan_detail(jurisdiction, plan_id)
+    lines = list(selectors.plan_lines(plan))
+    lead = int(rule_value("plan_lead_months", region_code=plan.organization.region_id))
+    for line in lines:
+        line.submit_by = rules.plan_deadline(line.planned_start, lead)
+    can_write = jurisdiction.role in INSTITUTION_WRITERS
+    return render(
+        request,
+        "training/plan_detail.html",
+        {
+            "plan": plan,
+            "lines": lines,
+            "lead_months": lead,
+            "today": timezone.localdate(),
+            "can_edit": can_write and plan.status in rules.PLAN_EDITABLE,
+            "can_review": can_review_training(jurisdiction)
+            and plan.status == TrainingPlan.Status.SUBMITTED,
+            "training_types": TrainingType.choices,
+            **_institution_scope(jurisdiction),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_line_add(request, plan_id: int):
+    form_action(
+        request,
+        lambda: services.plan_line_add(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            plan_id=plan_id,
+            post_category=request.POST.get("post_category", ""),
+            item=request.POST.get("item", ""),
+            industry=request.POST.get("industry", ""),
+            training_type=request.POST.get("training_type", ""),
+            planned_size=_int(request.POST.get("planned_size")),
+            planned_start=_date(request.POST.get("planned_start")) or date.min,
+            planned_end=_date(request.POST.get("planned_end")) or date.min,
+        ),
+        "已增加一个计划开设的班级。",
+    )
+    return redirect("training:plan_detail", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def plan_line_remove(request, plan_id: int, line_id: int):
+    form_action(
+        request,
+        lambda: services.plan_line_remove(
+            actor=request.user, jurisdiction=request.jurisdiction, line_id=line_id
+        ),
+        "已删除该计划明细。",
+    )
+    return redirect("training:plan_detail", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def plan_submit(request, plan_id: int):
+    form_action(
+        request,
+        lambda: services.plan_submit(
+            actor=request.user, jurisdiction=request.jurisdiction, plan_id=plan_id
+        ),
+        "培训计划已提交，等待应急管理部门审核。",
+    )
+    return redirect("training:plan_detail", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def plan_review(request, plan_id: int):
+    approve = request.POST.get("decision") == "approve"
+    form_action(
+        request,
+        lambda: services.plan_review(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            plan_id=plan_id,
+            approve=approve,
+            note=request.POST.get("note", ""),
+        ),
+        "培训计划已审核通过。" if approve else "培训计划已退回。",
+    )
+    return redirect("training:plan_detail", plan_id=plan_id)
+
+
+@login_required
+def staff(request):
+    """The institution's teachers and classrooms."""
+    return render(
+        request,
+        "training/staff.html",
+        {
+            "teachers": selectors.teacher_list(request.jurisdiction),
+            "classrooms": selectors.classroom_list(request.jurisdiction),
+            "can_manage": request.jurisdiction.role == "institution_admin",
+            "employments": Teacher.Employment.choices,
+            "items": OperationItem.objects.filter(
+                institutions=request.jurisdiction.organization, enabled=True
+            )
+            if request.jurisdiction.organization
+            else OperationItem.objects.none(),
+            "post_categories": PostCategory.objects.exclude(code=PostCategory.SPECIAL_OPERATOR),
+        },
+    )
+
+
+@login_required
+@require_POST
+def teacher_add(request):
+    form_action(
+        request,
+        lambda: teacher_services.teacher_save(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            name=request.POST.get("name", ""),
+            employment=request.POST.get("employment", ""),
+            qualifications=request.POST.get("qualifications", ""),
+            years_of_practice=_int(request.POST.get("years_of_practice")),
+            item_codes=request.POST.getlist("items"),
+            post_category_codes=request.POST.getlist("post_categories"),
+        ),
+        "教师已登记。",
+    )
+    return redirect("training:staff")
+
+
+@login_required
+@require_POST
+def classroom_add(request):
+    form_action(
+        request,
+        lambda: teacher_services.classroom_save(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            name=request.POST.get("name", ""),
+            seats=_int(request.POST.get("seats")),
+        ),
+        "教室已登记。",
+    )
+    return redirect("training:staff")
+
+
+urlpatterns = [
+    path("plans/", plan_list, name="plans"),
+    path("plans/new/", plan_create, name="plan_create"),
+    path("plans/<int:plan_id>/", plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/lines/", plan_line_add, name="plan_line_add"),
+    path(
+        "plans/<int:plan_id>/lines/<int:line_id>/remove/", plan_line_remove, name="plan_line_remove"
+    ),
+    path("plans/<int:plan_id>/submit/", plan_submit, name="plan_submit"),
+    path("plans/<int:plan_id>/review/", plan_review, name="plan_review"),
+    path("staff/", staff, name="staff"),
+    path("staff/teachers/", teacher_add, name="teacher_add"),
+    path("staff/classrooms/", classroom_add, name="classroom_add"),
+]

@@ -5,12 +5,14 @@ from peikao.accounts.models import Role
 from peikao.accounts.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
 from peikao.catalog.seed import load_catalog, load_document_requirements, load_rule_values
 from peikao.exams.seed import load_xinzhou_timetable, load_yuncheng_timetable
+from peikao.monitoring.seed import load_demo_devices
 from peikao.orgs.seed import (
     load_institutions,
     load_regions,
     load_regulators,
     load_xinzhou_exam_points,
 )
+from peikao.training.seed import load_demo_training
 
 # Order matters: each step refers to what the earlier ones loaded.
 SEED_STEPS = [
@@ -26,6 +28,10 @@ SEED_STEPS = [
 ]
 
 
+# The demo accounts first: the devices and the teacher belong to them.
+DEMO_STEPS = [load_demo_accounts, load_demo_devices, load_demo_training]
+
+
 class Command(BaseCommand):
     help = "载入两份通知中的基础数据（可重复执行）；--demo 同时创建各角色演示账号"
 
@@ -37,7 +43,8 @@ class Command(BaseCommand):
             for step in SEED_STEPS:
                 step()
             if demo:
-                load_demo_accounts()
+                for demo_step in DEMO_STEPS:
+                    demo_step()
         if verbosity == 0:
             return
         self.stdout.write(self.style.SUCCESS("基础数据已载入。"))

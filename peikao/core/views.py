@@ -1,0 +1,22 @@
+"""Helpers for pages that carry out a service call from a form."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+
+from peikao.core.errors import DomainError, NotFound, PermissionDenied
+
+
+def form_action(request, action: Callable[[], object], success: str):
+    """Runs the service call; a refusal becomes one message per reason and None is returned.
+    NotFound and PermissionDenied propagate, to become the 404 and 403 pages."""
+    try:
+        result = action()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as refused:
+        for reason in refused.messages:
+            messages.error(request, reason)
+        return None
+    messages.success(request, success)
+    return result

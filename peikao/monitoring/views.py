@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from peikao.core.errors import DomainError, NotFound, PermissionDenied
+from peikao.monitoring import selectors, services
+from peikao.monitoring.models import Device
+from peikao.monitoring.permissions import can_manage_devices
+
+DEVICES_PER_PAGE = 50
+
+
+def _device_page(request, *, issued=None, entered=None):
+    """The device list; `issued` is a (device, key) pair whose key is shown this once."""
+    jurisdiction = request.jurisdiction
+    devices = selectors.device_list(jurisdiction)
+    return render(
+        request,
+        "monitoring/device_list.html",
+        {
+            "page": Paginator(devices, DEVICES_PER_PAGE).get_page(request.GET.get("page")),
+            "can_manage": can_manage_devices(jurisdiction),
+            "rooms": selectors.registrable_rooms(jurisdiction),
+            "kinds": Device.Kind.choices,
+            "issued": issued,
+            "entered": entered or {},
+        },
+    )
+
+
+# NotFound and PermissionDenied are not form messages: they become the 404 and 403 pages.
+REFUSALS_SHOWN_AS_PAGES = (NotFound, PermissionDenied)
+
+
+# A page showing a key must not be kept by the browser or a proxy.
+@never_cache
+@login_required
+def device_list(request):
+    if request.method != "POST":
+        return _device_page(request)
+    try:
+        room_id = int(request.POST.get("room", ""))
+    except ValueError:
+        messages.error(request, "请选择设备所在的教室或考场。")
+        return _device_page(request, entered=request.POST)
+    try:
+        issued = services.device_register(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            room_id=room_id,
+            kind=request.POST.get("kind", ""),
+            name=request.POST.get("name", ""),
+            serial_number=request.POST.get("serial_number", ""),
+        )
+    except REFUSALS_SHOWN_AS_PAGES:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+        return _device_page(request, entered=request.POST)
+    # Rendered, not redirected: the key must not pass through the session or a cookie.
+    return _device_page(request, issued=issued)
+
+
+@never_cache
+@login_required
+@require_POST
+def device_rotate_key(request, device_id: int):
+    try:
+        issued = services.device_rotate_key(
+            actor=request.user, jurisdiction=request.jurisdiction, device_id=device_id
+        )
+    except REFUSALS_SHOWN_AS_PAGES:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("monitoring:devices")
+    return _device_page(request, issued=issued)
+
+
+@login_required
+@require_POST
+def device_deactivate(request, device_id: int):
+    try:
+        device = services.device_deactivate(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            device_id=device_id,
+            reason=request.POST.get("reason", ""),
+        )
+    except REFUSALS_SHOWN_AS_PAGES:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"设备“{device.name}”已停用，其密钥不再有效。")
+    return redirect("monitoring:devices")

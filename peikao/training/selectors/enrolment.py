@@ -1,0 +1,228 @@
+"""Reads of enrolments: a class's roster, one enrolment with its document checklist, and the
+files behind it, each scoped by the Jurisdiction asking."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Q, QuerySet, Value
+
+from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.catalog.models import DocumentRequirement, PostCategory
+from peikao.core.errors import NotFound, PermissionDenied
+from peikao.people.rules import Target
+from peikao.training.document_rules import RULE_DOCUMENT_NAMES, RuleDocument, rule_documents
+from peikao.training.models import Enrolment, EnrolmentDocument, TrainingClass, TrainingType
+from peikao.training.permissions import INSTITUTION_WRITERS
+
+DOCUMENT_GROUPS = {
+    PostCategory.PRINCIPAL: DocumentRequirement.Group.PRINCIPAL_MANAGER,
+    PostCategory.SAFETY_MANAGER: DocumentRequirement.Group.PRINCIPAL_MANAGER,
+    PostCategory.SPECIAL_OPERATOR: DocumentRequirement.Group.SPECIAL_OPERATOR,
+}
+
+
+def eligibility_target(
+    training_class: TrainingClass,
+    *,
+    major_hazard_or_key_process: bool = False,
+    explosive_chemicals: bool = False,
+    hazardous_chemical_key_unit: bool = False,
+) -> Target:
+    """What someone enrolling in this class applies for, as the eligibility rules read it."""
+    return Target(
+        post=training_class.post_category_id,
+        item_code=training_class.item_id or "",
+        major_hazard_or_key_process=major_hazard_or_key_process,
+        explosive_chemicals=explosive_chemicals,
+        hazardous_chemical_key_unit=hazardous_chemical_key_unit,
+    )
+
+
+def enrolment_target(enrolment: Enrolment) -> Target:
+    return eligibility_target(
+        enrolment.training_class,
+        major_hazard_or_key_process=enrolment.major_hazard_or_key_process,
+        explosive_chemicals=enrolment.explosive_chemicals,
+        hazardous_chemical_key_unit=enrolment.hazardous_chemical_key_unit,
+    )
+
+
+# --------------------------------------------------------------------------- who may do what
+
+
+def is_class_staff(jurisdiction: Jurisdiction, training_class: TrainingClass) -> bool:
+    """The institution's admin or clerk for its own class: they enrol, and see ID numbers."""
+    return (
+        jurisdiction.role in INSTITUTION_WRITERS
+        and jurisdiction.organization is not None
+        and training_class.organization_id == jurisdiction.organization.pk
+    )
+
+
+def can_manage_documents(jurisdiction: Jurisdiction, enrolment: Enrolment) -> bool:
+    """Upload or remove documents: the class's institution staff, or the trainee themself."""
+    return is_class_staff(jurisdiction, enrolment.training_class) or (
+        jurisdiction.person_id is not None and jurisdiction.person_id == enrolment.person_id
+    )
+
+
+def can_read_documents(jurisdiction: Jurisdiction, enrolment: Enrolment) -> bool:
+    """Open documents and photos: those who manage them, and the regulators and exam center
+    of the region (who review the application). Teachers and employers see the roster but not
+    ID copies and health statements, which their work does not need."""
+    return can_manage_documents(jurisdiction, enrolment) or jurisdiction.is_region_wide
+
+
+# --------------------------------------------------------------------------- the checklist
+
+
+@dataclass
+class ChecklistItem:
+    name: str
+    requirement_id: int | None = None
+    rule_document: str = ""
+    source: str = ""
+    documents: list[EnrolmentDocument] = field(default_factory=list)
+
+    @property
+    def present(self) -> bool:
+        return bool(self.documents)
+
+
+def class_requirements(training_class: TrainingClass) -> list[DocumentRequirement]:
+    """The annex-1 items for the class's group; renewal-only items only in a refresher class."""
+    requirements = DocumentRequirement.objects.filter(
+        group=DOCUMENT_GROUPS[training_class.post_category_id]
+    )
+    if training_class.training_type != TrainingType.REFRESHER:
+        requirements = requirements.filter(renewal_only=False)
+    return list(requirements.order_by("seq"))
+
+
+def required_rule_documents(enrolment: Enrolment) -> list[RuleDocument]:
+    return rule_documents(enrolment_target(enrolment))
+
+
+def checklist(enrolment: Enrolment) -> list[ChecklistItem]:
+    """Every item the enrolment needs, each with the documents uploaded for it."""
+    documents = list(enrolment.documents.order_by("uploaded_at", "id"))
+    items = [
+        ChecklistItem(
+            name=requirement.name,
+            requirement_id=requirement.pk,
+            source="运城市通知 附件1",
+            documents=[d for d in documents if d.requirement_id == requirement.pk],
+        )
+        for requirement in class_requirements(enrolment.training_class)
+    ]
+    items += [
+        ChecklistItem(
+            name=rule.name,
+            rule_document=rule.code,
+            source=rule.source,
+            documents=[d for d in documents if d.rule_document == rule.code],
+        )
+        for rule in required_rule_documents(enrolment)
+    ]
+    return items
+
+
+def document_label(document: EnrolmentDocument) -> str:
+    if document.requirement is not None:
+        return document.requirement.name
+    return RULE_DOCUMENT_NAMES.get(document.rule_document, document.rule_document)
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def class_for_roster(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
+    training_class = (
+        jurisdiction.training_classes(TrainingClass.objects.all())
+        .select_related("organization", "post_category", "item", "industry")
+        .filter(pk=class_id)
+        .first()
+    )
+    if training_class is None:
+        raise NotFound("未找到该培训班，或不在您的管辖范围内。")
+    return training_class
+
+
+def roster(jurisdiction: Jurisdiction, training_class: TrainingClass) -> QuerySet[Enrolment]:
+    """The class's enrolments that the jurisdiction sees, each with `documents_present` (the
+    required items with at least one document) and `requirements_count` (the annex-1 items;
+    add `required_rule_documents` for the rest)."""
+    required_ids = [requirement.pk for requirement in class_requirements(training_class)]
+    queryset = Enrolment.objects.filter(training_class=training_class)
+    return (
+        jurisdiction.enrolments(queryset)
+        .select_related("person", "employer", "training_class")
+        .annotate(
+            documents_present=Count(
+                "documents__requirement",
+                filter=Q(documents__requirement__in=required_ids),
+                distinct=True,
+            )
+            + Count(
+                "documents__rule_document",
+                filter=~Q(documents__rule_document=""),
+                distinct=True,
+            ),
+            requirements_count=Value(len(required_ids), output_field=IntegerField()),
+        )
+        .order_by("id")
+    )
+
+
+def enrolled_count(training_class: TrainingClass) -> int:
+    """Places taken: withdrawn trainees free theirs."""
+    return training_class.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+
+
+def documents_required(enrolment: Enrolment) -> int:
+    """How many checklist items a roster row needs (it carries `requirements_count`)."""
+    return enrolment.requirements_count + len(required_rule_documents(enrolment))  # type: ignore[attr-defined]
+
+
+def enrolment_detail(jurisdiction: Jurisdiction, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        jurisdiction.enrolments(Enrolment.objects.all())
+        .select_related(
+            "person__employer",
+            "employer",
+            "enrolled_by",
+            "training_class__organization",
+            "training_class__post_category",
+            "training_class__item",
+        )
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        raise NotFound("未找到该报名记录，或不在您的管辖范围内。")
+    return enrolment
+
+
+def enrolment_work_history(enrolment: Enrolment):
+    return enrolment.person.work_history.order_by("started_on")
+
+
+def document_for_download(
+    jurisdiction: Jurisdiction, enrolment_id: int, document_id: int
+) -> EnrolmentDocument:
+    enrolment = enrolment_detail(jurisdiction, enrolment_id)
+    document = enrolment.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("未找到该材料。")
+    if not can_read_documents(jurisdiction, enrolment):
+        raise PermissionDenied("您的角色无权查看报名材料。")
+    return document
+
+
+def photo_for_download(jurisdiction: Jurisdiction, enrolment_id: int):
+    """The person's photo file, for those who may read the enrolment's documents."""
+    enrolment = enrolment_detail(jurisdiction, enrolment_id)
+    if not can_read_documents(jurisdiction, enrolment):
+        raise PermissionDenied("您的角色无权查看学员照片。")
+    if not enrolment.person.photo:
+        raise NotFound("该学员尚未上传照片。")
+    return enrolment.person.photo
