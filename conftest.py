@@ -5,9 +5,19 @@ from django.core.management import call_command
 
 
 def pytest_configure(config):
+    import tempfile
+
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files, certificates and archives of tests go to a scratch folder, not var/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tempfile.mkdtemp(prefix="peikao-test-files-")},
+        },
+    }
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -17,6 +17,7 @@ from peikao.audit.services import audit_record
 from peikao.audit.views import RECORDS_PER_PAGE
 from peikao.orgs.models import Organization
 from peikao.people.models import Person
+from tests.test_training_matrix import TRAINING_ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +255,7 @@ COVERED_API_ROUTES = {
     "orgs/<organization_id>/status": "test_status_changes_only_by_supervisors_in_region",
     "orgs/<organization_id>/registration": "test_registration_change_only_by_supervisors",
     "people/": "test_person_list_and_detail",
-    "people/<person_id>": "test_person_list_and_detail",
+    "people/<int:person_id>": "test_person_list_and_detail",
     "eligibility/check": "peikao/people/tests/test_eligibility_api.py (stores and returns no data)",
     "catalog/categories": "test_reads_open_to_every_role",
     "catalog/industries": "test_reads_open_to_every_role",
@@ -264,6 +265,7 @@ COVERED_API_ROUTES = {
     "public/institutions": "test_anonymous_gets_nothing_but_public_reads",
     "public/cities": "test_anonymous_gets_nothing_but_public_reads",
     "public/timetable": "test_anonymous_gets_nothing_but_public_reads",
+    **TRAINING_ROUTES,
 }
 
 

@@ -1,10 +1,10 @@
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core.masking import mask_id_number, mask_phone
-from peikao.people import selectors
+from peikao.people import selectors, services
 
 router = Router(tags=["人员"])
 
@@ -20,6 +20,7 @@ class PersonOut(Schema):
     phone: str
     employer_id: int | None
     employer: str | None
+    cleared_to_work: bool = True
 
     @staticmethod
     def resolve_id_number(obj):
@@ -40,6 +41,61 @@ def person_list(request):
     return selectors.person_list(request.jurisdiction)
 
 
-@router.get("/{person_id}", response=PersonOut, summary="人员详情")
+@router.get("/{int:person_id}", response=PersonOut, summary="人员详情")
 def person_detail(request, person_id: int):
     return selectors.person_detail(request.jurisdiction, person_id)
+
+
+class ViolationOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    id_number: str
+    kind: str
+    kind_name: str
+    occurred_on: date
+    description: str
+    post: str
+    confirmed_by: str
+    recorded_by_organization: str
+    status: str
+    closing_enrolment_id: int | None
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.person.name
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return mask_id_number(obj.person.id_number)
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_recorded_by_organization(obj):
+        return obj.recorded_by_organization.name
+
+
+class ViolationIn(Schema):
+    id_number: str
+    kind: str
+    occurred_on: date
+    description: str
+    confirmed_by: str
+    post: str = ""
+
+
+@router.get("/violations", response=list[ViolationOut], summary="三违记录（未关闭的在前）")
+@paginate
+def violation_list(request, status: str = ""):
+    return selectors.violation_list(request.jurisdiction, status=status)
+
+
+@router.post("/violations", response={201: ViolationOut}, summary="登记三违（企业、监管部门）")
+def violation_record(request, payload: ViolationIn):
+    violation = services.violation_record(
+        actor=request.user, jurisdiction=request.jurisdiction, **payload.dict()
+    )
+    return Status(201, violation)

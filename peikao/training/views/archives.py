@@ -1,1 +1,76 @@
-urlpatterns: list = []
+"""Pages of a class's official documents: the archive (一期一档) and the hours certificate."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from peikao.core.errors import DomainError
+from peikao.training import rules
+from peikao.training.selectors import archives as selectors
+from peikao.training.services.archives import archive_verify, can_archive_class, class_archive
+
+
+@login_required
+def archive_detail(request, class_id: int):
+    training_class, archive = selectors.class_archive_detail(request.jurisdiction, class_id)
+    # Checking rereads the whole ZIP, so it runs when asked for rather than on every view.
+    check = archive_verify(archive) if archive and request.GET.get("verify") else None
+    return render(
+        request,
+        "training/archive_detail.html",
+        {
+            "training_class": training_class,
+            "archive": archive,
+            "check": check,
+            "can_archive": training_class.status == rules.FINISHED
+            and can_archive_class(request.jurisdiction, training_class),
+        },
+    )
+
+
+@login_required
+@require_POST
+def archive_create(request, class_id: int):
+    try:
+        class_archive(actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "培训班已归档，档案已冻结。")
+    return redirect("training:archive_detail", class_id=class_id)
+
+
+@login_required
+def archive_download(request, class_id: int):
+    archive = selectors.class_archive_for_download(request.jurisdiction, class_id)
+    return FileResponse(
+        archive.file.open("rb"),
+        as_attachment=True,
+        content_type="application/zip",
+        filename=f"{archive.training_class.name}-档案.zip",
+    )
+
+
+@login_required
+def hours_certificate(request, enrolment_id: int):
+    certificate = selectors.hours_certificate_for_download(request.jurisdiction, enrolment_id)
+    return FileResponse(
+        certificate.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"学时证明-{certificate.number}.pdf",
+    )
+
+
+urlpatterns = [
+    path("classes/<int:class_id>/archive/", archive_detail, name="archive_detail"),
+    path("classes/<int:class_id>/archive/create/", archive_create, name="archive_create"),
+    path("classes/<int:class_id>/archive/download/", archive_download, name="archive_download"),
+    path(
+        "enrolments/<int:enrolment_id>/hours-certificate/",
+        hours_certificate,
+        name="hours_certificate",
+    ),
+]

@@ -1,0 +1,136 @@
+"""学时证明: issued once an enrolment's hours reach its class's required hours.
+
+The attendance service calls `hours_certificate_issue` when it credits hours; it has already
+checked who may record attendance, so this function checks only the facts. It has no
+jurisdiction argument because the issue is a consequence of attendance (often a terminal's
+event, with no person acting), not a request of its own.
+"""
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from peikao.audit.services import audit_record
+from peikao.core.errors import Conflict, DomainError, NotFound
+from peikao.orgs.models import Organization
+from peikao.training.models import Enrolment, HoursCertificate
+from peikao.training.pdf import HoursCertificateContent, hours_certificate_pdf, hours_text
+from peikao.training.rules import frozen_class_error
+
+NUMBER_PREFIX = "XS"
+
+
+def certificate_verification_code(
+    *, number: str, id_number: str, hours: Decimal, issued_on: date
+) -> str:
+    """What the QR code carries: the number and a SHA-256 prefix over the certified facts.
+
+    The numbers run in sequence, so the public check (a later issue) asks for this code too:
+    knowing a number is not enough to look up whose certificate it is.
+    """
+    facts = f"{number}|{id_number}|{hours.quantize(Decimal('0.1'))}|{issued_on.isoformat()}"
+    return f"{number}-{hashlib.sha256(facts.encode()).hexdigest()[:16]}"
+
+
+def _next_number(institution: Organization, year: int) -> str:
+    """XS{year}{institution id:04d}{sequence:06d}, the sequence counted per institution and year.
+
+    Filtering by institution as well as by prefix keeps institution 1234's numbers apart from
+    those of institution 12345, whose prefix starts the same way.
+    """
+    prefix = f"{NUMBER_PREFIX}{year}{institution.pk:04d}"
+    last = (
+        HoursCertificate.objects.filter(
+            number__startswith=prefix, enrolment__training_class__organization=institution
+        )
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+@transaction.atomic
+def hours_certificate_issue(*, enrolment_id: int, actor=None) -> HoursCertificate:
+    """Issues the enrolment's hours certificate; a second call returns the first certificate."""
+    # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise NotFound("未找到该报名记录。")
+    existing = HoursCertificate.objects.filter(enrolment=enrolment).first()
+    if existing is not None:
+        return existing
+    training_class = enrolment.training_class
+    frozen = frozen_class_error(training_class.status)
+    if frozen:
+        raise Conflict(frozen)
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise Conflict("该学员已退出培训班，不能出具学时证明。")
+    if enrolment.hours < training_class.required_hours:
+        raise DomainError(
+            f"已获学时 {hours_text(enrolment.hours)} 学时，未达到大纲规定的 "
+            f"{hours_text(training_class.required_hours)} 学时，不能出具学时证明。"
+        )
+    # The institution's row serialises the numbering of its certificates.
+    institution = Organization.objects.select_for_update().get(pk=training_class.organization_id)
+    issued_at = timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    number = _next_number(institution, issued_on.year)
+    person = enrolment.person
+    pdf = hours_certificate_pdf(
+        HoursCertificateContent(
+            number=number,
+            institution=institution.name,
+            class_name=training_class.name,
+            post_category=training_class.post_category.name,
+            subject=str(training_class.item or training_class.industry or "—"),
+            training_type=training_class.get_training_type_display(),
+            trainee_name=person.name,
+            sex=person.get_sex_display(),
+            id_number=person.id_number,
+            starts_on=training_class.starts_on,
+            ends_on=training_class.ends_on,
+            hours=enrolment.hours,
+            required_hours=training_class.required_hours,
+            issued_on=issued_on,
+            verification=certificate_verification_code(
+                number=number,
+                id_number=person.id_number,
+                hours=enrolment.hours,
+                issued_on=issued_on,
+            ),
+        )
+    )
+    certificate = HoursCertificate(
+        enrolment=enrolment,
+        number=number,
+        hours=enrolment.hours,
+        issued_at=issued_at,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    certificate.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    try:
+        certificate.save()
+        audit_record(
+            "hours_certificate.issued",
+            actor=actor,
+            organization=institution,
+            obj=certificate,
+            detail={
+                "enrolment_id": enrolment.pk,
+                "class_id": training_class.pk,
+                "hours": str(enrolment.hours),
+                "required_hours": str(training_class.required_hours),
+                "sha256": certificate.sha256,
+            },
+        )
+    except Exception:
+        # The rollback undoes the rows, not the stored file.
+        certificate.file.delete(save=False)
+        raise
+    return certificate

@@ -1,0 +1,424 @@
+"""Training and monitoring, as every demo role: classes, plans, teachers, classrooms,
+attendance, archives, certificates, devices and 三违 records are seen and changed only within
+the role's jurisdiction (404 outside it, 403 for a role that sees but may not act).
+
+The world: a class at 华安 (盐湖区 140802) with the demo trainee 张三 (employed by the demo
+enterprise) enrolled, and a class at 丰喜 (闻喜县 140821), which the 盐湖区 officer must not see.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from peikao.accounts.seed import DEMO_ACCOUNTS
+from peikao.monitoring.models import Device
+from peikao.orgs.models import Organization
+from peikao.people.models import Person, Violation
+from peikao.training.models import AttendanceEvent, Teacher, TrainingClass, TrainingPlan
+from peikao.training.tests.factories import (
+    ClassroomFactory,
+    EnrolmentFactory,
+    PlanFactory,
+    PlanLineFactory,
+    SessionFactory,
+    TrainingClassFactory,
+    clerk,
+)
+
+pytestmark = pytest.mark.django_db
+
+USERNAMES = [account.username for account in DEMO_ACCOUNTS]
+REGION_WIDE = {"province_admin", "yc_admin", "yc_officer", "yc_exam_center"}
+HUAAN_STAFF = {"huaan_admin", "huaan_clerk", "huaan_teacher"}
+HUAAN_WRITERS = {"huaan_admin", "huaan_clerk"}
+# Regulators that review 华安's plans and may stop its classes.
+HUAAN_REGULATORS = {"province_admin", "yc_admin", "yc_officer", "yanhu_officer"}
+
+
+def classes_seen(username: str) -> set[str]:
+    """Which of the two classes ("huaan", "fengxi") the role sees."""
+    if username in REGION_WIDE:
+        return {"huaan", "fengxi"}
+    if username in HUAAN_STAFF | {"yanhu_officer", "demo_enterprise", "demo_trainee"}:
+        return {"huaan"}
+    return set()
+
+
+def institutions_seen(username: str) -> set[str]:
+    """Whose plans, teachers and classrooms the role sees (no enrolment needed)."""
+    if username in REGION_WIDE:
+        return {"huaan", "fengxi"}
+    if username in HUAAN_STAFF | {"yanhu_officer"}:
+        return {"huaan"}
+    return set()
+
+
+@pytest.fixture
+def world():
+    huaan_class = TrainingClassFactory(required_hours=Decimal(5))
+    fengxi = Organization.objects.institutions().get(name="丰喜集团安全技术培训中心")
+    fengxi_class = TrainingClassFactory(
+        plan_line=PlanLineFactory(plan=PlanFactory(organization=fengxi)),
+        organization=fengxi,
+        room=ClassroomFactory(organization=fengxi),
+    )
+    sessions = {
+        "huaan": SessionFactory(training_class=huaan_class),
+        "fengxi": SessionFactory(training_class=fengxi_class),
+    }
+    trainee = Person.objects.get(name="张三")
+    enrolments = {
+        "huaan": EnrolmentFactory(training_class=huaan_class, person=trainee),
+        "fengxi": EnrolmentFactory(training_class=fengxi_class),
+    }
+    return {
+        "classes": {"huaan": huaan_class, "fengxi": fengxi_class},
+        "sessions": sessions,
+        "enrolments": enrolments,
+        "plans": {"huaan": huaan_class.plan_line.plan, "fengxi": fengxi_class.plan_line.plan},
+    }
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["items"]}
+
+
+def names_to_ids(objects: dict, names: set[str]) -> set[int]:
+    return {objects[name].pk for name in names}
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_class_list_and_detail(login_as, world, username):
+    client = login_as(username)
+    expected = names_to_ids(world["classes"], classes_seen(username))
+    assert (
+        ids(client.get("/api/training/classes?limit=500"))
+        & set(names_to_ids(world["classes"], {"huaan", "fengxi"}))
+        == expected
+    )
+    page = client.get("/training/classes/").content.decode()
+    for name, training_class in world["classes"].items():
+        want = 200 if training_class.pk in expected else 404
+        assert (training_class.name in page) == (want == 200), name
+        assert client.get(f"/api/training/classes/{training_class.pk}").status_code == want
+        assert client.get(f"/training/classes/{training_class.pk}/").status_code == want
+        assert (
+            client.get(f"/api/training/classes/{training_class.pk}/attendance").status_code == want
+        )
+        assert client.get(f"/training/classes/{training_class.pk}/attendance/").status_code == want
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_attendance_sheet_shows_only_one_s_own_rows(login_as, world, username):
+    """An enterprise or trainee sees the class, but only its own people on the sheet."""
+    if "huaan" not in classes_seen(username):
+        return
+    client = login_as(username)
+    sheet = client.get(f"/api/training/classes/{world['classes']['huaan'].pk}/attendance").json()
+    assert [row["enrolment_id"] for row in sheet["rows"]] == [world["enrolments"]["huaan"].pk]
+    assert all("*" in row["id_number"] for row in sheet["rows"])
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_plan_list_and_detail(login_as, world, username):
+    client = login_as(username)
+    expected = names_to_ids(world["plans"], institutions_seen(username))
+    assert ids(client.get("/api/training/plans?limit=500")) == expected
+    for plan in world["plans"].values():
+        want = 200 if plan.pk in expected else 404
+        assert client.get(f"/api/training/plans/{plan.pk}").status_code == want
+        assert client.get(f"/training/plans/{plan.pk}/").status_code == want
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_plan_review_only_by_the_institution_s_regulators(login_as, world, username):
+    plan = world["plans"]["huaan"]
+    TrainingPlan.objects.filter(pk=plan.pk).update(status="submitted")
+    response = login_as(username).post(
+        f"/api/training/plans/{plan.pk}/review",
+        {"approve": False, "note": "矩阵测试"},
+        content_type="application/json",
+    )
+    plan.refresh_from_db()
+    if username in HUAAN_REGULATORS:
+        assert response.status_code == 200 and plan.status == "returned"
+    else:
+        assert response.status_code == (403 if "huaan" in institutions_seen(username) else 404)
+        assert plan.status == "submitted"
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_plans_are_drafted_only_by_institution_writers(login_as, world, username):
+    response = login_as(username).post(
+        "/api/training/plans", {"title": "矩阵测试计划"}, content_type="application/json"
+    )
+    created = TrainingPlan.objects.filter(title="矩阵测试计划").exists()
+    assert (response.status_code == 201) == (username in HUAAN_WRITERS) == created
+    if username not in HUAAN_WRITERS:
+        assert response.status_code in {403, 404}
+        line = world["plans"]["huaan"].lines.get()
+        assert login_as(username).delete(f"/api/training/plan-lines/{line.pk}").status_code in {
+            403,
+            404,
+        }
+        assert world["plans"]["huaan"].lines.exists()
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_class_filing_only_by_institution_writers(login_as, world, username):
+    line = PlanLineFactory()
+    session = world["sessions"]["huaan"]
+    response = login_as(username).post(
+        "/api/training/classes",
+        {
+            "plan_line_id": line.pk,
+            "name": "矩阵测试班",
+            "capacity": 10,
+            "room_id": session.room_id,
+            "sessions": [],
+        },
+        content_type="application/json",
+    )
+    # A writer gets the reasons (an empty timetable, no camera); the others nothing at all.
+    if username in HUAAN_WRITERS:
+        assert response.status_code == 400
+        assert "课程表为空，请至少安排一次课。" in response.json()["errors"]
+    else:
+        assert response.status_code in {403, 404}
+    assert not TrainingClass.objects.filter(name="矩阵测试班").exists()
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_class_suspension_only_by_the_class_s_regulators(login_as, world, username):
+    training_class = world["classes"]["huaan"]
+    client = login_as(username)
+    response = client.post(
+        f"/api/training/classes/{training_class.pk}/suspend",
+        {"reason": "矩阵测试"},
+        content_type="application/json",
+    )
+    training_class.refresh_from_db()
+    if username in HUAAN_REGULATORS:
+        assert response.status_code == 200 and training_class.status == "suspended"
+    else:
+        # Writes answer 403 only to those who see the institution itself.
+        assert response.status_code == (403 if "huaan" in institutions_seen(username) else 404)
+        assert training_class.status == "filed"
+    advance = client.post(
+        f"/api/training/classes/{training_class.pk}/advance",
+        {"target": "in_progress"},
+        content_type="application/json",
+    )
+    if username not in HUAAN_WRITERS:
+        assert advance.status_code in {403, 404}
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_attendance_by_hand_only_by_institution_writers(login_as, world, username):
+    enrolment, session = world["enrolments"]["huaan"], world["sessions"]["huaan"]
+    response = login_as(username).post(
+        f"/api/training/enrolments/{enrolment.pk}/attendance",
+        {
+            "session_id": session.pk,
+            "direction": "in",
+            "occurred_at": session.starts_at.isoformat(),
+            "reason": "矩阵测试",
+        },
+        content_type="application/json",
+    )
+    recorded = AttendanceEvent.objects.filter(enrolment=enrolment).exists()
+    if username in HUAAN_WRITERS:
+        assert response.status_code == 201 and recorded
+    else:
+        assert response.status_code in {403, 404} and not recorded
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_teachers_and_classrooms(login_as, world, username):
+    client = login_as(username)
+    teacher = world["sessions"]["huaan"].teacher
+    seen = (
+        {Teacher.objects.get(pk=teacher.pk).organization_id}
+        if "huaan" in institutions_seen(username)
+        else set()
+    )
+    teachers = client.get("/api/training/teachers?limit=500").json()["items"]
+    assert {row["institution_id"] for row in teachers} <= names_to_ids(
+        {k: v.organization for k, v in world["classes"].items()}, institutions_seen(username)
+    )
+    assert (teacher.pk in {row["id"] for row in teachers}) == bool(seen)
+    response = client.post(
+        "/api/training/teachers",
+        {"name": "矩阵测试教师", "employment": "part_time", "items": ["1.2"]},
+        content_type="application/json",
+    )
+    assert (response.status_code == 201) == (username == "huaan_admin")
+    room = client.post(
+        "/api/training/classrooms",
+        {"name": "矩阵测试教室", "seats": 30},
+        content_type="application/json",
+    )
+    assert (room.status_code == 201) == (username == "huaan_admin")
+    assert client.get("/training/staff/").status_code == 200
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_refused_attendance_is_seen_by_the_institution_and_its_regulators(
+    login_as, world, username
+):
+    from peikao.training.models import AttendanceRejection
+
+    for name, training_class in world["classes"].items():
+        AttendanceRejection.objects.create(organization=training_class.organization, reason=name)
+    client = login_as(username)
+    reasons = {
+        row["reason"] for row in client.get("/api/training/attendance/rejections").json()["items"]
+    }
+    assert reasons == institutions_seen(username)
+    assert client.get("/training/attendance/rejections/").status_code == 200
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_device_list(login_as, username):
+    client = login_as(username)
+    serials = {
+        row["serial_number"]
+        for row in client.get("/api/monitoring/devices?limit=500").json()["items"]
+    }
+    huaan_devices = set(
+        Device.objects.filter(organization__name="运城市华安应急安全服务有限公司").values_list(
+            "serial_number", flat=True
+        )
+    )
+    sees_huaan = username in REGION_WIDE | {
+        "yanhu_officer",
+        "huaan_admin",
+        "huaan_clerk",
+        "huaan_teacher",
+    }
+    assert (serials >= huaan_devices) == sees_huaan
+    assert not (serials & huaan_devices) or sees_huaan
+    assert client.get("/monitoring/devices/").status_code == 200
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_violations(login_as, world, username):
+    trainee = Person.objects.get(name="张三")
+    fengxi_person = world["enrolments"]["fengxi"].person
+    for person in (trainee, fengxi_person):
+        Violation.objects.create(
+            person=person,
+            kind="operating",
+            occurred_on="2026-01-05",
+            description="矩阵测试",
+            confirmed_by="测试",
+            recorded_by_organization=world["classes"]["huaan"].organization,
+            recorded_by=clerk(),
+        )
+    client = login_as(username)
+    shown = {
+        row["person_id"] for row in client.get("/api/people/violations?limit=500").json()["items"]
+    }
+    # 张三 works for the demo enterprise (盐湖区); the factory's person has no employer.
+    sees_trainee = (
+        username in REGION_WIDE | {"yanhu_officer", "demo_enterprise", "demo_trainee"}
+        or username in HUAAN_STAFF
+    )
+    assert (trainee.pk in shown) == sees_trainee
+    assert (fengxi_person.pk in shown) == (
+        username in {"province_admin", "yc_admin", "yc_officer", "yc_exam_center"}
+        and fengxi_person.employer_id is not None
+    )
+    response = client.post(
+        "/api/people/violations",
+        {
+            "id_number": trainee.id_number,
+            "kind": "discipline",
+            "occurred_on": "2026-11-01",
+            "description": "矩阵测试登记",
+            "confirmed_by": "测试",
+        },
+        content_type="application/json",
+    )
+    may_record = username in {
+        "province_admin",
+        "yc_admin",
+        "yc_officer",
+        "yanhu_officer",
+        "demo_enterprise",
+    }
+    assert (response.status_code == 201) == may_record
+    assert Violation.objects.filter(description="矩阵测试登记").exists() == may_record
+    assert client.get("/people/violations/").status_code == 200
+
+
+@pytest.fixture
+def archived(world):
+    """The 华安 class finished with its trainee's hours certificate, then archived."""
+    from peikao.core.testing import acting_as
+    from peikao.training.services.archives import class_archive
+    from peikao.training.services.certificates import hours_certificate_issue
+
+    enrolment = world["enrolments"]["huaan"]
+    enrolment.hours = Decimal(5)
+    enrolment.save(update_fields=["hours"])
+    hours_certificate_issue(enrolment_id=enrolment.pk)
+    TrainingClass.objects.filter(pk=world["classes"]["huaan"].pk).update(status="finished")
+    user, jurisdiction = acting_as("huaan_clerk")
+    class_archive(actor=user, jurisdiction=jurisdiction, class_id=world["classes"]["huaan"].pk)
+    return world
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_archive_and_hours_certificate_downloads(login_as, archived, username):
+    client = login_as(username)
+    class_id = archived["classes"]["huaan"].pk
+    enrolment_id = archived["enrolments"]["huaan"].pk
+    # The class file is the institution's and its supervisors'; not a trainee's or employer's.
+    archive_readers = REGION_WIDE | HUAAN_STAFF | {"yanhu_officer"}
+    want = 200 if username in archive_readers else 404
+    assert client.get(f"/api/training/classes/{class_id}/archive").status_code == want
+    assert client.get(f"/training/classes/{class_id}/archive/download/").status_code == want
+    # The certificate also goes to the trainee; it shows the full ID number, so not to others.
+    certificate_readers = archive_readers | {"demo_trainee"}
+    want = 200 if username in certificate_readers else 404
+    response = client.get(f"/api/training/enrolments/{enrolment_id}/hours-certificate")
+    assert response.status_code == want
+    if want == 200:
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+ARCHIVE_ROUTES = {
+    "training/classes/<class_id>/archive": "test_archive_and_hours_certificate_downloads; "
+    "peikao/training/tests/test_archives.py (archiving by role)",
+    "training/enrolments/<enrolment_id>/hours-certificate": "test_archive_and_hours_certificate_downloads",
+}
+
+
+TRAINING_ROUTES = {
+    "training/plans": "test_plan_list_and_detail, test_plans_are_drafted_only_by_institution_writers",
+    "training/plans/<plan_id>": "test_plan_list_and_detail",
+    "training/plans/<plan_id>/lines": "peikao/training/tests/test_plans.py (services); drafting matrix",
+    "training/plan-lines/<line_id>": "test_plans_are_drafted_only_by_institution_writers",
+    "training/plans/<plan_id>/submit": "peikao/training/tests/test_api.py",
+    "training/plans/<plan_id>/review": "test_plan_review_only_by_the_institution_s_regulators",
+    "training/teachers": "test_teachers_and_classrooms",
+    "training/classrooms": "test_teachers_and_classrooms",
+    "training/classes": "test_class_list_and_detail, test_class_filing_only_by_institution_writers",
+    "training/classes/<class_id>": "test_class_list_and_detail",
+    "training/classes/<class_id>/advance": "test_class_suspension_only_by_the_class_s_regulators",
+    "training/classes/<class_id>/suspend": "test_class_suspension_only_by_the_class_s_regulators",
+    "training/classes/<class_id>/resume": "peikao/training/tests/test_class_filing.py",
+    "training/attendance/device": "peikao/training/tests/test_api.py (device key, no session)",
+    "training/enrolments/<enrolment_id>/attendance": "test_attendance_by_hand_only_by_institution_writers",
+    "training/classes/<class_id>/attendance": "test_class_list_and_detail, test_attendance_sheet_shows_only_one_s_own_rows",
+    "training/attendance/rejections": "test_refused_attendance_is_seen_by_the_institution_and_its_regulators",
+    "training/enrolments/<enrolment_id>/retraining-test": "peikao/training/tests/test_api.py",
+    "monitoring/heartbeat": "peikao/monitoring/tests/test_api.py (device key, no session)",
+    "monitoring/devices": "test_device_list; peikao/monitoring/tests/test_services.py",
+    "monitoring/devices/<device_id>/rotate-key": "peikao/monitoring/tests/test_services.py",
+    "monitoring/devices/<device_id>/deactivate": "peikao/monitoring/tests/test_services.py",
+    "people/violations": "test_violations",
+    **ARCHIVE_ROUTES,
+}
