@@ -30,6 +30,8 @@ from peikao.training.services.certificates import hours_certificate_issue
 from peikao.training.services.violations import violations_close_if_retrained
 
 Direction = AttendanceEvent.Direction
+# A terminal's clock may run a little ahead of the server's; beyond this an event is refused.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _interval(session: ClassSession) -> rules.Interval:
@@ -48,6 +50,10 @@ def _check_event(enrolment: Enrolment, session: ClassSession, occurred_at: datet
         raise DomainError("该学员已退出本班，不能记录考勤。")
     if session.training_class_id != training_class.pk:
         raise DomainError("该课次不属于学员所在的培训班。")
+    if occurred_at > timezone.now() + CLOCK_SKEW:
+        raise DomainError(
+            f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}晚于当前时间，不能预先记录考勤。"
+        )
     if not rules.within_attendance_window(timezone.localtime(occurred_at), _interval(session)):
         raise DomainError(
             f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}不在该课次"

@@ -113,6 +113,14 @@ class TrainingClassFactory(factory.django.DjangoModelFactory):
     filed_by = factory.LazyFunction(clerk)
 
 
+def running_class(**fields) -> TrainingClass:
+    """A class in progress that started three days ago: its sessions lie in the past."""
+    start = timezone.localdate() - timedelta(days=3)
+    return TrainingClassFactory(
+        plan_line__planned_start=start, status=TrainingClass.Status.IN_PROGRESS, **fields
+    )
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     """A four-hour morning session, 08:00–12:00, on the class's first day unless told."""
 

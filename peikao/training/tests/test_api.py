@@ -14,8 +14,8 @@ from peikao.training.models import AttendanceEvent, TrainingClass
 from peikao.training.tests.factories import (
     EnrolmentFactory,
     SessionFactory,
-    TrainingClassFactory,
     clerk,
+    running_class,
 )
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_a_refused_filing_lists_every_reason_in_chinese(login_as, ready):
 
 @pytest.fixture
 def terminal_class():
-    training_class = TrainingClassFactory(required_hours=Decimal(5), special_retraining=True)
+    training_class = running_class(required_hours=Decimal(5), special_retraining=True)
     session = SessionFactory(training_class=training_class)
     enrolment = EnrolmentFactory(training_class=training_class)
     Device.objects.create(
@@ -155,7 +155,7 @@ def test_a_logged_in_user_cannot_post_as_a_terminal(login_as, terminal_class):
 
 
 def test_retraining_test_through_the_api(login_as, terminal_class):
-    session, enrolment = terminal_class
+    _, enrolment = terminal_class
     violation = Violation.objects.create(
         person=enrolment.person,
         kind="discipline",

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.testing import acting_as
@@ -13,9 +14,9 @@ from peikao.training.services import attendance, violations
 from peikao.training.tests.factories import (
     EnrolmentFactory,
     SessionFactory,
-    TrainingClassFactory,
     at,
     clerk,
+    running_class,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ TERMINAL_KEY = "test-terminal-key"
 @pytest.fixture
 def course():
     """A class of two four-hour mornings (5.3 学时 each, 10 required), one trainee, a terminal."""
-    training_class = TrainingClassFactory(required_hours=Decimal(10))
+    training_class = running_class(required_hours=Decimal(10))
     first = SessionFactory(training_class=training_class)
     second = SessionFactory(
         training_class=training_class,
@@ -184,7 +185,7 @@ def test_only_the_institution_records_by_hand(course, username, error):
 
 
 def test_present_in_two_places_flags_both_classes(course):
-    other_class = TrainingClassFactory()
+    other_class = running_class()
     other_session = SessionFactory(
         training_class=other_class,
         starts_at=course["sessions"][0].starts_at,
@@ -231,3 +232,15 @@ def test_special_retraining_closes_the_violation(course):
     attend_morning(course, course["sessions"][1], "d2")
     violation.refresh_from_db()
     assert violation.status == "closed" and violation.closing_enrolment == course["enrolment"]
+
+
+def test_an_event_in_the_future_is_refused(course):
+    later = SessionFactory(
+        training_class=course["class"],
+        teacher=course["sessions"][0].teacher,
+        starts_at=timezone.now() + timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=3),
+    )
+    with pytest.raises(DomainError, match="晚于当前时间，不能预先记录考勤"):
+        punch(course, "in", later.starts_at, "future")
+    assert not AttendanceEvent.objects.exists()

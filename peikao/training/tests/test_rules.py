@@ -29,7 +29,10 @@ def test_plan_moves_only_along_its_transitions():
 
 def test_an_archived_class_is_frozen():
     assert rules.class_transition_error("finished", "archived") == ""
-    assert rules.class_transition_error("archived", "filed") == "该培训班已归档，档案已冻结，不能再变更。"
+    assert (
+        rules.class_transition_error("archived", "filed")
+        == "该培训班已归档，档案已冻结，不能再变更。"
+    )
     assert rules.class_transition_error("filed", "finished") == "培训班不能从“已备案”变为“已结业”。"
     assert rules.frozen_class_error("archived") and not rules.frozen_class_error("finished")
 
@@ -120,9 +123,7 @@ def test_attendance_window_boundaries():
 
 
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 24 * 60), st.sampled_from(["in", "out"])), max_size=12
-    ),
+    st.lists(st.tuples(st.integers(0, 24 * 60), st.sampled_from(["in", "out"])), max_size=12),
     st.integers(1, 600),
 )
 def test_earned_hours_never_exceed_the_session_or_the_cap(events, length):
