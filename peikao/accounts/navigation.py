@@ -27,6 +27,7 @@ _REGULATOR = [
 _INSTITUTION = [
     NavLink("培训计划", "training:plans"),
     NavLink("培训班", "training:classes"),
+    NavLink("报考条件预审", "people:eligibility"),
     NavLink("师资与教室", "training:staff"),
     NavLink("监控与考勤设备", "monitoring:devices"),
 ]

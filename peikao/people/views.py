@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from peikao.catalog.models import OperationItem
+from peikao.core.errors import DomainError, PermissionDenied
 from peikao.core.views import form_action
-from peikao.people import selectors, services
+from peikao.people import rules, selectors, services
 from peikao.people.models import Violation
 
 PEOPLE_PER_PAGE = 50
@@ -68,3 +70,55 @@ def violation_record(request):
         "三违记录已登记；该人员须完成专项培训并考试合格后方可上岗。",
     )
     return redirect("people:violations")
+
+
+ELIGIBILITY_FLAGS = [
+    ("education_related_to_coal", "煤矿相关专业"),
+    ("education_chemical", "化工类专业（职业教育或以上）"),
+    ("education_chemistry_or_safety", "化学、化工或安全类专业"),
+    ("chemical_intermediate_title", "化工类中级及以上职称"),
+    ("major_hazard_or_key_process", "从事重大危险源或重点监管危险化工工艺"),
+    ("explosive_chemicals", "涉及爆炸危险性化学品"),
+    ("hazardous_chemical_key_unit", "危险化学品重点单位的负责人或安全管理人员"),
+]
+
+
+def _eligibility_particulars(post) -> dict:
+    months = post.get("coal_mine_work_months", "0")
+    return {
+        "education": rules.Education(int(post.get("education") or rules.Education.JUNIOR_HIGH)),
+        "post": post.get("post", ""),
+        "item_code": post.get("item_code", ""),
+        "female_post": post.get("female_post", "worker"),
+        "coal_mine_work_months": int(months) if months.isdigit() else 0,
+        **{key: post.get(key) == "on" for key, _ in ELIGIBILITY_FLAGS},
+    }
+
+
+@login_required
+def eligibility_check(request):
+    """The eligibility rules as a dry run, before a clerk enrols anyone; nothing is stored."""
+    if request.jurisdiction.person_id is not None or not request.jurisdiction.role:
+        raise PermissionDenied("报考条件预审供培训机构、考试中心、企业和监管部门使用。")
+    result, errors = None, []
+    if request.method == "POST":
+        try:
+            result = selectors.eligibility_dry_run(
+                id_number=request.POST.get("id_number", ""),
+                on_date=None,
+                **_eligibility_particulars(request.POST),
+            )
+        except (DomainError, ValueError) as refused:
+            errors = getattr(refused, "messages", None) or ["请检查填写的内容。"]
+    return render(
+        request,
+        "people/eligibility.html",
+        {
+            "form": request.POST,
+            "result": result,
+            "errors": errors,
+            "educations": sorted(rules.EDUCATION_NAMES.items()),
+            "items": OperationItem.objects.filter(enabled=True),
+            "flags": ELIGIBILITY_FLAGS,
+        },
+    )

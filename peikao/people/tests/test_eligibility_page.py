@@ -1,0 +1,63 @@
+import pytest
+from django.utils import timezone
+
+from peikao.accounts.models import User
+from peikao.people.models import Person, Violation
+from peikao.training.tests.factories import valid_id_number
+
+pytestmark = pytest.mark.django_db
+ZHANG_SAN = "140802199001011237"
+
+
+def test_the_dry_run_page_lists_reasons_with_their_sources(login_as):
+    response = login_as("huaan_clerk").post(
+        "/people/eligibility/",
+        {
+            "id_number": valid_id_number("14080220100101123"),
+            "education": "1",
+            "post": "special_operator",
+            "item_code": "1.2",
+        },
+    )
+    page = response.content.decode()
+    assert 'data-testid="eligibility-result"' in page and "不符合报考条件" in page
+    assert "令30号 第四条" in page
+
+
+def test_a_bad_id_number_is_a_chinese_error(login_as):
+    page = (
+        login_as("huaan_clerk")
+        .post(
+            "/people/eligibility/",
+            {"id_number": "12345", "education": "3", "post": "special_operator"},
+        )
+        .content.decode()
+    )
+    assert "身份证号码" in page and 'data-testid="eligibility-result"' not in page
+
+
+def test_an_open_violation_on_record_is_found_by_id_number(login_as):
+    person = Person.objects.get(id_number=ZHANG_SAN)
+    body = {"id_number": ZHANG_SAN, "education": 3, "post": "special_operator", "item_code": "1.2"}
+    client = login_as("huaan_clerk")
+    assert client.post("/api/eligibility/check", body, content_type="application/json").json()[
+        "eligible"
+    ]
+    Violation.objects.create(
+        person=person,
+        kind="operating",
+        occurred_on=timezone.localdate(),
+        description="无证作业",
+        confirmed_by="安全科",
+        recorded_by_organization=person.employer,
+        recorded_by=User.objects.get(username="demo_enterprise"),
+    )
+    result = client.post("/api/eligibility/check", body, content_type="application/json").json()
+    assert not result["eligible"]
+    assert any(
+        "三违" in refusal["reason"] or "专门" in refusal["reason"] for refusal in result["refusals"]
+    )
+
+
+def test_a_trainee_has_no_dry_run_page(login_as):
+    assert login_as("demo_trainee").get("/people/eligibility/").status_code == 403
