@@ -1,11 +1,18 @@
-"""Nightly removal of class archives kept past their retention date. Each removal is audited
-by the service; a rerun after a crash removes what is left and nothing twice."""
+"""Nightly jobs of training: classes follow their calendar, and archives past their retention
+date are removed. Each change is audited by its service; a rerun does nothing twice."""
 
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from peikao.training.services.archives import archive_purge_expired
+from peikao.training.services.classes import classes_follow_calendar
+
+
+# Just after midnight, so that today's classes show as running from the morning on.
+@db_periodic_task(crontab(hour="0", minute="10"))
+def classes_nightly_calendar():
+    return classes_follow_calendar(today=timezone.localdate())
 
 
 # At night, after the audit chain check (02:30), when no one is downloading an archive.

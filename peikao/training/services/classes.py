@@ -344,3 +344,26 @@ def class_resume(*, actor, jurisdiction: Jurisdiction, class_id: int, reason: st
         action, actor=actor, jurisdiction=jurisdiction, training_class=training_class, reason=reason
     )
     return training_class
+
+
+@transaction.atomic
+def classes_follow_calendar(*, today) -> int:
+    """Opens the filed classes whose first day has come and closes the running ones whose last
+    day has passed, so that a clerk who forgets does not leave a class open. Returns how many
+    moved; a rerun moves nothing twice."""
+    moves = [
+        (Status.FILED, Status.IN_PROGRESS, Q(starts_on__lte=today)),
+        (Status.IN_PROGRESS, Status.FINISHED, Q(ends_on__lt=today)),
+    ]
+    moved = 0
+    for source, target, due in moves:
+        for training_class in TrainingClass.objects.select_for_update().filter(due, status=source):
+            action = _move(training_class, target, "按课程表日期自动变更")
+            audit_record(
+                action,
+                organization=training_class.organization,
+                obj=training_class,
+                detail={"to": target, "reason": "calendar"},
+            )
+            moved += 1
+    return moved

@@ -12,7 +12,13 @@ from peikao.orgs.models import Organization
 from peikao.training.models import ClassSession, TrainingClass, TrainingPlan
 from peikao.training.services import classes
 from peikao.training.tests.conftest import online_camera
-from peikao.training.tests.factories import ClassroomFactory, TeacherFactory, at
+from peikao.training.tests.factories import (
+    ClassroomFactory,
+    TeacherFactory,
+    TrainingClassFactory,
+    at,
+    running_class,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +199,17 @@ def test_life_of_a_class(ready):
         classes.class_advance(
             actor=user, jurisdiction=jurisdiction, class_id=training_class.pk, target="finished"
         )
+
+
+def test_classes_follow_their_calendar():
+    today = timezone.localdate()
+    starting = TrainingClassFactory(plan_line__planned_start=today)
+    future = TrainingClassFactory()
+    ended = running_class()
+    TrainingClass.objects.filter(pk=ended.pk).update(ends_on=today - timedelta(days=1))
+    assert classes.classes_follow_calendar(today=today) == 2
+    assert classes.classes_follow_calendar(today=today) == 0
+    statuses = dict(TrainingClass.objects.values_list("pk", "status"))
+    assert statuses[starting.pk] == "in_progress"
+    assert statuses[future.pk] == "filed"
+    assert statuses[ended.pk] == "finished"
