@@ -9,6 +9,7 @@ enterprise) enrolled, and a class at 丰喜 (闻喜县 140821), which the 盐湖
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.monitoring.models import Device
@@ -23,6 +24,7 @@ from peikao.training.tests.factories import (
     SessionFactory,
     TrainingClassFactory,
     clerk,
+    running_class,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,21 +57,21 @@ def institutions_seen(username: str) -> set[str]:
 
 @pytest.fixture
 def world():
-    huaan_class = TrainingClassFactory(required_hours=Decimal(5))
+    huaan_class = running_class(required_hours=Decimal(5))
     fengxi = Organization.objects.institutions().get(name="丰喜集团安全技术培训中心")
-    fengxi_class = TrainingClassFactory(
-        plan_line=PlanLineFactory(plan=PlanFactory(organization=fengxi)),
+    fengxi_class = TrainingClassFactory.create(
+        plan_line=PlanLineFactory.create(plan=PlanFactory.create(organization=fengxi)),
         organization=fengxi,
-        room=ClassroomFactory(organization=fengxi),
+        room=ClassroomFactory.create(organization=fengxi),
     )
     sessions = {
-        "huaan": SessionFactory(training_class=huaan_class),
-        "fengxi": SessionFactory(training_class=fengxi_class),
+        "huaan": SessionFactory.create(training_class=huaan_class),
+        "fengxi": SessionFactory.create(training_class=fengxi_class),
     }
     trainee = Person.objects.get(name="张三")
     enrolments = {
-        "huaan": EnrolmentFactory(training_class=huaan_class, person=trainee),
-        "fengxi": EnrolmentFactory(training_class=fengxi_class),
+        "huaan": EnrolmentFactory.create(training_class=huaan_class, person=trainee),
+        "fengxi": EnrolmentFactory.create(training_class=fengxi_class),
     }
     return {
         "classes": {"huaan": huaan_class, "fengxi": fengxi_class},
@@ -167,7 +169,7 @@ def test_plans_are_drafted_only_by_institution_writers(login_as, world, username
 
 @pytest.mark.parametrize("username", USERNAMES)
 def test_class_filing_only_by_institution_writers(login_as, world, username):
-    line = PlanLineFactory()
+    line = PlanLineFactory.create()
     session = world["sessions"]["huaan"]
     response = login_as(username).post(
         "/api/training/classes",
@@ -204,7 +206,7 @@ def test_class_suspension_only_by_the_class_s_regulators(login_as, world, userna
     else:
         # Writes answer 403 only to those who see the institution itself.
         assert response.status_code == (403 if "huaan" in institutions_seen(username) else 404)
-        assert training_class.status == "filed"
+        assert training_class.status == "in_progress"
     advance = client.post(
         f"/api/training/classes/{training_class.pk}/advance",
         {"target": "in_progress"},
@@ -391,17 +393,148 @@ def test_archive_and_hours_certificate_downloads(login_as, archived, username):
 
 ARCHIVE_ROUTES = {
     "training/classes/<class_id>/archive": "test_archive_and_hours_certificate_downloads; "
-    "peikao/training/tests/test_archives.py (archiving by role)",
-    "training/enrolments/<enrolment_id>/hours-certificate": "test_archive_and_hours_certificate_downloads",
+    "training/tests/test_archives.py (archiving by role)",
+    "training/enrolments/<enrolment_id>/hours-certificate": (
+        "test_archive_and_hours_certificate_downloads"
+    ),
+}
+
+
+# 张三's enrolment: who reads its ID copy (the institution's writers, the region's
+# supervisors and the exam center, and 张三), and who may see the enrolment at all.
+DOCUMENT_READERS = REGION_WIDE | HUAAN_WRITERS | {"yanhu_officer", "demo_trainee"}
+ENROLMENT_READERS = DOCUMENT_READERS | {"huaan_teacher", "demo_enterprise"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def id_copy(world):
+    """An uploaded copy of 张三's ID card, by the clerk."""
+    from peikao.catalog.models import DocumentRequirement
+    from peikao.core.testing import acting_as
+    from peikao.training.services.documents import document_upload
+
+    user, jurisdiction = acting_as("huaan_clerk")
+    requirement = DocumentRequirement.objects.filter(group="special_operator").first()
+    return document_upload(
+        actor=user,
+        jurisdiction=jurisdiction,
+        enrolment_id=world["enrolments"]["huaan"].pk,
+        requirement_id=requirement.pk,
+        uploaded_file=SimpleUploadedFile("身份证.png", PNG),
+    )
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_roster_enrolment_and_documents(login_as, world, id_copy, username):
+    client = login_as(username)
+    enrolment = world["enrolments"]["huaan"]
+    class_id = world["classes"]["huaan"].pk
+    roster = client.get(f"/api/training/classes/{class_id}/enrolments?limit=500")
+    if "huaan" in classes_seen(username):
+        assert roster.status_code == 200
+        shown = {row["id"] for row in roster.json()["items"]}
+        # An enterprise or trainee sees only its own people in the class.
+        assert enrolment.pk in shown and shown <= {enrolment.pk}
+        assert client.get(f"/training/classes/{class_id}/roster/").status_code == 200
+    else:
+        assert roster.status_code == 404
+        assert client.get(f"/training/classes/{class_id}/roster/").status_code == 404
+    want = 200 if username in ENROLMENT_READERS else 404
+    assert client.get(f"/api/training/enrolments/{enrolment.pk}").status_code == want
+    other = world["enrolments"]["fengxi"]
+    other_want = 200 if username in REGION_WIDE else 404
+    assert client.get(f"/api/training/enrolments/{other.pk}").status_code == other_want
+    download = client.get(f"/api/training/enrolments/{enrolment.pk}/documents/{id_copy.pk}/file")
+    if username in DOCUMENT_READERS:
+        assert download.status_code == 200
+    else:
+        assert download.status_code in {403, 404}
+    deleted = client.delete(f"/api/training/enrolments/{enrolment.pk}/documents/{id_copy.pk}")
+    may_delete = username in HUAAN_WRITERS | {"demo_trainee"}
+    assert (deleted.status_code in {200, 204}) == may_delete
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_enrolment_writes_only_by_institution_writers(login_as, world, username):
+    from peikao.training.models import Enrolment
+
+    client = login_as(username)
+    class_id = world["classes"]["huaan"].pk
+    before = Enrolment.objects.count()
+    created = client.post(
+        f"/api/training/classes/{class_id}/enrolments",
+        {
+            "id_number": "140802198503152043",
+            "name": "李四",
+            "education": 3,
+            "employer_name": "运城市示范化工有限公司",
+            "employer_credit_code": "91140802MA0K123450",
+        },
+        content_type="application/json",
+    )
+    imported = client.post(
+        f"/api/training/classes/{class_id}/enrolments/import",
+        {"file": SimpleUploadedFile("名单.xlsx", PNG)},
+    )
+    photo = client.post(
+        f"/api/training/enrolments/{world['enrolments']['huaan'].pk}/photo",
+        {"file": SimpleUploadedFile("照片.png", PNG)},
+    )
+    withdrawn = client.post(
+        f"/api/training/enrolments/{world['enrolments']['huaan'].pk}/withdraw",
+        {"reason": "矩阵测试"},
+        content_type="application/json",
+    )
+    if username in HUAAN_WRITERS:
+        assert created.status_code == 201, created.json()
+        assert imported.status_code == 400  # a PNG is not a spreadsheet
+        assert withdrawn.status_code == 200
+    else:
+        for response in (created, imported, withdrawn):
+            assert response.status_code in {403, 404}
+        assert Enrolment.objects.count() == before
+        assert Enrolment.objects.get(pk=world["enrolments"]["huaan"].pk).status == "enrolled"
+    # The trainee uploads their own photo, like their own documents.
+    assert (photo.status_code in {200, 201, 204}) == (username in HUAAN_WRITERS | {"demo_trainee"})
+    template = client.get("/api/training/enrolment-template")
+    assert template.status_code == 200
+
+
+ENROLMENT_ROUTES = {
+    "training/classes/<class_id>/enrolments": "test_roster_enrolment_and_documents, "
+    "test_enrolment_writes_only_by_institution_writers",
+    "training/classes/<class_id>/enrolments/import": (
+        "test_enrolment_writes_only_by_institution_writers"
+    ),
+    "training/enrolment-template": "test_enrolment_writes_only_by_institution_writers (any login)",
+    "training/enrolments/<enrolment_id>": "test_roster_enrolment_and_documents",
+    "training/enrolments/<enrolment_id>/withdraw": (
+        "test_enrolment_writes_only_by_institution_writers"
+    ),
+    "training/enrolments/<enrolment_id>/documents": (
+        "training/tests/test_documents.py (upload by role)"
+    ),
+    "training/enrolments/<enrolment_id>/documents/<document_id>/file": (
+        "test_roster_enrolment_and_documents"
+    ),
+    "training/enrolments/<enrolment_id>/documents/<document_id>": (
+        "test_roster_enrolment_and_documents"
+    ),
+    "training/enrolments/<enrolment_id>/photo": (
+        "test_enrolment_writes_only_by_institution_writers; training/tests/test_documents.py"
+    ),
 }
 
 
 TRAINING_ROUTES = {
-    "training/plans": "test_plan_list_and_detail, test_plans_are_drafted_only_by_institution_writers",
+    "training/plans": (
+        "test_plan_list_and_detail, test_plans_are_drafted_only_by_institution_writers"
+    ),
     "training/plans/<plan_id>": "test_plan_list_and_detail",
-    "training/plans/<plan_id>/lines": "peikao/training/tests/test_plans.py (services); drafting matrix",
+    "training/plans/<plan_id>/lines": "training/tests/test_plans.py (services); drafting matrix",
     "training/plan-lines/<line_id>": "test_plans_are_drafted_only_by_institution_writers",
-    "training/plans/<plan_id>/submit": "peikao/training/tests/test_api.py",
+    "training/plans/<plan_id>/submit": "training/tests/test_api.py",
     "training/plans/<plan_id>/review": "test_plan_review_only_by_the_institution_s_regulators",
     "training/teachers": "test_teachers_and_classrooms",
     "training/classrooms": "test_teachers_and_classrooms",
@@ -409,16 +542,23 @@ TRAINING_ROUTES = {
     "training/classes/<class_id>": "test_class_list_and_detail",
     "training/classes/<class_id>/advance": "test_class_suspension_only_by_the_class_s_regulators",
     "training/classes/<class_id>/suspend": "test_class_suspension_only_by_the_class_s_regulators",
-    "training/classes/<class_id>/resume": "peikao/training/tests/test_class_filing.py",
-    "training/attendance/device": "peikao/training/tests/test_api.py (device key, no session)",
-    "training/enrolments/<enrolment_id>/attendance": "test_attendance_by_hand_only_by_institution_writers",
-    "training/classes/<class_id>/attendance": "test_class_list_and_detail, test_attendance_sheet_shows_only_one_s_own_rows",
-    "training/attendance/rejections": "test_refused_attendance_is_seen_by_the_institution_and_its_regulators",
-    "training/enrolments/<enrolment_id>/retraining-test": "peikao/training/tests/test_api.py",
-    "monitoring/heartbeat": "peikao/monitoring/tests/test_api.py (device key, no session)",
-    "monitoring/devices": "test_device_list; peikao/monitoring/tests/test_services.py",
-    "monitoring/devices/<device_id>/rotate-key": "peikao/monitoring/tests/test_services.py",
-    "monitoring/devices/<device_id>/deactivate": "peikao/monitoring/tests/test_services.py",
+    "training/classes/<class_id>/resume": "training/tests/test_class_filing.py",
+    "training/attendance/device": "training/tests/test_api.py (device key, no session)",
+    "training/enrolments/<enrolment_id>/attendance": (
+        "test_attendance_by_hand_only_by_institution_writers"
+    ),
+    "training/classes/<class_id>/attendance": (
+        "test_class_list_and_detail, test_attendance_sheet_shows_only_one_s_own_rows"
+    ),
+    "training/attendance/rejections": (
+        "test_refused_attendance_is_seen_by_the_institution_and_its_regulators"
+    ),
+    "training/enrolments/<enrolment_id>/retraining-test": "training/tests/test_api.py",
+    "monitoring/heartbeat": "monitoring/tests/test_api.py (device key, no session)",
+    "monitoring/devices": "test_device_list; monitoring/tests/test_services.py",
+    "monitoring/devices/<device_id>/rotate-key": "monitoring/tests/test_services.py",
+    "monitoring/devices/<device_id>/deactivate": "monitoring/tests/test_services.py",
     "people/violations": "test_violations",
     **ARCHIVE_ROUTES,
+    **ENROLMENT_ROUTES,
 }

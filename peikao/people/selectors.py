@@ -1,18 +1,23 @@
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.core.errors import DomainError, NotFound
 from peikao.core.identifiers import identity_from_id_number
 from peikao.people import rules
-from peikao.people.models import Person
+from peikao.people.models import Person, Violation
 
 
 def person_list(jurisdiction: Jurisdiction):
     """People in the jurisdiction: by employer region, an enterprise's staff, or oneself."""
-    queryset = Person.objects.select_related("employer__region")
+    open_violation = Violation.objects.filter(person=OuterRef("pk"), status=Violation.Status.OPEN)
+    queryset = Person.objects.select_related("employer__region").annotate(
+        cleared_to_work=~Exists(open_violation)
+    )
     return jurisdiction.persons(queryset).order_by("employer_id", "id")
 
 
@@ -39,14 +44,22 @@ TARGET_FIELDS = (
 
 
 def eligibility_dry_run(*, id_number: str, on_date: date | None, **particulars) -> dict:
-    """The eligibility rules for a would-be applicant, from the ID number and particulars;
-    reads and stores nothing."""
+    """The eligibility rules for a would-be applicant, from the ID number and particulars,
+    with the open 三违 records the platform holds for that ID number; stores nothing."""
     try:
         identity = identity_from_id_number(id_number)
     except ValidationError as error:
         raise DomainError(*error.messages) from None
     target = rules.Target(**{k: particulars.pop(k) for k in TARGET_FIELDS})
-    applicant = rules.Applicant(birth_date=identity.birth_date, sex=identity.sex, **particulars)
+    open_violations = Violation.objects.filter(
+        person__id_number=identity.id_number, status=Violation.Status.OPEN
+    ).count()
+    applicant = rules.Applicant(
+        birth_date=identity.birth_date,
+        sex=identity.sex,
+        open_violations=open_violations,
+        **particulars,
+    )
     decision = rules.check_eligibility(applicant, target, on_date or timezone.localdate())
     return {
         "eligible": decision.eligible,
@@ -57,3 +70,78 @@ def eligibility_dry_run(*, id_number: str, on_date: date | None, **particulars) 
         ),
         "refusals": decision.refusals,
     }
+
+
+def coal_mine_months(periods: Iterable[tuple[date, date | None]], on_date: date) -> int:
+    """Whole months of coal-mine work up to on_date, from (start, end or None) periods.
+
+    Periods that overlap (two jobs held at once) count once: the rules ask how long someone
+    has worked in coal mines, not how many jobs they held. An end date counts as worked.
+    """
+    spans = sorted(
+        (start, min(end or on_date, on_date) + timedelta(days=1))
+        for start, end in periods
+        if start <= on_date
+    )
+    merged: list[tuple[date, date]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return sum(_whole_months(start, end) for start, end in merged)
+
+
+def _whole_months(start: date, end: date) -> int:
+    """Complete months from start up to, not including, end."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and rules.add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
+def applicant_from(
+    person: Person,
+    *,
+    coal_mine_periods: Iterable[tuple[date, date | None]],
+    open_violations: int,
+    on_date: date,
+) -> rules.Applicant:
+    """The eligibility rules' view of a person, from data the caller has already read (the
+    Excel import reads every row's history in one query)."""
+    if person.education is None:
+        raise DomainError(f"{person.name}未登记文化程度，无法审核报考条件。")
+    return rules.Applicant(
+        birth_date=person.birth_date,
+        sex=person.sex,
+        education=rules.Education(person.education),
+        female_post=person.female_post,
+        education_related_to_coal=person.education_related_to_coal,
+        education_chemical=person.education_chemical,
+        education_chemistry_or_safety=person.education_chemistry_or_safety,
+        chemical_intermediate_title=person.chemical_intermediate_title,
+        coal_mine_work_months=coal_mine_months(coal_mine_periods, on_date),
+        # No certificates are recorded yet, so no revocation for fraud can be known.
+        fraud_revocation_date=None,
+        open_violations=open_violations,
+    )
+
+
+def applicant_for_person(person: Person, on_date: date) -> rules.Applicant:
+    """The eligibility rules' view of a stored person on a day."""
+    periods = person.work_history.filter(coal_mine=True).values_list("started_on", "ended_on")
+    open_violations = person.violations.filter(status=Violation.Status.OPEN).count()
+    return applicant_from(
+        person, coal_mine_periods=periods, open_violations=open_violations, on_date=on_date
+    )
+
+
+def violation_list(jurisdiction: Jurisdiction, *, status: str = ""):
+    """三违 records of the people one sees, open ones first."""
+    people = jurisdiction.persons(Person.objects.all())
+    violations = Violation.objects.filter(person__in=people).select_related(
+        "person", "recorded_by_organization", "closing_enrolment__training_class"
+    )
+    if status:
+        violations = violations.filter(status=status)
+    return violations.order_by("-status", "-occurred_on", "-id")

@@ -31,7 +31,8 @@ def violation_record(
 ) -> Violation:
     """An enterprise (for its own staff) or a regulator (for people in its region) records a
     violation; the person is then not cleared to work in the post until special retraining."""
-    if jurisdiction.role not in VIOLATION_RECORDERS:
+    recorder = jurisdiction.organization
+    if jurisdiction.role not in VIOLATION_RECORDERS or recorder is None:
         raise PermissionDenied("只有生产经营单位安全管理员或应急管理部门可以登记三违记录。")
     person = (
         jurisdiction.persons(Person.objects.all())
@@ -58,7 +59,7 @@ def violation_record(
         description=description.strip(),
         confirmed_by=confirmed_by.strip(),
         post=(post or person.post).strip(),
-        recorded_by_organization=jurisdiction.organization,
+        recorded_by_organization=recorder,
         recorded_by=actor,
     )
     audit_record(

@@ -100,7 +100,7 @@ def eligibility_check(request):
     """The eligibility rules as a dry run, before a clerk enrols anyone; nothing is stored."""
     if request.jurisdiction.person_id is not None or not request.jurisdiction.role:
         raise PermissionDenied("报考条件预审供培训机构、考试中心、企业和监管部门使用。")
-    result, errors = None, []
+    result, errors = None, list[str]()
     if request.method == "POST":
         try:
             result = selectors.eligibility_dry_run(

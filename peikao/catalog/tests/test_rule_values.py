@@ -90,8 +90,8 @@ def test_seeded_values_resolve_for_a_county():
 
 @pytest.mark.django_db
 def test_a_missing_rule_is_a_clear_configuration_error():
-    with pytest.raises(LookupError, match=r"规则参数未配置：初训学时（item:1\.2）"):
-        rule_value("training_hours_initial", subject="item:1.2", region_code="140802")
+    with pytest.raises(LookupError, match=r"规则参数未配置：初训学时（item:2\.1）"):
+        rule_value("training_hours_initial", subject="item:2.1", region_code="140802")
 
 
 @pytest.mark.django_db

@@ -71,7 +71,7 @@ def test_a_bad_effective_date_keeps_what_was_typed(login_as):
     page = response.content.decode()
     assert "请填写正确的生效日期。" in page
     assert 'value="运城市局通知"' in page
-    assert not RuleValue.objects.filter(scope="city").exists()
+    assert not RuleValue.objects.filter(scope="city", key="class_size_limit").exists()
 
 
 def test_an_officer_cannot_set_a_rule_value(login_as):
@@ -84,4 +84,4 @@ def test_an_officer_cannot_set_a_rule_value(login_as):
         },
     )
     assert "只有省、市应急管理部门管理员可以修改规则参数。" in response.content.decode()
-    assert not RuleValue.objects.filter(scope="city").exists()
+    assert not RuleValue.objects.filter(scope="city", key="class_size_limit").exists()

@@ -1,3 +1,289 @@
-from ninja import Router
+"""Enrolment: a class's roster, enrolling one by one or from an Excel file, withdrawing, and the
+documents of an enrolment. ID numbers and phones are masked for every caller."""
 
-router = Router()
+from datetime import date
+from decimal import Decimal
+
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from peikao.core.masking import mask_id_number, mask_phone
+from peikao.people.rules import Education
+from peikao.training.selectors import enrolment as selectors
+from peikao.training.services import documents as document_services
+from peikao.training.services import enrolment as services
+from peikao.training.views.enrolment import document_response, photo_response, template_response
+
+router = Router(tags=["报名"])
+
+
+class WorkPeriodIn(Schema):
+    employer_name: str
+    trade: str
+    started_on: date
+    ended_on: date | None = None
+    coal_mine: bool = False
+
+
+class EnrolmentIn(Schema):
+    """Particulars left out (or null) keep what is stored for a person already known."""
+
+    id_number: str
+    name: str
+    education: Education
+    employer_name: str
+    employer_credit_code: str
+    phone: str = ""
+    education_major: str = ""
+    post: str = ""
+    female_post: str = ""
+    education_related_to_coal: bool | None = None
+    education_chemical: bool | None = None
+    education_chemistry_or_safety: bool | None = None
+    chemical_intermediate_title: bool | None = None
+    work_history: list[WorkPeriodIn] = []
+    major_hazard_or_key_process: bool = False
+    explosive_chemicals: bool = False
+    hazardous_chemical_key_unit: bool = False
+
+
+class EnrolmentOut(Schema):
+    id: int
+    class_id: int
+    person_id: int
+    name: str
+    sex: str
+    id_number: str
+    phone: str
+    employer: str | None
+    status: str
+    status_name: str
+    hours: Decimal
+    major_hazard_or_key_process: bool
+    explosive_chemicals: bool
+    hazardous_chemical_key_unit: bool
+
+    @staticmethod
+    def resolve_class_id(obj):
+        return obj.training_class_id
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.person.name
+
+    @staticmethod
+    def resolve_sex(obj):
+        return obj.person.sex
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return mask_id_number(obj.person.id_number)
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.person.phone)
+
+    @staticmethod
+    def resolve_employer(obj):
+        return obj.employer.name if obj.employer else None
+
+    @staticmethod
+    def resolve_status_name(obj):
+        return obj.get_status_display()
+
+
+class RosterRowOut(EnrolmentOut):
+    documents_present: int
+    documents_required: int
+
+    @staticmethod
+    def resolve_documents_required(obj):
+        return selectors.documents_required(obj)
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: str
+
+    @staticmethod
+    def resolve_name(obj):
+        return selectors.document_label(obj)
+
+    @staticmethod
+    def resolve_uploaded_at(obj):
+        return obj.uploaded_at.isoformat()
+
+
+class ChecklistItemOut(Schema):
+    name: str
+    requirement_id: int | None
+    rule_document: str
+    source: str
+    present: bool
+    documents: list[DocumentOut]
+
+
+class EnrolmentDetailOut(EnrolmentOut):
+    checklist: list[ChecklistItemOut]
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    rows: int
+    enrolled: int
+    reinstated: int
+    persons_created: int
+    persons_updated: int
+    employers_created: int
+
+
+class ImportProblemOut(Schema):
+    row: int | None
+    column: str
+    reason: str
+
+
+class ImportRejectedOut(Schema):
+    detail: str
+    errors: list[str]
+    problems: list[ImportProblemOut]
+
+
+@router.get("/classes/{class_id}/enrolments", response=list[RosterRowOut], summary="培训班学员名单")
+@paginate
+def roster(request, class_id: int):
+    training_class = selectors.class_for_roster(request.jurisdiction, class_id)
+    return selectors.roster(request.jurisdiction, training_class)
+
+
+@router.post(
+    "/classes/{class_id}/enrolments",
+    response={201: EnrolmentOut},
+    summary="报名一名学员（登记或更新其信息，审核报考条件）",
+)
+def enrolment_create(request, class_id: int, payload: EnrolmentIn):
+    values = payload.dict()
+    enrolment = services.enrolment_create(
+        actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id, **values
+    )
+    return Status(201, enrolment)
+
+
+@router.post(
+    "/classes/{class_id}/enrolments/import",
+    response={200: ImportOut, 400: ImportRejectedOut},
+    summary="Excel 批量报名：任何一行有误则整个文件都不导入，并列出每一行的问题",
+)
+def enrolment_import(request, class_id: int, file: File[UploadedFile], dry_run: bool = False):
+    try:
+        result = services.enrolment_import(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            class_id=class_id,
+            file=file,
+            dry_run=dry_run,
+        )
+    except services.ImportRejected as rejected:
+        return Status(
+            400,
+            {
+                "detail": f"文件有 {len(rejected.problems)} 处问题，未导入任何学员。",
+                "errors": rejected.messages,
+                "problems": rejected.problems,
+            },
+        )
+    return Status(200, {"dry_run": dry_run, **result.__dict__})
+
+
+@router.get("/enrolment-template", summary="下载 Excel 报名导入模板")
+def enrolment_template(request):
+    return template_response()
+
+
+@router.get("/enrolments/{enrolment_id}", response=EnrolmentDetailOut, summary="报名详情及材料清单")
+def enrolment_detail(request, enrolment_id: int):
+    enrolment = selectors.enrolment_detail(request.jurisdiction, enrolment_id)
+    enrolment.checklist = selectors.checklist(enrolment)  # type: ignore[attr-defined]
+    return enrolment
+
+
+@router.post("/enrolments/{enrolment_id}/withdraw", response=EnrolmentOut, summary="学员退出培训班")
+def enrolment_withdraw(request, enrolment_id: int, payload: WithdrawIn):
+    return services.enrolment_withdraw(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        enrolment_id=enrolment_id,
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/documents",
+    response={201: DocumentOut},
+    summary="上传报名材料（PDF、JPG、PNG，按文件内容判断类型）",
+)
+def document_upload(
+    request,
+    enrolment_id: int,
+    file: File[UploadedFile],
+    requirement_id: Form[int | None] = None,
+    rule_document: Form[str] = "",
+):
+    document = document_services.document_upload(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        enrolment_id=enrolment_id,
+        uploaded_file=file,
+        requirement_id=requirement_id,
+        rule_document=rule_document,
+    )
+    return Status(201, document)
+
+
+@router.get("/enrolments/{enrolment_id}/documents/{document_id}/file", summary="下载报名材料")
+def document_download(request, enrolment_id: int, document_id: int):
+    document = selectors.document_for_download(request.jurisdiction, enrolment_id, document_id)
+    return document_response(document)
+
+
+@router.delete(
+    "/enrolments/{enrolment_id}/documents/{document_id}",
+    response={204: None},
+    summary="删除报名材料",
+)
+def document_delete(request, enrolment_id: int, document_id: int):
+    document_services.document_delete(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        enrolment_id=enrolment_id,
+        document_id=document_id,
+    )
+    return Status(204, None)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/photo", response={204: None}, summary="上传学员照片（JPG、PNG）"
+)
+def photo_upload(request, enrolment_id: int, file: File[UploadedFile]):
+    document_services.person_photo_upload(
+        actor=request.user,
+        jurisdiction=request.jurisdiction,
+        enrolment_id=enrolment_id,
+        uploaded_file=file,
+    )
+    return Status(204, None)
+
+
+@router.get("/enrolments/{enrolment_id}/photo", summary="下载学员照片")
+def photo_download(request, enrolment_id: int):
+    return photo_response(selectors.photo_for_download(request.jurisdiction, enrolment_id))

@@ -52,7 +52,8 @@ def _check_event(enrolment: Enrolment, session: ClassSession, occurred_at: datet
         raise DomainError("该课次不属于学员所在的培训班。")
     if occurred_at > timezone.now() + CLOCK_SKEW:
         raise DomainError(
-            f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}晚于当前时间，不能预先记录考勤。"
+            f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}晚于当前时间，"
+            "不能预先记录考勤。"
         )
     if not rules.within_attendance_window(timezone.localtime(occurred_at), _interval(session)):
         raise DomainError(

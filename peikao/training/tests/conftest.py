@@ -50,10 +50,10 @@ def syllabus_hours():
 def ready(syllabus_hours):
     """What a clerk needs to file a class of 1.2: the line, teacher, room and a timetable of two
     mornings (2 × 5.3 学时) on the planned start days."""
-    line = PlanLineFactory()
-    room = ClassroomFactory(seats=50)
+    line = PlanLineFactory.create()
+    room = ClassroomFactory.create(seats=50)
     online_camera(room)
-    teacher = TeacherFactory()
+    teacher = TeacherFactory.create()
     first, second = line.planned_start, line.planned_start + timedelta(days=1)
     sessions = [
         {

@@ -116,7 +116,7 @@ class TrainingClassFactory(factory.django.DjangoModelFactory):
 def running_class(**fields) -> TrainingClass:
     """A class in progress that started three days ago: its sessions lie in the past."""
     start = timezone.localdate() - timedelta(days=3)
-    return TrainingClassFactory(
+    return TrainingClassFactory.create(
         plan_line__planned_start=start, status=TrainingClass.Status.IN_PROGRESS, **fields
     )
 

@@ -96,8 +96,8 @@ def test_a_refused_filing_lists_every_reason_in_chinese(login_as, ready):
 @pytest.fixture
 def terminal_class():
     training_class = running_class(required_hours=Decimal(5), special_retraining=True)
-    session = SessionFactory(training_class=training_class)
-    enrolment = EnrolmentFactory(training_class=training_class)
+    session = SessionFactory.create(training_class=training_class)
+    enrolment = EnrolmentFactory.create(training_class=training_class)
     Device.objects.create(
         organization=training_class.organization,
         room=training_class.room,

@@ -28,14 +28,14 @@ TERMINAL_KEY = "test-terminal-key"
 def course():
     """A class of two four-hour mornings (5.3 学时 each, 10 required), one trainee, a terminal."""
     training_class = running_class(required_hours=Decimal(10))
-    first = SessionFactory(training_class=training_class)
-    second = SessionFactory(
+    first = SessionFactory.create(training_class=training_class)
+    second = SessionFactory.create(
         training_class=training_class,
         teacher=first.teacher,
         starts_at=first.starts_at + timedelta(days=1),
         ends_at=first.ends_at + timedelta(days=1),
     )
-    enrolment = EnrolmentFactory(training_class=training_class)
+    enrolment = EnrolmentFactory.create(training_class=training_class)
     terminal = Device.objects.create(
         organization=training_class.organization,
         room=training_class.room,
@@ -186,12 +186,12 @@ def test_only_the_institution_records_by_hand(course, username, error):
 
 def test_present_in_two_places_flags_both_classes(course):
     other_class = running_class()
-    other_session = SessionFactory(
+    other_session = SessionFactory.create(
         training_class=other_class,
         starts_at=course["sessions"][0].starts_at,
         ends_at=course["sessions"][0].ends_at,
     )
-    other = EnrolmentFactory(training_class=other_class, person=course["enrolment"].person)
+    other = EnrolmentFactory.create(training_class=other_class, person=course["enrolment"].person)
     attend_morning(course, course["sessions"][0], "here")
     user, jurisdiction = acting_as("huaan_clerk")
     for direction, when in (("in", other_session.starts_at), ("out", other_session.ends_at)):
@@ -235,7 +235,7 @@ def test_special_retraining_closes_the_violation(course):
 
 
 def test_an_event_in_the_future_is_refused(course):
-    later = SessionFactory(
+    later = SessionFactory.create(
         training_class=course["class"],
         teacher=course["sessions"][0].teacher,
         starts_at=timezone.now() + timedelta(hours=1),

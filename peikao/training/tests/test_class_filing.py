@@ -112,9 +112,9 @@ def test_the_newest_city_hours_apply(ready):
 
 
 def test_a_teacher_without_the_item_or_of_another_institution(ready):
-    ready["sessions"][0]["teacher_id"] = TeacherFactory(items=["2.1"]).pk
+    ready["sessions"][0]["teacher_id"] = TeacherFactory.create(items=["2.1"]).pk
     other = Organization.objects.institutions().get(name="运城市瑞阳安全技术培训有限公司")
-    ready["sessions"][1]["teacher_id"] = TeacherFactory(organization=other).pk
+    ready["sessions"][1]["teacher_id"] = TeacherFactory.create(organization=other).pk
     messages = refusal(ready)
     assert any(
         m.startswith("第1次课的教师") and "没有“1.2 低压电工作业”的授课资格" in m for m in messages
@@ -147,7 +147,7 @@ def test_a_start_in_the_past_is_refused(ready):
 
 
 def test_every_room_used_must_be_networked(ready):
-    other_room = ClassroomFactory(seats=60)
+    other_room = ClassroomFactory.create(seats=60)
     ready["sessions"][1]["room_id"] = other_room.pk
     assert (
         f"教室“{other_room.name}”的监控未联网运行（无摄像机在规定时间内上报心跳），暂停开班备案。"
@@ -203,8 +203,8 @@ def test_life_of_a_class(ready):
 
 def test_classes_follow_their_calendar():
     today = timezone.localdate()
-    starting = TrainingClassFactory(plan_line__planned_start=today)
-    future = TrainingClassFactory()
+    starting = TrainingClassFactory.create(plan_line__planned_start=today)
+    future = TrainingClassFactory.create()
     ended = running_class()
     TrainingClass.objects.filter(pk=ended.pk).update(ends_on=today - timedelta(days=1))
     assert classes.classes_follow_calendar(today=today) == 2

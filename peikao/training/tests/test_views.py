@@ -84,7 +84,9 @@ def test_the_filing_form_lists_every_reason_and_keeps_what_was_typed(login_as, r
 
 
 def test_a_good_filing_goes_to_the_class_page(login_as, ready):
-    rows = {field: [] for field in ("date", "start", "end", "topic", "teacher", "room")}
+    rows: dict[str, list[str]] = {
+        f: [] for f in ("date", "start", "end", "topic", "teacher", "room")
+    }
     for session in ready["sessions"]:
         local = timezone.localtime(session["starts_at"])
         rows["date"].append(local.date().isoformat())
@@ -127,8 +129,8 @@ def test_a_regulator_stops_a_class_from_its_page(login_as):
 
 def test_the_attendance_sheet_and_a_record_by_hand(login_as):
     training_class = running_class()
-    session = SessionFactory(training_class=training_class)
-    enrolment = EnrolmentFactory(training_class=training_class)
+    session = SessionFactory.create(training_class=training_class)
+    enrolment = EnrolmentFactory.create(training_class=training_class)
     client = login_as("huaan_clerk")
     local = timezone.localtime(session.starts_at)
     response = client.post(

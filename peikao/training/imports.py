@@ -1,0 +1,224 @@
+"""The enrolment spreadsheet: its columns, the template a clerk downloads, and reading a filled-in
+file back into rows of raw cell values.
+
+Only the shape of the file is checked here (is it an xlsx, are the headers ours, is there data);
+what each value means is checked by services.enrolment, which reports problems by row and column.
+"""
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from peikao.core.errors import DomainError
+
+SHEET_TITLE = "学员名单"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_FILENAME = "学员报名导入模板.xlsx"
+# An xlsx is a zip archive: every one starts with a local file header.
+XLSX_MAGIC = b"PK\x03\x04"
+# Far above a class's size; it bounds the memory one upload may take.
+MAX_ROWS = 5000
+# Rows of the template that carry the drop-down lists and the text format.
+TEMPLATE_ROWS = 2000
+
+YES_NO = ("是", "否")
+EDUCATION_CHOICES = ("小学", "初中", "高中", "中专", "技校", "职高", "大专", "本科", "研究生")
+FEMALE_POST_CHOICES = ("工人岗位", "管理和技术岗位")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    text: bool = False  # kept as text in Excel, so that long numbers keep every digit
+    note: str = ""
+    example: str = ""
+
+
+COLUMNS = (
+    Column("name", "姓名", required=True, note="与身份证一致", example="王五"),
+    Column(
+        "id_number",
+        "身份证号码",
+        required=True,
+        text=True,
+        note="18位，最后一位可为X；性别和出生日期由号码确定",
+        example="140802199203150014",
+    ),
+    Column("phone", "手机号码", text=True, example="13912345678"),
+    Column(
+        "education",
+        "文化程度",
+        required=True,
+        choices=EDUCATION_CHOICES,
+        note="中专、技校、职高按高中层次计",
+        example="高中",
+    ),
+    Column("education_major", "所学专业", example="电气自动化"),
+    Column("employer_name", "工作单位", required=True, example="运城市示范化工有限公司"),
+    Column(
+        "employer_credit_code",
+        "统一社会信用代码",
+        required=True,
+        text=True,
+        note="工作单位的18位代码；平台中没有该单位时按填写的单位名称新建",
+        example="91140802MA0K123450",
+    ),
+    Column("post", "岗位", example="电工"),
+    Column(
+        "female_post",
+        "女职工岗位类型",
+        choices=FEMALE_POST_CHOICES,
+        note="女职工填写，决定法定退休年龄；空白按工人岗位",
+    ),
+    Column("education_related_to_coal", "煤矿相关专业", choices=YES_NO, example="否"),
+    Column("education_chemical", "化工类专业", choices=YES_NO, example="否"),
+    Column("education_chemistry_or_safety", "化学、化工或安全类专业", choices=YES_NO),
+    Column("chemical_intermediate_title", "化工类中级及以上职称", choices=YES_NO),
+    Column("work_employer_name", "工作经历单位", note="一行填一段工作经历，可不填"),
+    Column("work_trade", "工种"),
+    Column("work_started_on", "工作起始日期", note="如 2015-03-01"),
+    Column("work_ended_on", "工作结束日期", note="至今则留空"),
+    Column("work_coal_mine", "煤矿工作", choices=YES_NO, note="煤矿井下或煤矿相关工作填“是”"),
+    Column("major_hazard_or_key_process", "从事重大危险源或重点监管危险化工工艺", choices=YES_NO),
+    Column("explosive_chemicals", "涉及爆炸危险性化学品", choices=YES_NO),
+    Column("hazardous_chemical_key_unit", "危险化学品重点单位", choices=YES_NO),
+)
+HEADERS = {column.key: column.header for column in COLUMNS}
+NOT_XLSX = "文件不是 Excel 2007 及以上格式（.xlsx）的表格，请下载导入模板填写后上传。"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # as Excel numbers it, the header being row 1
+    values: dict[str, Any]
+
+
+def enrolment_template() -> bytes:
+    """The import template: headers with notes, drop-down lists, and a sheet of instructions."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = SHEET_TITLE
+    required_fill = PatternFill("solid", fgColor="FDE9D9")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if column.required:
+            cell.fill = required_fill
+        note = "必填。" if column.required else "选填。"
+        if column.choices:
+            note += f"可选：{'、'.join(column.choices)}。"
+        cell.comment = Comment(note + column.note, "培考")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 2)
+        cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
+        if column.text:
+            for (data_cell,) in sheet[cells]:
+                data_cell.number_format = "@"
+        if column.choices:
+            validation = DataValidation(
+                type="list", formula1=f'"{",".join(column.choices)}"', allow_blank=True
+            )
+            validation.error = f"请从下拉列表中选择：{'、'.join(column.choices)}"
+            validation.errorTitle = column.header
+            sheet.add_data_validation(validation)
+            validation.add(cells)
+    sheet.freeze_panes = "A2"
+    _instructions(workbook.create_sheet("填写说明"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _instructions(sheet) -> None:
+    sheet.append(["列", "是否必填", "说明", "示例"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        choices = f"可选：{'、'.join(column.choices)}。" if column.choices else ""
+        sheet.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                choices + column.note,
+                column.example,
+            ]
+        )
+    sheet.append([])
+    sheet.append(
+        [
+            "注意",
+            "",
+            "在“学员名单”表第2行起每行填写一名学员，不要修改第1行的列名。"
+            "有任何一行不符合要求时整个文件都不会导入，请按提示的行号和列修改后重新上传。",
+        ]
+    )
+    for letter, width in (("A", 34), ("B", 10), ("C", 60), ("D", 26)):
+        sheet.column_dimensions[letter].width = width
+
+
+def read_rows(file: IO[bytes]) -> list[SheetRow]:
+    """Every non-empty data row of the first sheet, cell values as openpyxl reads them."""
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    if size > settings.PEIKAO_DOCUMENT_MAX_BYTES:
+        limit_mb = settings.PEIKAO_DOCUMENT_MAX_BYTES / 1048576
+        raise DomainError(f"文件过大（{size / 1048576:.1f} MB），不能超过 {limit_mb:.0f} MB。")
+    if file.read(len(XLSX_MAGIC)) != XLSX_MAGIC:
+        raise DomainError(NOT_XLSX)
+    file.seek(0)
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise DomainError(NOT_XLSX) from None
+    try:
+        sheet = (
+            workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+        )
+        lines = sheet.iter_rows(values_only=True)
+        positions = _header_positions(next(lines, ()))
+        rows: list[SheetRow] = []
+        for number, line in enumerate(lines, start=2):
+            values = {key: line[i] if i < len(line) else None for key, i in positions.items()}
+            if all(value is None or str(value).strip() == "" for value in values.values()):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise DomainError(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件上传。")
+            rows.append(SheetRow(number, values))
+    finally:
+        workbook.close()
+    if not rows:
+        raise DomainError("文件中没有学员数据：请从第2行起每行填写一名学员。")
+    return rows
+
+
+def _header_positions(header_line) -> dict[str, int]:
+    """Where each of our columns is; columns may be in any order, but all must be there."""
+    found = {str(value).strip(): i for i, value in enumerate(header_line) if value is not None}
+    missing = [column.header for column in COLUMNS if column.header not in found]
+    unknown = [header for header in found if header and header not in HEADERS.values()]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"缺少这些列：{'、'.join(missing)}")
+        if unknown:
+            problems.append(f"无法识别这些列：{'、'.join(unknown)}")
+        raise DomainError(
+            "表头与导入模板不一致（" + "；".join(problems) + "）。请下载最新的导入模板，"
+            "不要修改第1行的列名。"
+        )
+    return {column.key: found[column.header] for column in COLUMNS}
