@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.training.models import TrainingClass
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
 
@@ -147,21 +148,20 @@ def class_advance(request, class_id: int, payload: AdvanceIn):
 
 @router.post("/classes/{class_id}/suspend", response=ClassOut, summary="叫停培训班（监管部门）")
 def class_suspend(request, class_id: int, payload: ReasonIn):
-    services.class_suspend(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
-        class_id=class_id,
-        reason=payload.reason,
-    )
-    return selectors.class_detail(request.jurisdiction, class_id)
+    return _supervise(request, class_id, TrainingClass.Status.SUSPENDED, payload.reason)
 
 
 @router.post("/classes/{class_id}/resume", response=ClassOut, summary="恢复培训班（监管部门）")
 def class_resume(request, class_id: int, payload: ReasonIn):
-    services.class_resume(
+    return _supervise(request, class_id, TrainingClass.Status.FILED, payload.reason)
+
+
+def _supervise(request, class_id: int, target: str, reason: str):
+    services.class_supervise(
         actor=request.user,
         jurisdiction=request.jurisdiction,
         class_id=class_id,
-        reason=payload.reason,
+        target=target,
+        reason=reason,
     )
     return selectors.class_detail(request.jurisdiction, class_id)

@@ -38,8 +38,10 @@ class SessionInput:
 
 
 def _line_for_filing(jurisdiction: Jurisdiction, plan_line_id: int) -> PlanLine:
+    # Only the line is locked: PostgreSQL refuses FOR UPDATE across the nullable item and
+    # industry joins.
     line = (
-        PlanLine.objects.select_for_update()
+        PlanLine.objects.select_for_update(of=("self",))
         .select_related("plan__organization__region", "item", "industry", "post_category")
         .filter(pk=plan_line_id)
         .first()
@@ -317,29 +319,22 @@ def class_advance(*, actor, jurisdiction: Jurisdiction, class_id: int, target: s
     return training_class
 
 
-@transaction.atomic
-def class_suspend(*, actor, jurisdiction: Jurisdiction, class_id: int, reason: str):
-    """The regulator stops a class (叫停) with a reason; it accepts no attendance until resumed."""
-    training_class = _locked_class(jurisdiction, class_id)
-    require_training_reviewer(jurisdiction, training_class.organization)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("叫停培训班须填写原因。")
-    action = _move(training_class, Status.SUSPENDED, reason)
-    _audit_move(
-        action, actor=actor, jurisdiction=jurisdiction, training_class=training_class, reason=reason
-    )
-    return training_class
+# What the regulator may do to a class: stop it (叫停) or let it go on, each with a reason.
+SUPERVISOR_MOVES = {Status.SUSPENDED: "叫停", Status.FILED: "恢复"}
 
 
 @transaction.atomic
-def class_resume(*, actor, jurisdiction: Jurisdiction, class_id: int, reason: str):
+def class_supervise(*, actor, jurisdiction: Jurisdiction, class_id: int, target: str, reason: str):
+    """The regulator stops a class with a reason (it takes no attendance until resumed), or
+    lets it go on."""
     training_class = _locked_class(jurisdiction, class_id)
     require_training_reviewer(jurisdiction, training_class.organization)
+    if target not in SUPERVISOR_MOVES:
+        raise Conflict("监管部门只能叫停或恢复培训班。")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("恢复培训班须填写原因。")
-    action = _move(training_class, Status.FILED, reason)
+        raise DomainError(f"{SUPERVISOR_MOVES[target]}培训班须填写原因。")
+    action = _move(training_class, target, reason)
     _audit_move(
         action, actor=actor, jurisdiction=jurisdiction, training_class=training_class, reason=reason
     )

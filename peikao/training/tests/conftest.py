@@ -32,6 +32,19 @@ def online_camera(room, *, name="前门摄像机"):
     )
 
 
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Each test's uploads, certificates and archives go to its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
 @pytest.fixture
 def syllabus_hours():
     """The initial hours of 1.2 低压电工 in Yuncheng, newer than the demo seed's value."""

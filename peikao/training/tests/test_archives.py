@@ -56,18 +56,6 @@ EXPECTED_TOP_LEVEL = {
 }
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Each test stores its files in a folder of its own, not in var/private."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def document_of(enrolment, content: bytes, name: str) -> EnrolmentDocument:
     document = EnrolmentDocument(
         enrolment=enrolment,

@@ -28,18 +28,6 @@ from peikao.training.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Each test stores its files in a folder of its own, not in var/private."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def path_of(stored) -> str:
     """The storage name of a FileField's file, which must be set."""
     assert stored.name, "no file stored"

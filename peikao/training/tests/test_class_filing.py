@@ -180,18 +180,34 @@ def test_life_of_a_class(ready):
         )
     officer, regulator = acting_as("yanhu_officer")
     with pytest.raises(DomainError, match="叫停培训班须填写原因"):
-        classes.class_suspend(
-            actor=officer, jurisdiction=regulator, class_id=training_class.pk, reason=""
+        classes.class_supervise(
+            target="suspended",
+            actor=officer,
+            jurisdiction=regulator,
+            class_id=training_class.pk,
+            reason="",
         )
-    classes.class_suspend(
-        actor=officer, jurisdiction=regulator, class_id=training_class.pk, reason="监控离线"
+    classes.class_supervise(
+        target="suspended",
+        actor=officer,
+        jurisdiction=regulator,
+        class_id=training_class.pk,
+        reason="监控离线",
     )
     with pytest.raises(PermissionDenied):
-        classes.class_resume(
-            actor=user, jurisdiction=jurisdiction, class_id=training_class.pk, reason="x"
+        classes.class_supervise(
+            target="filed",
+            actor=user,
+            jurisdiction=jurisdiction,
+            class_id=training_class.pk,
+            reason="x",
         )
-    classes.class_resume(
-        actor=officer, jurisdiction=regulator, class_id=training_class.pk, reason="已整改"
+    classes.class_supervise(
+        target="filed",
+        actor=officer,
+        jurisdiction=regulator,
+        class_id=training_class.pk,
+        reason="已整改",
     )
     training_class.refresh_from_db()
     assert training_class.status == TrainingClass.Status.FILED

@@ -24,17 +24,6 @@ from peikao.training.tests.factories import EnrolmentFactory, PersonFactory, Tra
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-
-
 def fengxi_class():
     fengxi = Organization.objects.get(kind="institution", name="丰喜集团安全技术培训中心")
     return TrainingClassFactory.create(plan_line__plan__organization=fengxi)

@@ -170,13 +170,13 @@ def class_advance(request, class_id: int):
 def class_supervise(request, class_id: int):
     """The regulator stops a class or lets it go on, with a reason."""
     resume = request.POST.get("decision") == "resume"
-    service = services.class_resume if resume else services.class_suspend
     form_action(
         request,
-        lambda: service(
+        lambda: services.class_supervise(
             actor=request.user,
             jurisdiction=request.jurisdiction,
             class_id=class_id,
+            target=rules.FILED if resume else rules.CLASS_SUSPENDED,
             reason=request.POST.get("reason", ""),
         ),
         "培训班已恢复。" if resume else "培训班已叫停。",
