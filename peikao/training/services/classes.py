@@ -320,7 +320,7 @@ def class_advance(*, actor, jurisdiction: Jurisdiction, class_id: int, target: s
 
 
 # What the regulator may do to a class: stop it (叫停) or let it go on, each with a reason.
-SUPERVISOR_MOVES = {Status.SUSPENDED: "叫停", Status.FILED: "恢复"}
+SUPERVISOR_MOVES: dict[str, str] = {Status.SUSPENDED: "叫停", Status.FILED: "恢复"}
 
 
 @transaction.atomic
