@@ -171,3 +171,4 @@ def test_from_plan_to_hours_certificate(page, log_in):
     expect(classes).to_contain_text("低压电工作业初训2027年第1期")
     expect(classes).to_contain_text("培训中")
     expect(classes).to_contain_text("1/30")
+    expect(classes).to_contain_text("1/1")  # one trainee, hours complete

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from peikao.accounts.jurisdiction import Jurisdiction
@@ -109,6 +109,15 @@ def class_list(
         TrainingClass.objects.select_related("organization", "item", "post_category", "room")
     ).annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
+        # Trainees whose hours already reach the syllabus: the attendance at a glance.
+        hours_complete=Count(
+            "enrolments",
+            filter=Q(
+                enrolments__status="enrolled",
+                enrolments__hours__gte=F("required_hours"),
+            ),
+            distinct=True,
+        ),
         today_first=Case(
             When(starts_on__lte=today, ends_on__gte=today, then=Value(0)),
             default=Value(1),
