@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -579,11 +579,16 @@ def _resolve_employers(entries: list[_Entry], region_id: str, problems: list[Pro
 def _save_people(people: _People, *, actor, reason: str) -> None:
     """Writes what _resolve_people prepared, a bulk query per table."""
     history = {"default_user": actor, "default_change_reason": reason}
-    if people.new_employers:
-        bulk_create_with_history(people.new_employers, Organization, **history)
     created = [entry.person for entry in people.entries if entry.created]
-    if created:
-        bulk_create_with_history(created, Person, **history)
+    try:
+        with transaction.atomic():
+            if people.new_employers:
+                bulk_create_with_history(people.new_employers, Organization, **history)
+            if created:
+                bulk_create_with_history(created, Person, **history)
+    except IntegrityError:
+        # Another clerk registered the same new person or enterprise a moment before.
+        raise Conflict("同一人员或单位正由他人同时登记，请稍后重新提交。") from None
     changed = [entry for entry in people.entries if entry.changed and not entry.created]
     if changed:
         fields = sorted({name for entry in changed for name in entry.changed})
