@@ -64,7 +64,12 @@ def retirement_age_months(birth_date: date, sex: str, female_post: str = "worker
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day of the month, months later (the last day when the month is shorter)."""
+    """The same day of the month, months later (the last day when the month is shorter).
+
+    民法典 第二百零二条: a period in months or years ends on the corresponding day of the last
+    month, or on its last day when it has none; so someone born on 29 February turns 18 on
+    28 February of a common year.
+    """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     for candidate_day in (day.day, 30, 29, 28):
