@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,7 @@ ZHANG_SAN = "140802199001011237"
 
 def record(username="demo_enterprise", **overrides):
     user, jurisdiction = acting_as(username)
-    values = {
+    values: dict[str, Any] = {
         "id_number": ZHANG_SAN,
         "kind": "operating",
         "occurred_on": timezone.localdate(),
