@@ -60,7 +60,7 @@ def _institution_errors(institution: Organization) -> list[str]:
     return []
 
 
-def _plan_line_errors(line: PlanLine, first_day) -> list[str]:
+def _plan_line_errors(line: PlanLine, first_day, capacity: int) -> list[str]:
     errors = []
     if line.plan.status != TrainingPlan.Status.APPROVED:
         errors.append(f"培训计划“{line.plan}”尚未审核通过，不能据此开班。")
@@ -71,6 +71,8 @@ def _plan_line_errors(line: PlanLine, first_day) -> list[str]:
             f"开班日期{first_day:%Y-%m-%d}早于计划的{line.planned_start:%Y-%m-%d}，"
             "须按经审核的培训计划开班。"
         )
+    if capacity > line.planned_size:
+        errors.append(f"班级人数{capacity}人，超过经审核的计划人数{line.planned_size}人。")
     return errors
 
 
@@ -167,7 +169,7 @@ def filing_errors(
     first_day = min((s.starts_at.date() for s in local), default=None)
     errors = _institution_errors(institution)
     errors += scope_errors(institution, line.post_category, line.item, line.industry)
-    errors += _plan_line_errors(line, first_day)
+    errors += _plan_line_errors(line, first_day, capacity)
     resource_errors, rooms = _resource_errors(institution, sessions, line, main_room_id)
     errors += resource_errors
     errors += _monitoring_errors(rooms, now)

@@ -68,6 +68,7 @@ def test_every_reason_is_listed_at_once(ready):
         in messages
     )
     assert "班级人数70人，超过每班60人的上限。" in messages
+    assert "班级人数70人，超过经审核的计划人数40人。" in messages
     assert f"班级人数70人，超过教室“{ready['room'].name}”的50个座位。" in messages
 
 
