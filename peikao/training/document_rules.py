@@ -19,6 +19,8 @@ from peikao.people.rules import (
 )
 
 SPECIAL_OPERATOR = "special_operator"
+# The annex-1 item that the platform's own 学时证明 satisfies once it is issued.
+HOURS_CERTIFICATE_ITEM = "安全培训学时证明"
 COAL_CATEGORY = "5"
 HAZARDOUS_CHEMICAL_CATEGORY = "9"
 

@@ -127,6 +127,11 @@ class ChecklistItemOut(Schema):
     source: str
     present: bool
     documents: list[DocumentOut]
+    hours_certificate: str | None
+
+    @staticmethod
+    def resolve_hours_certificate(obj):
+        return obj.hours_certificate.number if obj.hours_certificate else None
 
 
 class EnrolmentDetailOut(EnrolmentOut):

@@ -3,14 +3,25 @@ files behind it, each scoped by the Jurisdiction asking."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Value
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.catalog.models import DocumentRequirement, PostCategory
 from peikao.core.errors import NotFound, PermissionDenied
 from peikao.people.rules import Target
-from peikao.training.document_rules import RULE_DOCUMENT_NAMES, RuleDocument, rule_documents
-from peikao.training.models import Enrolment, EnrolmentDocument, TrainingClass, TrainingType
+from peikao.training.document_rules import (
+    HOURS_CERTIFICATE_ITEM,
+    RULE_DOCUMENT_NAMES,
+    RuleDocument,
+    rule_documents,
+)
+from peikao.training.models import (
+    Enrolment,
+    EnrolmentDocument,
+    HoursCertificate,
+    TrainingClass,
+    TrainingType,
+)
 from peikao.training.permissions import INSTITUTION_WRITERS
 
 DOCUMENT_GROUPS = {
@@ -82,10 +93,12 @@ class ChecklistItem:
     rule_document: str = ""
     source: str = ""
     documents: list[EnrolmentDocument] = field(default_factory=list)
+    # The platform's own hours certificate, for the annex-1 item it satisfies.
+    hours_certificate: HoursCertificate | None = None
 
     @property
     def present(self) -> bool:
-        return bool(self.documents)
+        return bool(self.documents) or self.hours_certificate is not None
 
 
 def class_requirements(training_class: TrainingClass) -> list[DocumentRequirement]:
@@ -105,12 +118,14 @@ def required_rule_documents(enrolment: Enrolment) -> list[RuleDocument]:
 def checklist(enrolment: Enrolment) -> list[ChecklistItem]:
     """Every item the enrolment needs, each with the documents uploaded for it."""
     documents = list(enrolment.documents.order_by("uploaded_at", "id"))
+    certificate = HoursCertificate.objects.filter(enrolment=enrolment).first()
     items = [
         ChecklistItem(
             name=requirement.name,
             requirement_id=requirement.pk,
             source="运城市通知 附件1",
             documents=[d for d in documents if d.requirement_id == requirement.pk],
+            hours_certificate=certificate if requirement.name == HOURS_CERTIFICATE_ITEM else None,
         )
         for requirement in class_requirements(enrolment.training_class)
     ]
@@ -151,7 +166,23 @@ def roster(jurisdiction: Jurisdiction, training_class: TrainingClass) -> QuerySe
     """The class's enrolments that the jurisdiction sees, each with `documents_present` (the
     required items with at least one document) and `requirements_count` (the annex-1 items;
     add `required_rule_documents` for the rest)."""
-    required_ids = [requirement.pk for requirement in class_requirements(training_class)]
+    requirements = class_requirements(training_class)
+    required_ids = [requirement.pk for requirement in requirements]
+    hours_ids = [r.pk for r in requirements if r.name == HOURS_CERTIFICATE_ITEM]
+    # The issued hours certificate counts for its item when no file was uploaded for it.
+    certificate_counts = Case(
+        When(
+            Q(hours_certificate__isnull=False)
+            & ~Exists(
+                EnrolmentDocument.objects.filter(
+                    enrolment=OuterRef("pk"), requirement_id__in=hours_ids
+                )
+            ),
+            then=Value(1 if hours_ids else 0),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     queryset = Enrolment.objects.filter(training_class=training_class)
     return (
         jurisdiction.enrolments(queryset)
@@ -166,7 +197,8 @@ def roster(jurisdiction: Jurisdiction, training_class: TrainingClass) -> QuerySe
                 "documents__rule_document",
                 filter=~Q(documents__rule_document=""),
                 distinct=True,
-            ),
+            )
+            + certificate_counts,
             requirements_count=Value(len(required_ids), output_field=IntegerField()),
         )
         .order_by("id")

@@ -11,8 +11,11 @@ from django.utils import timezone
 from peikao.accounts.models import User
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError
+from peikao.core.testing import acting_as
+from peikao.training.document_rules import HOURS_CERTIFICATE_ITEM
 from peikao.training.models import Enrolment, HoursCertificate, TrainingClass
 from peikao.training.pdf import FONT_NAME
+from peikao.training.selectors.enrolment import checklist, roster
 from peikao.training.services.certificates import (
     certificate_verification_code,
     hours_certificate_issue,
@@ -207,3 +210,15 @@ def test_anonymous_gets_nothing(client, demo_trainee_certificate):
     )
     response = client.get(f"/training/enrolments/{enrolment_id}/hours-certificate/")
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_the_issued_certificate_satisfies_its_checklist_item():
+    enrolment = EnrolmentFactory.create(hours=Decimal(8))
+    item = next(i for i in checklist(enrolment) if i.name == HOURS_CERTIFICATE_ITEM)
+    _, jurisdiction = acting_as("huaan_clerk")
+    before = roster(jurisdiction, enrolment.training_class).get().documents_present
+    assert not item.present
+    certificate = hours_certificate_issue(enrolment_id=enrolment.pk)
+    item = next(i for i in checklist(enrolment) if i.name == HOURS_CERTIFICATE_ITEM)
+    assert item.present and item.hours_certificate == certificate
+    assert roster(jurisdiction, enrolment.training_class).get().documents_present == before + 1
