@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
 from peikao.training.models import TrainingClass
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
@@ -13,48 +14,23 @@ from peikao.training.services import classes as services
 router = Router()
 
 
-class ClassOut(Schema):
+class ClassOut(InstitutionStatusOut, TrainingSubjectOut):
     id: int
-    institution_id: int
-    institution: str
     name: str
-    post_category: str
-    item: str | None
     training_type: str
     special_retraining: bool
     room: str
     capacity: int
     enrolled: int
+    hours_complete: int
     starts_on: date
     ends_on: date
     required_hours: Decimal
-    status: str
-    status_name: str
     status_reason: str
-
-    @staticmethod
-    def resolve_institution_id(obj):
-        return obj.organization_id
-
-    @staticmethod
-    def resolve_institution(obj):
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_post_category(obj):
-        return obj.post_category_id
-
-    @staticmethod
-    def resolve_item(obj):
-        return obj.item_id
 
     @staticmethod
     def resolve_room(obj):
         return obj.room.name
-
-    @staticmethod
-    def resolve_status_name(obj):
-        return obj.get_status_display()
 
 
 class SessionOut(Schema):

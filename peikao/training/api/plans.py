@@ -5,6 +5,7 @@ from datetime import date, datetime
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import plans as services
 from peikao.training.services import teachers as teacher_services
@@ -12,24 +13,14 @@ from peikao.training.services import teachers as teacher_services
 router = Router()
 
 
-class PlanLineOut(Schema):
+class PlanLineOut(TrainingSubjectOut):
     id: int
-    post_category: str
-    item: str | None
     industry: str | None
     training_type: str
     planned_size: int
     planned_start: date
     planned_end: date
     class_id: int | None
-
-    @staticmethod
-    def resolve_post_category(obj):
-        return obj.post_category_id
-
-    @staticmethod
-    def resolve_item(obj):
-        return obj.item_id
 
     @staticmethod
     def resolve_industry(obj):
@@ -41,28 +32,12 @@ class PlanLineOut(Schema):
         return training_class.pk if training_class else None
 
 
-class PlanOut(Schema):
+class PlanOut(InstitutionStatusOut):
     id: int
-    institution_id: int
-    institution: str
     title: str
-    status: str
-    status_name: str
     submitted_at: datetime | None
     reviewed_at: datetime | None
     review_note: str
-
-    @staticmethod
-    def resolve_institution_id(obj):
-        return obj.organization_id
-
-    @staticmethod
-    def resolve_institution(obj):
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_status_name(obj):
-        return obj.get_status_display()
 
 
 class PlanDetailOut(PlanOut):
