@@ -10,6 +10,7 @@ from peikao.catalog import rules
 from peikao.catalog.models import (
     Industry,
     OperationCategory,
+    OperationItem,
     PostCategory,
     RuleValue,
 )
@@ -18,6 +19,11 @@ from peikao.orgs.models import Region
 
 def catalogue():
     return OperationCategory.objects.prefetch_related("items").order_by("sort_key")
+
+
+def operation_items():
+    """The items in use, in catalogue order."""
+    return OperationItem.objects.filter(enabled=True).order_by("sort_key")
 
 
 def industries():

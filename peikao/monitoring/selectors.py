@@ -94,7 +94,3 @@ def live_camera_rooms(room_ids: Iterable[int], at: datetime) -> set[int]:
         for room_id, last_heartbeat_at in heartbeats
         if rules.camera_online(last_heartbeat_at, at, windows[region_of[room_id]])
     }
-
-
-def room_monitoring_online(room: Room, at: datetime) -> bool:
-    return room.pk in live_camera_rooms([room.pk], at)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peikao.catalog.models import OperationItem
+from peikao.catalog import selectors as catalog_selectors
 from peikao.core.errors import DomainError, PermissionDenied
 from peikao.core.views import form_action
 from peikao.people import rules, selectors, services
@@ -118,7 +118,7 @@ def eligibility_check(request):
             "result": result,
             "errors": errors,
             "educations": sorted(rules.EDUCATION_NAMES.items()),
-            "items": OperationItem.objects.filter(enabled=True),
+            "items": catalog_selectors.operation_items(),
             "flags": ELIGIBILITY_FLAGS,
         },
     )

@@ -22,6 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from peikao.training.rules import show_hours
+
 FONT_NAME = "WenQuanYiMicroHei"
 FONT_PATH = Path(__file__).resolve().parent.parent / "core" / "fonts" / "wqy-microhei.ttc"
 
@@ -36,12 +38,6 @@ def cjk_font() -> str:
 
 def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def hours_text(hours: Decimal) -> str:
-    """8 rather than 8.0, 5.3 as is."""
-    text = f"{hours:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,7 @@ def hours_certificate_pdf(content: HoursCertificateContent) -> bytes:
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=13)
     right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT)
 
-    hours, required = hours_text(content.hours), hours_text(content.required_hours)
+    hours, required = show_hours(content.hours), show_hours(content.required_hours)
     facts = [
         ("证明编号", content.number),
         ("姓名", content.trainee_name),

@@ -1,6 +1,6 @@
 """Who may do what in training: an institution's own staff write, its regulators review."""
 
-from peikao.accounts.jurisdiction import INSTITUTION_ROLES, Jurisdiction
+from peikao.accounts.jurisdiction import Jurisdiction
 from peikao.accounts.models import Role
 from peikao.core.errors import NotFound, PermissionDenied
 
@@ -33,5 +33,11 @@ def require_training_reviewer(jurisdiction: Jurisdiction, organization) -> None:
         raise PermissionDenied("只有应急管理部门可以审核培训计划或叫停培训班。")
 
 
-def is_institution_staff(jurisdiction: Jurisdiction) -> bool:
-    return jurisdiction.role in INSTITUTION_ROLES
+def is_class_writer(jurisdiction: Jurisdiction, training_class) -> bool:
+    """The admin or clerk of the class's own institution: they enrol, see ID numbers in full,
+    keep the documents and archive the class."""
+    return (
+        jurisdiction.role in INSTITUTION_WRITERS
+        and jurisdiction.organization is not None
+        and training_class.organization_id == jurisdiction.organization.pk
+    )

@@ -10,8 +10,12 @@ from peikao.monitoring.selectors import (
     device_list,
     heartbeat_window_minutes,
     live_camera_rooms,
-    room_monitoring_online,
 )
+
+
+def room_monitoring_online(room, at) -> bool:
+    return room.pk in live_camera_rooms([room.pk], at)
+
 
 pytestmark = pytest.mark.django_db
 

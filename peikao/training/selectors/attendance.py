@@ -58,16 +58,6 @@ def attendance_sheet(jurisdiction: Jurisdiction, class_id: int) -> AttendanceShe
     return AttendanceSheet(training_class, sessions, rows)
 
 
-def enrolment_events(jurisdiction: Jurisdiction, enrolment_id: int):
-    return (
-        AttendanceEvent.objects.filter(
-            enrolment__in=jurisdiction.enrolments(Enrolment.objects.filter(pk=enrolment_id))
-        )
-        .select_related("session", "device", "recorded_by")
-        .order_by("occurred_at")
-    )
-
-
 def rejection_list(jurisdiction: Jurisdiction):
     """Refused attendance at the institutions one sees (not for trainees or enterprises)."""
     institutions = jurisdiction.organizations(Organization.objects.institutions())

@@ -7,7 +7,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from peikao.accounts.jurisdiction import Jurisdiction
-from peikao.catalog.models import PostCategory
+from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.catalog.rules import OPERATION_ITEM_SUBJECT_PREFIX
 from peikao.catalog.selectors import rule_value, rule_value_in_force
 from peikao.core.errors import NotFound
@@ -80,6 +80,22 @@ def lines_ready_for_filing(jurisdiction: Jurisdiction):
         .select_related("plan", "item", "industry", "post_category")
         .order_by("planned_start", "id")
     )
+
+
+def institution_choices(jurisdiction: Jurisdiction):
+    """The institutions one sees, for a filter."""
+    return jurisdiction.organizations(Organization.objects.institutions())
+
+
+def training_scope(jurisdiction: Jurisdiction) -> dict:
+    """The items and industries one's own institution may train (empty for other roles)."""
+    institution = jurisdiction.organization
+    if institution is None or institution.kind != Organization.Kind.INSTITUTION:
+        return {"items": OperationItem.objects.none(), "industries": Industry.objects.none()}
+    return {
+        "items": OperationItem.objects.filter(institutions=institution, enabled=True),
+        "industries": Industry.objects.filter(institutions=institution),
+    }
 
 
 def teacher_list(jurisdiction: Jurisdiction):

@@ -22,7 +22,7 @@ from peikao.training.models import (
     TrainingClass,
     TrainingType,
 )
-from peikao.training.permissions import INSTITUTION_WRITERS
+from peikao.training.permissions import is_class_writer
 
 DOCUMENT_GROUPS = {
     PostCategory.PRINCIPAL: DocumentRequirement.Group.PRINCIPAL_MANAGER,
@@ -60,18 +60,9 @@ def enrolment_target(enrolment: Enrolment) -> Target:
 # --------------------------------------------------------------------------- who may do what
 
 
-def is_class_staff(jurisdiction: Jurisdiction, training_class: TrainingClass) -> bool:
-    """The institution's admin or clerk for its own class: they enrol, and see ID numbers."""
-    return (
-        jurisdiction.role in INSTITUTION_WRITERS
-        and jurisdiction.organization is not None
-        and training_class.organization_id == jurisdiction.organization.pk
-    )
-
-
 def can_manage_documents(jurisdiction: Jurisdiction, enrolment: Enrolment) -> bool:
     """Upload or remove documents: the class's institution staff, or the trainee themself."""
-    return is_class_staff(jurisdiction, enrolment.training_class) or (
+    return is_class_writer(jurisdiction, enrolment.training_class) or (
         jurisdiction.person_id is not None and jurisdiction.person_id == enrolment.person_id
     )
 

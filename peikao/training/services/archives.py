@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from peikao.accounts.jurisdiction import Jurisdiction
-from peikao.accounts.models import Role
 from peikao.audit.services import audit_record
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
@@ -40,10 +39,9 @@ from peikao.training.models import (
     HoursCertificate,
     TrainingClass,
 )
-from peikao.training.pdf import hours_text
+from peikao.training.permissions import is_class_writer
 from peikao.training.selectors.archives import archive_readable_classes
 
-ARCHIVIST_ROLES = frozenset({Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK})
 CHUNK_SIZE = 1024 * 1024
 MANIFEST_NAME = "manifest.json"
 
@@ -116,15 +114,6 @@ certificates/    学时证明 PDF
 CSV 文件为 UTF-8（带 BOM）编码。用 Excel 打开时，身份证号码等长数字可能显示为科学计数法，
 请通过“数据 → 从文本/CSV”导入并将该列设为“文本”。
 """
-
-
-def can_archive_class(jurisdiction: Jurisdiction, training_class: TrainingClass) -> bool:
-    """Only the class's own institution files its archive, through its admin or clerk."""
-    return (
-        jurisdiction.role in ARCHIVIST_ROLES
-        and jurisdiction.organization is not None
-        and jurisdiction.organization.pk == training_class.organization_id
-    )
 
 
 def retention_subject(training_class: TrainingClass) -> str:
@@ -278,7 +267,7 @@ def _write_archive_files(
                     s.topic,
                     s.teacher.name,
                     s.room.name,
-                    hours_text(s.hours),
+                    rules.show_hours(s.hours),
                 ]
                 for s in sessions
             ),
@@ -324,8 +313,8 @@ def _write_archive_files(
                     e.person.name,
                     e.person.id_number,
                     e.get_status_display(),
-                    hours_text(e.hours),
-                    hours_text(training_class.required_hours),
+                    rules.show_hours(e.hours),
+                    rules.show_hours(training_class.required_hours),
                     "是" if e.hours >= training_class.required_hours else "否",
                     "是" if e.overlap_flagged else "否",
                     certificates[e.pk].number if e.pk in certificates else "",
@@ -370,7 +359,7 @@ def _write_archive_files(
                 "training_type": training_class.get_training_type_display(),
                 "starts_on": training_class.starts_on.isoformat(),
                 "ends_on": training_class.ends_on.isoformat(),
-                "required_hours": hours_text(training_class.required_hours),
+                "required_hours": rules.show_hours(training_class.required_hours),
                 "enrolments": len(enrolments),
             },
             "frozen_at": timezone.localtime(frozen_at).isoformat(),
@@ -393,7 +382,7 @@ def class_archive(*, actor, jurisdiction: Jurisdiction, class_id: int) -> ClassA
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     training_class = TrainingClass.objects.select_for_update().get(pk=class_id)
-    if not can_archive_class(jurisdiction, training_class):
+    if not is_class_writer(jurisdiction, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以归档培训班。")
     error = rules.class_transition_error(training_class.status, rules.ARCHIVED)
     if error:

@@ -55,10 +55,11 @@ def _check_event(enrolment: Enrolment, session: ClassSession, occurred_at: datet
             f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}晚于当前时间，"
             "不能预先记录考勤。"
         )
-    if not rules.within_attendance_window(timezone.localtime(occurred_at), _interval(session)):
+    window = _interval(session)
+    if not rules.within_attendance_window(timezone.localtime(occurred_at), window):
         raise DomainError(
             f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}不在该课次"
-            f"（{_interval(session).starts_at:%Y-%m-%d %H:%M}—{_interval(session).ends_at:%H:%M}）"
+            f"（{window.starts_at:%Y-%m-%d %H:%M}—{window.ends_at:%H:%M}）"
             f"前后{rules.ATTENDANCE_WINDOW_MINUTES}分钟内。"
         )
 

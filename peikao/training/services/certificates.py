@@ -18,8 +18,8 @@ from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.orgs.models import Organization
 from peikao.training.models import Enrolment, HoursCertificate
-from peikao.training.pdf import HoursCertificateContent, hours_certificate_pdf, hours_text
-from peikao.training.rules import frozen_class_error
+from peikao.training.pdf import HoursCertificateContent, hours_certificate_pdf
+from peikao.training.rules import frozen_class_error, show_hours
 
 NUMBER_PREFIX = "XS"
 
@@ -73,8 +73,8 @@ def hours_certificate_issue(*, enrolment_id: int, actor=None) -> HoursCertificat
         raise Conflict("该学员已退出培训班，不能出具学时证明。")
     if enrolment.hours < training_class.required_hours:
         raise DomainError(
-            f"已获学时 {hours_text(enrolment.hours)} 学时，未达到大纲规定的 "
-            f"{hours_text(training_class.required_hours)} 学时，不能出具学时证明。"
+            f"已获学时 {show_hours(enrolment.hours)} 学时，未达到大纲规定的 "
+            f"{show_hours(training_class.required_hours)} 学时，不能出具学时证明。"
         )
     # The institution's row serialises the numbering of its certificates.
     institution = Organization.objects.select_for_update().get(pk=training_class.organization_id)

@@ -113,16 +113,27 @@ def _qualified(teacher: Teacher, line: PlanLine) -> bool:
 
 
 def _double_booking_errors(sessions: list[SessionInput]) -> list[str]:
-    """A teacher or room already taken by another class at the same time."""
+    """A teacher or room already taken by another class at the same time (one query for the
+    whole timetable)."""
+    if not sessions:
+        return []
+    during_any = Q()
+    for session in sessions:
+        during_any |= Q(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
+    others = list(
+        ClassSession.objects.filter(during_any)
+        .exclude(training_class__status__in=[Status.SUSPENDED, Status.ARCHIVED])
+        .filter(
+            Q(teacher_id__in={s.teacher_id for s in sessions})
+            | Q(room_id__in={s.room_id for s in sessions})
+        )
+        .select_related("training_class", "teacher", "room")
+    )
     errors = []
-    live = ~Q(training_class__status__in=[Status.SUSPENDED, Status.ARCHIVED])
     for number, session in enumerate(sessions, start=1):
-        overlapping = ClassSession.objects.filter(
-            live, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
-        ).select_related("training_class", "teacher", "room")
-        for other in overlapping.filter(
-            Q(teacher_id=session.teacher_id) | Q(room_id=session.room_id)
-        ):
+        for other in others:
+            if not (other.starts_at < session.ends_at and other.ends_at > session.starts_at):
+                continue
             when = f"{timezone.localtime(other.starts_at):%Y-%m-%d %H:%M}"
             if other.teacher_id == session.teacher_id:
                 errors.append(

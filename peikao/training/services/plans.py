@@ -138,13 +138,13 @@ def plan_line_add(
 
 @transaction.atomic
 def plan_line_remove(*, actor, jurisdiction: Jurisdiction, line_id: int) -> None:
-    line = PlanLine.objects.filter(pk=line_id).only("plan_id").first()
-    if line is None:
+    line = PlanLine.objects.select_related("item", "industry", "post_category").filter(pk=line_id)
+    found = line.first()
+    if found is None:
         raise NotFound("未找到该计划明细。")
-    plan = _editable_plan(jurisdiction, line.plan_id)
-    description = str(PlanLine.objects.get(pk=line_id))
-    PlanLine.objects.filter(pk=line_id).delete()
-    _audit("plan.line_removed", actor=actor, jurisdiction=jurisdiction, plan=plan, line=description)
+    plan = _editable_plan(jurisdiction, found.plan_id)
+    line.delete()
+    _audit("plan.line_removed", actor=actor, jurisdiction=jurisdiction, plan=plan, line=str(found))
 
 
 def late_line_errors(lines, *, today: date, region_code: str) -> list[str]:

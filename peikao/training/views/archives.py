@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError
 from peikao.training import rules
+from peikao.training.permissions import is_class_writer
 from peikao.training.selectors import archives as selectors
-from peikao.training.services.archives import archive_verify, can_archive_class, class_archive
+from peikao.training.services.archives import archive_verify, class_archive
 
 
 @login_required
@@ -26,7 +27,7 @@ def archive_detail(request, class_id: int):
             "archive": archive,
             "check": check,
             "can_archive": training_class.status == rules.FINISHED
-            and can_archive_class(request.jurisdiction, training_class),
+            and is_class_writer(request.jurisdiction, training_class),
         },
     )
 

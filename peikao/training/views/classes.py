@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError
 from peikao.core.views import form_action
-from peikao.orgs.models import Organization
 from peikao.training import rules
 from peikao.training.models import TrainingClass
 from peikao.training.permissions import INSTITUTION_WRITERS, can_review_training
@@ -44,7 +43,7 @@ def class_list(request):
             ),
             "statuses": TrainingClass.Status.choices,
             "status": status,
-            "institutions": jurisdiction.organizations(Organization.objects.institutions()),
+            "institutions": selectors.institution_choices(jurisdiction),
             "institution": institution,
             "on_date": on_date,
             "today": timezone.localdate(),

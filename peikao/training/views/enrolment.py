@@ -19,6 +19,7 @@ from peikao.people.models import Person
 from peikao.people.rules import EDUCATION_NAMES
 from peikao.training import imports
 from peikao.training import rules as training_rules
+from peikao.training.permissions import is_class_writer
 from peikao.training.selectors import enrolment as selectors
 from peikao.training.services import documents as document_services
 from peikao.training.services import enrolment as services
@@ -82,7 +83,7 @@ def template_response() -> FileResponse:
 def _staff_class(request, class_id: int):
     """The class, for its own institution's admin or clerk only."""
     training_class = selectors.class_for_roster(request.jurisdiction, class_id)
-    if not selectors.is_class_staff(request.jurisdiction, training_class):
+    if not is_class_writer(request.jurisdiction, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以办理报名。")
     return training_class
 
@@ -103,7 +104,7 @@ def roster(request, class_id: int):
     training_class = selectors.class_for_roster(jurisdiction, class_id)
     enrolments = selectors.roster(jurisdiction, training_class)
     page = Paginator(enrolments, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
-    staff = selectors.is_class_staff(jurisdiction, training_class)
+    staff = is_class_writer(jurisdiction, training_class)
     return render(
         request,
         "training/roster.html",
@@ -231,7 +232,7 @@ def enrolment_template(request):
 def enrolment_detail(request, enrolment_id: int):
     jurisdiction = request.jurisdiction
     enrolment = selectors.enrolment_detail(jurisdiction, enrolment_id)
-    staff = selectors.is_class_staff(jurisdiction, enrolment.training_class)
+    staff = is_class_writer(jurisdiction, enrolment.training_class)
     return render(
         request,
         "training/enrolment_detail.html",

@@ -9,7 +9,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peikao.catalog.models import Industry, OperationItem, PostCategory
+from peikao.accounts.models import Role
+from peikao.catalog import selectors as catalog_selectors
+from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.views import form_action
 from peikao.training import rules
@@ -35,18 +37,6 @@ def _date(value) -> date | None:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-
-
-def _institution_scope(jurisdiction):
-    """Items, post categories and industries the viewer's institution may train."""
-    institution = jurisdiction.organization
-    if institution is None or jurisdiction.role not in INSTITUTION_WRITERS:
-        return {}
-    return {
-        "items": OperationItem.objects.filter(institutions=institution, enabled=True),
-        "post_categories": PostCategory.objects.all(),
-        "industries": Industry.objects.filter(institutions=institution),
-    }
 
 
 @login_required
@@ -100,7 +90,8 @@ def plan_detail(request, plan_id: int):
             "can_review": can_review_training(jurisdiction)
             and plan.status == TrainingPlan.Status.SUBMITTED,
             "training_types": TrainingType.choices,
-            **_institution_scope(jurisdiction),
+            "post_categories": catalog_selectors.post_categories(),
+            **selectors.training_scope(jurisdiction),
         },
     )
 
@@ -180,14 +171,12 @@ def staff(request):
         {
             "teachers": selectors.teacher_list(request.jurisdiction),
             "classrooms": selectors.classroom_list(request.jurisdiction),
-            "can_manage": request.jurisdiction.role == "institution_admin",
+            "can_manage": request.jurisdiction.role == Role.INSTITUTION_ADMIN,
             "employments": Teacher.Employment.choices,
-            "items": OperationItem.objects.filter(
-                institutions=request.jurisdiction.organization, enabled=True
-            )
-            if request.jurisdiction.organization
-            else OperationItem.objects.none(),
-            "post_categories": PostCategory.objects.exclude(code=PostCategory.SPECIAL_OPERATOR),
+            "items": selectors.training_scope(request.jurisdiction)["items"],
+            "post_categories": catalog_selectors.post_categories().exclude(
+                code=PostCategory.SPECIAL_OPERATOR
+            ),
         },
     )
 
