@@ -61,3 +61,23 @@ def test_an_open_violation_on_record_is_found_by_id_number(login_as):
 
 def test_a_trainee_has_no_dry_run_page(login_as):
     assert login_as("demo_trainee").get("/people/eligibility/").status_code == 403
+
+
+def test_the_page_asks_a_womans_post_type_when_it_decides_the_age_rule(login_as):
+    born_1975 = valid_id_number("14080219750615122")  # a woman, retired only as a worker
+    page = (
+        login_as("huaan_clerk")
+        .post(
+            "/people/eligibility/",
+            {
+                "id_number": born_1975,
+                "education": "3",
+                "post": "special_operator",
+                "item_code": "1.2",
+                "female_post": "",
+            },
+        )
+        .content.decode()
+    )
+    assert "请选择女性人员的岗位类型（工人或干部）" in page
+    assert 'name="new_hire"' in page and 'value="">未选择（男性不填）' in page

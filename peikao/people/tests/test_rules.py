@@ -129,13 +129,19 @@ def test_coal_operators_need_a_coal_related_secondary_diploma():
 
 def test_explosive_chemicals_need_a_chemical_junior_college_degree():
     target = Target(post="special_operator", item_code="9.4", explosive_chemicals=True)
-    assert len(reasons(adult(education=Education.SENIOR_HIGH), target)) == 1
+    new_hire = adult(education=Education.SENIOR_HIGH, new_hire=True)
+    assert reasons(new_hire, target) == [
+        "新入职的涉及爆炸危险性化学品的特种作业人员须具备化工类大专及以上学历。"
+    ]
     assert reasons(adult(education=Education.JUNIOR_COLLEGE, education_chemical=True), target) == []
 
 
 def test_key_hazardous_chemical_units_managers_need_a_related_degree_or_title():
     target = Target(post="safety_manager", hazardous_chemical_key_unit=True)
-    assert len(reasons(adult(education=Education.BACHELOR), target)) == 1
+    refused = check_eligibility(
+        adult(education=Education.BACHELOR, new_hire=True), target, date(2026, 11, 23)
+    )
+    assert [(r.kind, r.source) for r in refused.refusals] == [("refused", "运城市通知 附件1")]
     assert (
         reasons(
             adult(education=Education.JUNIOR_COLLEGE, education_chemistry_or_safety=True), target
