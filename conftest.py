@@ -27,6 +27,16 @@ def _huey_immediate():
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached reads (the region tree) never outlive the test whose rows they came from."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The seed data and demo accounts are in the test database for every test."""

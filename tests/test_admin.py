@@ -63,5 +63,9 @@ def test_granting_a_role_in_the_admin_is_audited(client):
         response.context["adminform"].form.errors if response.context else ""
     )
     assert clerk.memberships.filter(organization=juteng).exists()
-    assert AuditRecord.objects.filter(action="admin.membership.added", actor=operator).exists()
-    assert AuditRecord.objects.filter(action="admin.user.changed", actor=operator).exists()
+    assert AuditRecord.objects.filter(
+        action="admin.added", detail__model="accounts.Membership", actor=operator
+    ).exists()
+    assert AuditRecord.objects.filter(
+        action="admin.changed", detail__model="accounts.User", actor=operator
+    ).exists()

@@ -2,7 +2,7 @@
 jurisdiction is shown or changed (404 or 403, never a leak).
 
 The expected sets are written out here from the regions' codes, independently of
-peikao.accounts.jurisdiction, so that a mistake there cannot hide itself.
+the querysets of each app, so that a mistake there cannot hide itself.
 """
 
 import re
@@ -10,8 +10,11 @@ from datetime import date
 
 import pytest
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_ACCOUNTS
+from peikao.accounts.testing import acting_as
+from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
 from peikao.audit.views import RECORDS_PER_PAGE
@@ -74,8 +77,8 @@ def expected_organization_ids(username) -> set[int]:
 def audit_everywhere():
     """One audit record in every organisation's stream, and one of a trainee."""
     for organization in Organization.objects.all():
-        audit_record("test.marker", organization=organization, obj=organization)
-    audit_record("test.marker", actor=User.objects.get(username="demo_trainee"))
+        audit_record(Action.AUDIT_CHAIN_VERIFIED, actor=Actor.system("test"), target=organization)
+    audit_record(Action.AUDIT_CHAIN_VERIFIED, actor=acting_as("demo_trainee"))
 
 
 def ids_in(payload) -> set[int]:
@@ -159,13 +162,13 @@ def test_audit_records_api_and_page(login_as, username, audit_everywhere):
     if username == "province_admin":
         names.add(None)
     assert shown <= names
-    markers = [row for row in items if row["action"] == "test.marker"]
+    markers = [row for row in items if row["action"] == Action.AUDIT_CHAIN_VERIFIED]
     # The province also sees records of no organisation (here, the trainee's).
     assert len(markers) == len(expected) + (username == "province_admin")
     shown_on_pages: list[str] = []
     pages = max(1, -(-len(expected) // RECORDS_PER_PAGE))
     for number in range(1, pages + 1):
-        page = client.get("/audit/", {"action": "test.", "page": number}).content.decode()
+        page = client.get("/audit/", {"action": "audit.", "page": number}).content.decode()
         shown_on_pages += re.findall(r'data-organization="(\d*)"', page)
     assert {int(i) for i in shown_on_pages if i} == expected
     assert ("" in shown_on_pages) == (username == "province_admin")

@@ -1,6 +1,6 @@
 """Training and monitoring, as every demo role: classes, plans, teachers, classrooms,
 attendance, archives, certificates, devices and 三违 records are seen and changed only within
-the role's jurisdiction (404 outside it, 403 for a role that sees but may not act).
+the role's actor (404 outside it, 403 for a role that sees but may not act).
 
 The world: a class at 华安 (盐湖区 140802) with the demo trainee 张三 (employed by the demo
 enterprise) enrolled, and a class at 丰喜 (闻喜县 140821), which the 盐湖区 officer must not see.
@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
@@ -28,6 +29,8 @@ from peikao.training.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+TEST_JOB = Actor.system("test")
 
 USERNAMES = [account.username for account in DEMO_ACCOUNTS]
 REGION_WIDE = {"province_admin", "yc_admin", "yc_officer", "yc_exam_center"}
@@ -358,17 +361,17 @@ def test_violations(login_as, world, username):
 @pytest.fixture
 def archived(world):
     """The 华安 class finished with its trainee's hours certificate, then archived."""
-    from peikao.core.testing import acting_as
+    from peikao.accounts.testing import acting_as
     from peikao.training.services.archives import class_archive
     from peikao.training.services.certificates import hours_certificate_issue
 
     enrolment = world["enrolments"]["huaan"]
     enrolment.hours = Decimal(5)
     enrolment.save(update_fields=["hours"])
-    hours_certificate_issue(enrolment_id=enrolment.pk)
+    hours_certificate_issue(actor=TEST_JOB, enrolment_id=enrolment.pk)
     TrainingClass.objects.filter(pk=world["classes"]["huaan"].pk).update(status="finished")
-    user, jurisdiction = acting_as("huaan_clerk")
-    class_archive(actor=user, jurisdiction=jurisdiction, class_id=world["classes"]["huaan"].pk)
+    actor = acting_as("huaan_clerk")
+    class_archive(actor=actor, class_id=world["classes"]["huaan"].pk)
     return world
 
 
@@ -410,15 +413,14 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def id_copy(world):
     """An uploaded copy of 张三's ID card, by the clerk."""
+    from peikao.accounts.testing import acting_as
     from peikao.catalog.models import DocumentRequirement
-    from peikao.core.testing import acting_as
     from peikao.training.services.documents import document_upload
 
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     requirement = DocumentRequirement.objects.filter(group="special_operator").first()
     return document_upload(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         enrolment_id=world["enrolments"]["huaan"].pk,
         requirement_id=requirement.pk,
         uploaded_file=SimpleUploadedFile("身份证.png", PNG),

@@ -56,4 +56,4 @@ def me(request):
 @router.get("/users", response=list[UserOut], summary="管辖范围内的用户")
 @paginate
 def users(request):
-    return selectors.user_list(request.jurisdiction)
+    return selectors.user_list(request.actor)

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
@@ -32,6 +32,28 @@ ROLE_ORGANIZATION_KIND: dict[str, str | None] = {
 }
 
 
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """Accounts holding a role in an organisation the actor sees, the staff of its regions
+        or of its enterprise, or oneself as a trainee."""
+        if actor.person_id is not None:
+            return self.filter(person_id=actor.person_id)
+        if actor.is_region_wide:
+            condition = models.Q(memberships__organization__region_id__in=actor.region_codes)
+            condition |= models.Q(person__employer__region_id__in=actor.region_codes)
+        elif actor.organization is not None:
+            condition = models.Q(memberships__organization=actor.organization)
+            if actor.in_enterprise:
+                condition |= models.Q(person__employer=actor.organization)
+        else:
+            return self.none()
+        return self.filter(pk__in=User.objects.filter(condition).values("pk"))
+
+
+class PeikaoUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """The usual user manager, with the scope of UserQuerySet."""
+
+
 class User(AbstractUser):
     """A login. What it may see and do comes from its memberships, never from flags on the user."""
 
@@ -44,6 +66,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="user",
     )
+
+    objects = PeikaoUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

@@ -1,34 +1,34 @@
-"""Who may do what. Plain functions over a Jurisdiction, used by services, views and the API."""
+"""Who may do what. Plain functions over a Actor, used by services, views and the API."""
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
 from peikao.core.errors import NotFound, PermissionDenied
 
 
-def require_visible_organization(jurisdiction: Jurisdiction, organization) -> None:
-    """404, not 403, for what lies outside the jurisdiction: its existence is not disclosed."""
-    if not jurisdiction.covers_organization(organization):
+def require_visible_organization(actor: Actor, organization) -> None:
+    """404, not 403, for what lies outside the actor: its existence is not disclosed."""
+    if not actor.covers_organization(organization):
         raise NotFound("未找到该单位，或不在您的管辖范围内。")
 
 
-def can_supervise_institutions(jurisdiction: Jurisdiction) -> bool:
+def can_supervise_institutions(actor: Actor) -> bool:
     # The city bureau registers, suspends and exits institutions (忻应急发〔2024〕26号 三);
     # the province may too. County bureaus inspect but do not change registrations.
-    return jurisdiction.is_regulator and jurisdiction.level in {"province", "city"}
+    return actor.is_regulator and actor.level in {"province", "city"}
 
 
-def require_institution_supervisor(jurisdiction: Jurisdiction, organization) -> None:
-    require_visible_organization(jurisdiction, organization)
-    if not can_supervise_institutions(jurisdiction):
+def require_institution_supervisor(actor: Actor, organization) -> None:
+    require_visible_organization(actor, organization)
+    if not can_supervise_institutions(actor):
         raise PermissionDenied("只有市级及以上应急管理部门可以变更培训机构登记信息或状态。")
 
 
-def can_edit_rules(jurisdiction: Jurisdiction) -> bool:
-    return jurisdiction.role == Role.REGULATOR_ADMIN and jurisdiction.level in {"province", "city"}
+def can_edit_rules(actor: Actor) -> bool:
+    return actor.role == Role.REGULATOR_ADMIN and actor.level in {"province", "city"}
 
 
-def require_rule_editor(jurisdiction: Jurisdiction) -> None:
-    if not can_edit_rules(jurisdiction):
+def require_rule_editor(actor: Actor) -> None:
+    if not can_edit_rules(actor):
         raise PermissionDenied("只有省、市应急管理部门管理员可以修改规则参数。")
 
 
@@ -38,10 +38,10 @@ AUDIT_READERS = frozenset(
 )
 
 
-def can_read_audit(jurisdiction: Jurisdiction) -> bool:
-    return jurisdiction.role in AUDIT_READERS
+def can_read_audit(actor: Actor) -> bool:
+    return actor.role in AUDIT_READERS
 
 
-def require_audit_reader(jurisdiction: Jurisdiction) -> None:
-    if not can_read_audit(jurisdiction):
+def require_audit_reader(actor: Actor) -> None:
+    if not can_read_audit(actor):
         raise PermissionDenied("您的角色无权查看审计日志。")

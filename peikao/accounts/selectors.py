@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import Membership, User
 from peikao.orgs.models import Organization
 
@@ -28,19 +28,18 @@ def current_membership(request) -> Membership | None:
     return memberships[0] if memberships else None
 
 
-def user_list(jurisdiction: Jurisdiction):
-    """Accounts in the jurisdiction, each with only the roles held there."""
+def user_list(actor: Actor):
+    """Accounts in the actor, each with only the roles held there."""
     return (
-        jurisdiction.users(User.objects.filter(is_active=True))
-        .prefetch_related(Prefetch("memberships", queryset=_visible_memberships(jurisdiction)))
+        User.objects.filter(is_active=True)
+        .visible_to(actor)
+        .prefetch_related(Prefetch("memberships", queryset=_visible_memberships(actor)))
         .order_by("username")
     )
 
 
-def _visible_memberships(jurisdiction: Jurisdiction):
+def _visible_memberships(actor: Actor):
     memberships = Membership.objects.active().select_related("organization")
-    if jurisdiction.person_id is not None:
+    if actor.person_id is not None:
         return memberships.filter(organization__isnull=True)
-    return memberships.filter(
-        organization__in=jurisdiction.organizations(Organization.objects.all())
-    )
+    return memberships.filter(organization__in=actor.organizations(Organization.objects.all()))

@@ -2,51 +2,47 @@
 
 from django.db import transaction
 
+from peikao.accounts.actor import Actor, ActorKind, actor_of
 from peikao.accounts.models import Membership
 from peikao.accounts.selectors import SESSION_MEMBERSHIP_KEY
+from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
 from peikao.core.errors import DomainError
 from peikao.core.masking import mask_text
 
 
-def _organization_of(user):
-    membership = Membership.objects.active().filter(user=user).order_by("id").first()
-    return (membership.organization, membership.role) if membership else (None, "")
+def _actor_of(user) -> Actor:
+    """The user in their first role: whose log a login event belongs in."""
+    if user is None:
+        return Actor(kind=ActorKind.USER)
+    return actor_of(user, Membership.objects.active().filter(user=user).order_by("id").first())
 
 
 def login_succeeded(*, user) -> None:
-    organization, role = _organization_of(user)
-    audit_record("auth.login", actor=user, role=role, organization=organization, obj=user)
+    audit_record(Action.AUTH_LOGIN, actor=_actor_of(user), target=user)
 
 
 def login_failed(*, login_name: str, user=None) -> None:
-    organization, role = _organization_of(user) if user else (None, "")
     audit_record(
-        "auth.login_failed",
-        actor=user,
-        role=role,
-        organization=organization,
+        Action.AUTH_LOGIN_FAILED,
+        actor=_actor_of(user),
         result=AuditRecord.Result.FAILURE,
         detail={"login": mask_text(login_name or "")},
     )
 
 
 def login_locked_out(*, login_name: str, user=None) -> None:
-    organization, role = _organization_of(user) if user else (None, "")
     audit_record(
-        "auth.locked_out",
-        actor=user,
-        role=role,
-        organization=organization,
+        Action.AUTH_LOCKED_OUT,
+        actor=_actor_of(user),
         result=AuditRecord.Result.DENIED,
         detail={"login": mask_text(login_name or "")},
     )
 
 
 def logged_out(*, user) -> None:
-    organization, role = _organization_of(user)
-    audit_record("auth.logout", actor=user, role=role, organization=organization, obj=user)
+    audit_record(Action.AUTH_LOGOUT, actor=_actor_of(user), target=user)
 
 
 @transaction.atomic
@@ -62,10 +58,6 @@ def membership_switch(*, request, membership_id: int) -> Membership:
         raise DomainError("您没有该角色。")
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
     audit_record(
-        "auth.role_switched",
-        actor=request.user,
-        role=membership.role,
-        organization=membership.organization,
-        obj=membership,
+        Action.AUTH_ROLE_SWITCHED, actor=actor_of(request.user, membership), target=membership
     )
     return membership

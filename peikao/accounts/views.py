@@ -69,7 +69,7 @@ def switch_role(request):
 
 @login_required
 def user_list(request):
-    users = selectors.user_list(request.jurisdiction)
+    users = selectors.user_list(request.actor)
     return render(
         request,
         "accounts/user_list.html",

@@ -30,4 +30,4 @@ class AuditRecordOut(Schema):
 @router.get("/records", response=list[AuditRecordOut], summary="管辖范围内单位的审计日志")
 @paginate
 def audit_records(request, action: str = ""):
-    return selectors.audit_record_list(request.jurisdiction, action=action)
+    return selectors.audit_record_list(request.actor, action=action)

@@ -18,6 +18,19 @@ class AuditStream(models.Model):
 
 
 class AuditRecordQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """Records of the organisations the actor sees; a trainee sees none. Records of no
+        organisation (chain checks, unknown logins) are the province's."""
+        if actor.is_region_wide:
+            condition = models.Q(organization__region_id__in=actor.region_codes)
+        elif actor.organization is not None and actor.person_id is None:
+            condition = models.Q(organization=actor.organization)
+        else:
+            return self.none()
+        if actor.is_regulator and actor.level == "province":
+            condition |= models.Q(organization__isnull=True)
+        return self.filter(condition)
+
     def update(self, **kwargs):
         raise TypeError("审计日志只能追加，不能修改")
 

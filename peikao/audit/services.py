@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from peikao.accounts.actor import Actor
 from peikao.audit import rules
+from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord, AuditStream
 from peikao.core import request_context
 
@@ -36,44 +38,57 @@ def hashed_fields(record: AuditRecord) -> dict[str, Any]:
     }
 
 
-def stream_for(organization=None, actor=None) -> str:
+def owning_organization(target, actor: Actor):
+    """The organisation whose log a record belongs in: the one the target belongs to (a class's
+    institution, a device's owner, the organisation itself), else the actor's own."""
+    if target is not None:
+        if target._meta.label == "orgs.Organization":
+            return target
+        owner = getattr(target, "audit_organization", None)
+        if owner is None:
+            owner = getattr(target, "organization", None)
+        if owner is not None:
+            return owner
+    return actor.organization
+
+
+def stream_for(organization, actor: Actor) -> str:
     if organization is not None:
         return f"org:{organization.pk}"
-    if actor is not None and getattr(actor, "pk", None):
-        return f"user:{actor.pk}"
+    if actor.user is not None:
+        return f"user:{actor.user.pk}"
     return "system"
 
 
 @transaction.atomic
 def audit_record(
-    action: str,
+    action: Action,
     *,
-    actor=None,
-    role: str = "",
-    organization=None,
-    obj=None,
+    actor: Actor,
+    target=None,
     object_repr: str = "",
     result: str = AuditRecord.Result.SUCCESS,
     detail: dict | None = None,
 ) -> AuditRecord:
-    """Appends one record to its stream's chain, locking only that stream's head."""
+    """Appends one record to its stream's chain, locking only that stream's head. The role comes
+    from the actor, the owning organisation (and so the stream) from the target."""
     context = request_context.current()
+    organization = owning_organization(target, actor)
     stream_key = stream_for(organization, actor)
     AuditStream.objects.get_or_create(key=stream_key)
     head = AuditStream.objects.select_for_update().get(key=stream_key)
-    actor_pk = getattr(actor, "pk", None)
     record = AuditRecord(
         stream=stream_key,
         seq=head.last_seq + 1,
         created_at=timezone.now(),
-        actor_id=actor_pk,
-        actor_name=(actor.get_full_name() or actor.username) if actor_pk else "",
-        role=role,
+        actor_id=actor.user.pk if actor.user is not None else None,
+        actor_name=actor.name[:150],
+        role=actor.role or ("" if actor.user is not None else str(actor.kind)),
         organization=organization,
-        action=action,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        action=str(action),
+        object_type=target._meta.label if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=(object_repr or (str(target) if target is not None else ""))[:200],
         result=result,
         source_ip=context.source_ip,
         request_id=context.request_id,

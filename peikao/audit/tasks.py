@@ -6,6 +6,8 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record, audit_verify
 
@@ -18,7 +20,8 @@ def audit_chain_nightly_check():
     for chain_break in breaks:
         logger.error("审计日志校验未通过：链 %s：%s", chain_break.stream, chain_break.message)
     audit_record(
-        "audit.chain_verified",
+        Action.AUDIT_CHAIN_VERIFIED,
+        actor=Actor.system("audit_chain_nightly_check"),
         result=AuditRecord.Result.FAILURE if breaks else AuditRecord.Result.SUCCESS,
         detail={
             "breaks": [{"stream": b.stream, "kind": b.kind, "message": b.message} for b in breaks]

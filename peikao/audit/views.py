@@ -13,7 +13,7 @@ ACTION_GROUPS = [("auth.", "登录与账号"), ("institution.", "培训机构"),
 @login_required
 def audit_list(request):
     action = request.GET.get("action", "")
-    records = selectors.audit_record_list(request.jurisdiction, action=action)
+    records = selectors.audit_record_list(request.actor, action=action)
     return render(
         request,
         "audit/list.html",

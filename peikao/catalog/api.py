@@ -88,14 +88,13 @@ def post_categories(request):
 
 @router.get("/rules", response=list[RuleValueOut], summary="本辖区适用的规则参数")
 def rule_values(request):
-    return list(selectors.rule_value_list(request.jurisdiction))
+    return list(selectors.rule_value_list(request.actor))
 
 
 @router.post("/rules", response={201: RuleValueOut}, summary="设置规则参数（省、市管理员）")
 def rule_value_set(request, payload: RuleValueIn):
     row = services.rule_value_set(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         key=payload.key,
         subject=payload.subject,
         value=payload.value,

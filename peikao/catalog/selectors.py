@@ -5,7 +5,7 @@ from typing import cast
 from django.db.models import Q
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.catalog import rules
 from peikao.catalog.models import (
     Industry,
@@ -73,12 +73,12 @@ def rule_value(
     return found.value
 
 
-def rule_value_list(jurisdiction: Jurisdiction):
+def rule_value_list(actor: Actor):
     """Values that apply to the viewer's place (nation, its province, its city), and those a
     regulator set for any region it oversees."""
-    organization = jurisdiction.organization
+    organization = actor.organization
     city, province = _city_and_province(organization.region_id if organization else None)
-    codes = {code for code in (city, province) if code} | set(jurisdiction.region_codes)
+    codes = {code for code in (city, province) if code} | set(actor.region_codes)
     return (
         RuleValue.objects.filter(Q(scope=RuleValue.Scope.NATION) | Q(region_id__in=codes))
         .select_related("region", "created_by")

@@ -4,8 +4,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_rule_editor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog import rules
 from peikao.catalog.models import RuleValue
@@ -18,8 +19,7 @@ MAXIMUM_VALUE = Decimal("100000")  # no hour count, year or mark comes near it
 @transaction.atomic
 def rule_value_set(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     key: str,
     subject: str,
     value,
@@ -31,7 +31,7 @@ def rule_value_set(
     Values already in force are never edited: a new row takes over from its effective date,
     so that what applied on any past day stays readable.
     """
-    require_rule_editor(jurisdiction)
+    require_rule_editor(actor)
     if key not in rules.RULE_DEFINITIONS:
         raise DomainError(f"未知的规则参数：{key}")
     try:
@@ -47,9 +47,9 @@ def rule_value_set(
     amount = amount.quantize(Decimal("0.01"))
     if effective_from < timezone.localdate():
         raise DomainError("生效日期不能早于今天：已经生效的规则不能追溯修改。")
-    organization = jurisdiction.organization
+    organization = actor.organization
     assert organization is not None
-    scope = jurisdiction.level
+    scope = actor.level
     region = organization.region
     if RuleValue.objects.filter(
         key=key, subject=subject, scope=scope, region=region, effective_from=effective_from
@@ -63,16 +63,14 @@ def rule_value_set(
         value=amount,
         effective_from=effective_from,
         source=source.strip(),
-        created_by=actor,
+        created_by=actor.account,
     )
     with_change_reason(row, source)
     row.save()
     audit_record(
-        "rule_value.set",
+        Action.RULE_VALUE_SET,
         actor=actor,
-        role=jurisdiction.role,
-        organization=organization,
-        obj=row,
+        target=row,
         object_repr=f"{rules.rule_label(key)} {subject}".strip(),
         detail={
             "key": key,

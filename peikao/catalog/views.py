@@ -23,7 +23,7 @@ def catalogue(request):
 
 @login_required
 def rule_list(request):
-    jurisdiction = request.jurisdiction
+    actor = request.actor
     if request.method == "POST":
         try:
             effective_from = date.fromisoformat(request.POST.get("effective_from", ""))
@@ -32,8 +32,7 @@ def rule_list(request):
         else:
             try:
                 services.rule_value_set(
-                    actor=request.user,
-                    jurisdiction=jurisdiction,
+                    actor=request.actor,
                     key=request.POST.get("key", ""),
                     subject=request.POST.get("subject", "").strip(),
                     value=request.POST.get("value", ""),
@@ -49,9 +48,9 @@ def rule_list(request):
         request,
         "catalog/rules.html",
         {
-            "values": selectors.rule_value_list(jurisdiction),
+            "values": selectors.rule_value_list(actor),
             "definitions": rules.RULE_DEFINITIONS,
-            "can_edit": can_edit_rules(jurisdiction),
+            "can_edit": can_edit_rules(actor),
             "entered": request.POST,
         },
     )

@@ -44,7 +44,7 @@ class RequestContextMiddleware:
 
 
 class DomainErrorPagesMiddleware:
-    """A page that reads what the jurisdiction hides shows the 404 page; one that asks for a
+    """A page that reads what the actor hides shows the 404 page; one that asks for a
     forbidden action shows the 403 page. Views need not catch these themselves."""
 
     def __init__(self, get_response):

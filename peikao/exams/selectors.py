@@ -1,7 +1,7 @@
 from datetime import date
 
-from peikao.accounts.jurisdiction import region_subtree
 from peikao.exams.models import ExamSession
+from peikao.orgs.regions import region_subtree
 
 
 def public_timetable(

@@ -79,14 +79,13 @@ def heartbeat(request):
 @router.get("/devices", response=list[DeviceListOut], summary="管辖范围内的监控与考勤设备")
 @paginate
 def device_list(request):
-    return selectors.device_list(request.jurisdiction)
+    return selectors.device_list(request.actor)
 
 
 @router.post("/devices", response={201: IssuedKeyOut}, summary="登记设备（返回的密钥只显示这一次）")
 def device_register(request, payload: DeviceIn):
     device, key = services.device_register(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         room_id=payload.room_id,
         kind=payload.kind,
         name=payload.name,
@@ -101,9 +100,7 @@ def device_register(request, payload: DeviceIn):
     summary="更换设备密钥（旧密钥立即失效，新密钥只显示这一次）",
 )
 def device_rotate_key(request, device_id: int):
-    device, key = services.device_rotate_key(
-        actor=request.user, jurisdiction=request.jurisdiction, device_id=device_id
-    )
+    device, key = services.device_rotate_key(actor=request.actor, device_id=device_id)
     return {"device": device, "key": key}
 
 
@@ -112,8 +109,7 @@ def device_rotate_key(request, device_id: int):
 )
 def device_deactivate(request, device_id: int, payload: DeactivateIn):
     return services.device_deactivate(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         device_id=device_id,
         reason=payload.reason,
     )

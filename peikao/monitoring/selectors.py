@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.catalog.selectors import rule_value
 from peikao.monitoring import rules
 from peikao.monitoring.models import Device
@@ -48,10 +48,10 @@ def _online(region_codes: Iterable[str], at: datetime) -> Case:
     return Case(*conditions, default=Value(False), output_field=BooleanField())
 
 
-def device_list(jurisdiction: Jurisdiction, *, at: datetime | None = None) -> QuerySet[Device]:
+def device_list(actor: Actor, *, at: datetime | None = None) -> QuerySet[Device]:
     """Devices of the organisations one sees, each with `online` at `at` (default: now)."""
     at = at or timezone.now()
-    owners = jurisdiction.organizations(Organization.objects.filter(kind__in=DEVICE_OWNER_KINDS))
+    owners = actor.organizations(Organization.objects.filter(kind__in=DEVICE_OWNER_KINDS))
     devices = Device.objects.filter(organization__in=owners)
     regions = devices.values_list("organization__region_id", flat=True).distinct()
     return (
@@ -61,12 +61,12 @@ def device_list(jurisdiction: Jurisdiction, *, at: datetime | None = None) -> Qu
     )
 
 
-def registrable_rooms(jurisdiction: Jurisdiction) -> QuerySet[Room]:
+def registrable_rooms(actor: Actor) -> QuerySet[Room]:
     """The rooms in which the viewer may register a device: its own organisation's."""
-    if not can_manage_devices(jurisdiction):
+    if not can_manage_devices(actor):
         return Room.objects.none()
     return Room.objects.filter(
-        organization__in=jurisdiction.organizations(Organization.objects.all())
+        organization__in=actor.organizations(Organization.objects.all())
     ).order_by("kind", "name")
 
 

@@ -6,7 +6,8 @@ A device's key is shown once, when it is issued; only its digest is stored.
 from django.db import transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
@@ -32,7 +33,7 @@ def _required_text(value: str, *, label: str, max_length: int | None) -> str:
     return value
 
 
-def _locked_device(jurisdiction: Jurisdiction, device_id: int) -> Device:
+def _locked_device(actor: Actor, device_id: int) -> Device:
     device = (
         Device.objects.select_for_update(of=("self",))
         .select_related("organization", "room")
@@ -41,24 +42,22 @@ def _locked_device(jurisdiction: Jurisdiction, device_id: int) -> Device:
     )
     if device is None:
         raise NotFound(DEVICE_NOT_FOUND)
-    require_device_manager(jurisdiction, device.organization, missing=DEVICE_NOT_FOUND)
+    require_device_manager(actor, device.organization, missing=DEVICE_NOT_FOUND)
     return device
 
 
-def _audit(action: str, *, actor, jurisdiction: Jurisdiction, device: Device, **detail) -> None:
+def _audit(action: Action, *, actor: Actor, device: Device, **detail) -> None:
     audit_record(
         action,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=device,
+        target=device,
         detail={"serial_number": device.serial_number, "room": device.room.name, **detail},
     )
 
 
 @transaction.atomic
 def device_register(
-    *, actor, jurisdiction: Jurisdiction, room_id: int, kind: str, name: str, serial_number: str
+    *, actor: Actor, room_id: int, kind: str, name: str, serial_number: str
 ) -> tuple[Device, str]:
     """Registers a camera or attendance terminal in one of one's own rooms.
 
@@ -67,7 +66,7 @@ def device_register(
     room = Room.objects.select_related("organization").filter(pk=room_id).first()
     if room is None:
         raise NotFound(ROOM_NOT_FOUND)
-    require_device_manager(jurisdiction, room.organization, missing=ROOM_NOT_FOUND)
+    require_device_manager(actor, room.organization, missing=ROOM_NOT_FOUND)
     if kind not in Device.Kind.values:
         raise DomainError("请选择设备类型：监控摄像机或考勤终端。")
     name = _required_text(name, label="设备名称", max_length=NAME_MAX)
@@ -82,41 +81,39 @@ def device_register(
         name=name,
         serial_number=serial_number,
         key_digest=rules.key_digest(key),
-        registered_by=actor,
+        registered_by=actor.account,
     )
     with_change_reason(device, "登记设备")
     device.save()
-    _audit("device.registered", actor=actor, jurisdiction=jurisdiction, device=device, kind=kind)
+    _audit(Action.DEVICE_REGISTERED, actor=actor, device=device, kind=kind)
     return device, key
 
 
 @transaction.atomic
-def device_rotate_key(*, actor, jurisdiction: Jurisdiction, device_id: int) -> tuple[Device, str]:
+def device_rotate_key(*, actor: Actor, device_id: int) -> tuple[Device, str]:
     """Issues a new key; the old one stops working at once."""
-    device = _locked_device(jurisdiction, device_id)
+    device = _locked_device(actor, device_id)
     if not device.active:
         raise Conflict("该设备已停用，不能更换密钥。")
     key = rules.new_device_key()
     device.key_digest = rules.key_digest(key)
     with_change_reason(device, "更换密钥")
     device.save(update_fields=["key_digest"])
-    _audit("device.key_rotated", actor=actor, jurisdiction=jurisdiction, device=device)
+    _audit(Action.DEVICE_KEY_ROTATED, actor=actor, device=device)
     return device, key
 
 
 @transaction.atomic
-def device_deactivate(*, actor, jurisdiction: Jurisdiction, device_id: int, reason: str) -> Device:
+def device_deactivate(*, actor: Actor, device_id: int, reason: str) -> Device:
     """Stops a device (removed, broken, key leaked): its key is refused from then on."""
     reason = _required_text(reason, label="停用原因", max_length=REASON_MAX)
-    device = _locked_device(jurisdiction, device_id)
+    device = _locked_device(actor, device_id)
     if not device.active:
         raise Conflict("该设备已经停用。")
     device.active = False
     with_change_reason(device, reason)
     device.save(update_fields=["active"])
-    _audit(
-        "device.deactivated", actor=actor, jurisdiction=jurisdiction, device=device, reason=reason
-    )
+    _audit(Action.DEVICE_DEACTIVATED, actor=actor, device=device, reason=reason)
     return device
 
 

@@ -15,15 +15,15 @@ DEVICES_PER_PAGE = 50
 
 def _device_page(request, *, issued=None, entered=None):
     """The device list; `issued` is a (device, key) pair whose key is shown this once."""
-    jurisdiction = request.jurisdiction
-    devices = selectors.device_list(jurisdiction)
+    actor = request.actor
+    devices = selectors.device_list(actor)
     return render(
         request,
         "monitoring/device_list.html",
         {
             "page": Paginator(devices, DEVICES_PER_PAGE).get_page(request.GET.get("page")),
-            "can_manage": can_manage_devices(jurisdiction),
-            "rooms": selectors.registrable_rooms(jurisdiction),
+            "can_manage": can_manage_devices(actor),
+            "rooms": selectors.registrable_rooms(actor),
             "kinds": Device.Kind.choices,
             "issued": issued,
             "entered": entered or {},
@@ -48,8 +48,7 @@ def device_list(request):
         return _device_page(request, entered=request.POST)
     try:
         issued = services.device_register(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             room_id=room_id,
             kind=request.POST.get("kind", ""),
             name=request.POST.get("name", ""),
@@ -69,9 +68,7 @@ def device_list(request):
 @require_POST
 def device_rotate_key(request, device_id: int):
     try:
-        issued = services.device_rotate_key(
-            actor=request.user, jurisdiction=request.jurisdiction, device_id=device_id
-        )
+        issued = services.device_rotate_key(actor=request.actor, device_id=device_id)
     except REFUSALS_SHOWN_AS_PAGES:
         raise
     except DomainError as error:
@@ -85,8 +82,7 @@ def device_rotate_key(request, device_id: int):
 def device_deactivate(request, device_id: int):
     try:
         device = services.device_deactivate(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             device_id=device_id,
             reason=request.POST.get("reason", ""),
         )

@@ -78,12 +78,12 @@ class RegistrationChangeIn(Schema):
 @router.get("/", response=list[OrganizationOut], summary="管辖范围内的单位")
 @paginate
 def organization_list(request, kind: str = "", region: str = ""):
-    return selectors.organization_list(request.jurisdiction, kind=kind, region=region)
+    return selectors.organization_list(request.actor, kind=kind, region=region)
 
 
 @router.get("/{organization_id}", response=OrganizationOut, summary="单位详情")
 def organization_detail(request, organization_id: int):
-    return selectors.organization_detail(request.jurisdiction, organization_id)
+    return selectors.organization_detail(request.actor, organization_id)
 
 
 @router.post(
@@ -93,8 +93,7 @@ def organization_detail(request, organization_id: int):
 )
 def institution_status(request, organization_id: int, payload: StatusChangeIn):
     return services.institution_change_status(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         institution_id=organization_id,
         target=payload.target,
         reason=payload.reason,
@@ -109,8 +108,7 @@ def institution_status(request, organization_id: int, payload: StatusChangeIn):
 def institution_registration(request, organization_id: int, payload: RegistrationChangeIn):
     changes = payload.dict(exclude={"reason"}, exclude_none=True)
     return services.institution_update_registration(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         institution_id=organization_id,
         reason=payload.reason,
         changes=changes,

@@ -32,6 +32,10 @@ class Region(models.Model):
 
 
 class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """Organisations in the actor's regions, or its own."""
+        return actor.organizations(self)
+
     def institutions(self):
         return self.filter(kind=Organization.Kind.INSTITUTION)
 

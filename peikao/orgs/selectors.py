@@ -1,10 +1,11 @@
 from django.db.models import Prefetch
 
-from peikao.accounts.jurisdiction import Jurisdiction, region_subtree
+from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_visible_organization
 from peikao.catalog.models import OperationItem
 from peikao.core.errors import NotFound
 from peikao.orgs.models import Organization, Region
+from peikao.orgs.regions import region_subtree
 
 
 def _with_scope(queryset):
@@ -15,8 +16,8 @@ def _with_scope(queryset):
     )
 
 
-def organization_list(jurisdiction: Jurisdiction, *, kind: str = "", region: str = ""):
-    queryset = jurisdiction.organizations(Organization.objects.all())
+def organization_list(actor: Actor, *, kind: str = "", region: str = ""):
+    queryset = actor.organizations(Organization.objects.all())
     if kind:
         queryset = queryset.filter(kind=kind)
     if region:
@@ -24,11 +25,11 @@ def organization_list(jurisdiction: Jurisdiction, *, kind: str = "", region: str
     return _with_scope(queryset).order_by("kind", "region_id", "id")
 
 
-def organization_detail(jurisdiction: Jurisdiction, organization_id: int) -> Organization:
+def organization_detail(actor: Actor, organization_id: int) -> Organization:
     organization = _with_scope(Organization.objects.all()).filter(pk=organization_id).first()
     if organization is None:
         raise NotFound("未找到该单位，或不在您的管辖范围内。")
-    require_visible_organization(jurisdiction, organization)
+    require_visible_organization(actor, organization)
     return organization
 
 

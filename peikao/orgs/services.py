@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_institution_supervisor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
@@ -32,9 +33,9 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _locked_institution(jurisdiction: Jurisdiction, organization_id: int) -> Organization:
+def _locked_institution(actor: Actor, organization_id: int) -> Organization:
     """The institution, locked for the change, once the actor may see it at all."""
-    visible = jurisdiction.organizations(Organization.objects.institutions())
+    visible = actor.organizations(Organization.objects.institutions())
     if not visible.filter(pk=organization_id).exists():
         raise NotFound("未找到该培训机构，或不在您的管辖范围内。")
     return Organization.objects.select_for_update().select_related("region").get(pk=organization_id)
@@ -42,12 +43,12 @@ def _locked_institution(jurisdiction: Jurisdiction, organization_id: int) -> Org
 
 @transaction.atomic
 def institution_change_status(
-    *, actor, jurisdiction: Jurisdiction, institution_id: int, target: str, reason: str
+    *, actor: Actor, institution_id: int, target: str, reason: str
 ) -> Organization:
     """suspend, reinstate or exit an institution (暂停培训 / 恢复 / 退出)."""
     reason = _require_reason(reason)
-    institution = _locked_institution(jurisdiction, institution_id)
-    require_institution_supervisor(jurisdiction, institution)
+    institution = _locked_institution(actor, institution_id)
+    require_institution_supervisor(actor, institution)
     error = transition_error(institution.status, target)
     if error:
         raise Conflict(error)
@@ -56,11 +57,9 @@ def institution_change_status(
     with_change_reason(institution, reason)
     institution.save(update_fields=["status", "status_reason"])
     audit_record(
-        STATUS_TRANSITIONS[(before, target)],
+        Action(STATUS_TRANSITIONS[(before, target)]),
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=institution,
+        target=institution,
         detail={"from": before, "to": target, "reason": reason},
     )
     return institution
@@ -68,12 +67,12 @@ def institution_change_status(
 
 @transaction.atomic
 def institution_update_registration(
-    *, actor, jurisdiction: Jurisdiction, institution_id: int, reason: str, changes: dict
+    *, actor: Actor, institution_id: int, reason: str, changes: dict
 ) -> Organization:
     """Records a change of an institution's registered details, reported by it in writing."""
     reason = _require_reason(reason)
-    institution = _locked_institution(jurisdiction, institution_id)
-    require_institution_supervisor(jurisdiction, institution)
+    institution = _locked_institution(actor, institution_id)
+    require_institution_supervisor(actor, institution)
     unknown = set(changes) - set(REGISTERED_FIELDS)
     if unknown:
         raise DomainError(f"不能修改这些项目：{'、'.join(sorted(unknown))}")
@@ -106,11 +105,9 @@ def institution_update_registration(
     with_change_reason(institution, reason)
     institution.save()
     audit_record(
-        "institution.registration_changed",
+        Action.INSTITUTION_REGISTRATION_CHANGED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=institution,
+        target=institution,
         detail={"changes": diff, "reason": reason},
     )
     return institution

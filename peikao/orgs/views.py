@@ -29,7 +29,7 @@ def directory(request):
 @login_required
 def organization_list(request):
     kind = request.GET.get("kind", "")
-    organizations = selectors.organization_list(request.jurisdiction, kind=kind)
+    organizations = selectors.organization_list(request.actor, kind=kind)
     return render(
         request,
         "orgs/organization_list.html",
@@ -45,13 +45,13 @@ def organization_list(request):
 
 @login_required
 def organization_detail(request, organization_id: int):
-    organization = selectors.organization_detail(request.jurisdiction, organization_id)
+    organization = selectors.organization_detail(request.actor, organization_id)
     return render(
         request,
         "orgs/organization_detail.html",
         {
             "organization": organization,
-            "can_supervise": can_supervise_institutions(request.jurisdiction)
+            "can_supervise": can_supervise_institutions(request.actor)
             and organization.kind == Organization.Kind.INSTITUTION,
             "history": selectors.organization_history(organization, limit=HISTORY_ROWS),
         },
@@ -63,8 +63,7 @@ def organization_detail(request, organization_id: int):
 def institution_status(request, organization_id: int):
     try:
         institution = services.institution_change_status(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             institution_id=organization_id,
             target=request.POST.get("target", ""),
             reason=request.POST.get("reason", ""),

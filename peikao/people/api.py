@@ -38,12 +38,12 @@ class PersonOut(Schema):
 @router.get("/", response=list[PersonOut], summary="管辖范围内的人员")
 @paginate
 def person_list(request):
-    return selectors.person_list(request.jurisdiction)
+    return selectors.person_list(request.actor)
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="人员详情")
 def person_detail(request, person_id: int):
-    return selectors.person_detail(request.jurisdiction, person_id)
+    return selectors.person_detail(request.actor, person_id)
 
 
 class ViolationOut(Schema):
@@ -90,12 +90,10 @@ class ViolationIn(Schema):
 @router.get("/violations", response=list[ViolationOut], summary="三违记录（未关闭的在前）")
 @paginate
 def violation_list(request, status: str = ""):
-    return selectors.violation_list(request.jurisdiction, status=status)
+    return selectors.violation_list(request.actor, status=status)
 
 
 @router.post("/violations", response={201: ViolationOut}, summary="登记三违（企业、监管部门）")
 def violation_record(request, payload: ViolationIn):
-    violation = services.violation_record(
-        actor=request.user, jurisdiction=request.jurisdiction, **payload.dict()
-    )
+    violation = services.violation_record(actor=request.actor, **payload.dict())
     return Status(201, violation)

@@ -4,6 +4,24 @@ from simple_history.models import HistoricalRecords
 from peikao.people.rules import EDUCATION_NAMES
 
 
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """By their employer's region, an enterprise's own staff, those enrolled in an
+        institution's classes, or oneself."""
+        if actor.is_region_wide:
+            return self.filter(employer__region_id__in=actor.region_codes)
+        if actor.in_enterprise:
+            return self.filter(employer=actor.organization)
+        if actor.in_institution:
+            enrolled = Person.objects.filter(
+                enrolments__training_class__organization=actor.organization
+            )
+            return self.filter(pk__in=enrolled.values("pk"))
+        if actor.person_id is not None:
+            return self.filter(pk=actor.person_id)
+        return self.none()
+
+
 class Person(models.Model):
     """A trainee, candidate or certificate holder, one per ID number across the whole system.
 
@@ -51,6 +69,7 @@ class Person(models.Model):
     photo = models.FileField("照片", upload_to="photos/%Y/%m/", blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
 
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
@@ -137,3 +156,8 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
+
+    @property
+    def audit_organization(self):
+        """The recording unit keeps the record of what happened to it."""
+        return self.recorded_by_organization

@@ -5,33 +5,33 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.core.errors import DomainError, NotFound
 from peikao.core.identifiers import identity_from_id_number
 from peikao.people import rules
 from peikao.people.models import Person, Violation
 
 
-def person_list(jurisdiction: Jurisdiction):
-    """People in the jurisdiction: by employer region, an enterprise's staff, or oneself."""
+def person_list(actor: Actor):
+    """People in the actor: by employer region, an enterprise's staff, or oneself."""
     open_violation = Violation.objects.filter(person=OuterRef("pk"), status=Violation.Status.OPEN)
     queryset = Person.objects.select_related("employer__region").annotate(
         cleared_to_work=~Exists(open_violation)
     )
-    return jurisdiction.persons(queryset).order_by("employer_id", "id")
+    return queryset.visible_to(actor).order_by("employer_id", "id")
 
 
-def person_detail(jurisdiction: Jurisdiction, person_id: int) -> Person:
-    person = person_list(jurisdiction).filter(pk=person_id).first()
+def person_detail(actor: Actor, person_id: int) -> Person:
+    person = person_list(actor).filter(pk=person_id).first()
     if person is None:
         raise NotFound("未找到该人员，或不在您的管辖范围内。")
     return person
 
 
-def person_of_trainee(jurisdiction: Jurisdiction) -> Person:
-    if jurisdiction.person_id is None:
+def person_of_trainee(actor: Actor) -> Person:
+    if actor.person_id is None:
         raise NotFound("当前角色没有对应的个人档案。")
-    return person_detail(jurisdiction, jurisdiction.person_id)
+    return person_detail(actor, actor.person_id)
 
 
 TARGET_FIELDS = (
@@ -136,9 +136,9 @@ def applicant_for_person(person: Person, on_date: date) -> rules.Applicant:
     )
 
 
-def violation_list(jurisdiction: Jurisdiction, *, status: str = ""):
+def violation_list(actor: Actor, *, status: str = ""):
     """三违 records of the people one sees, open ones first."""
-    people = jurisdiction.persons(Person.objects.all())
+    people = Person.objects.all().visible_to(actor)
     violations = Violation.objects.filter(person__in=people).select_related(
         "person", "recorded_by_organization", "closing_enrolment__training_class"
     )

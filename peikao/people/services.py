@@ -5,8 +5,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 from peikao.core.identifiers import normalise_id_number
@@ -20,8 +21,7 @@ VIOLATION_RECORDERS = frozenset(
 @transaction.atomic
 def violation_record(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     id_number: str,
     kind: str,
     occurred_on: date,
@@ -31,11 +31,12 @@ def violation_record(
 ) -> Violation:
     """An enterprise (for its own staff) or a regulator (for people in its region) records a
     violation; the person is then not cleared to work in the post until special retraining."""
-    recorder = jurisdiction.organization
-    if jurisdiction.role not in VIOLATION_RECORDERS or recorder is None:
+    recorder = actor.organization
+    if actor.role not in VIOLATION_RECORDERS or recorder is None:
         raise PermissionDenied("只有生产经营单位安全管理员或应急管理部门可以登记三违记录。")
     person = (
-        jurisdiction.persons(Person.objects.all())
+        Person.objects.all()
+        .visible_to(actor)
         .filter(id_number=normalise_id_number(id_number))
         .first()
     )
@@ -60,14 +61,12 @@ def violation_record(
         confirmed_by=confirmed_by.strip(),
         post=(post or person.post).strip(),
         recorded_by_organization=recorder,
-        recorded_by=actor,
+        recorded_by=actor.account,
     )
     audit_record(
-        "violation.recorded",
+        Action.VIOLATION_RECORDED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=violation,
+        target=violation,
         detail={"kind": kind, "occurred_on": occurred_on.isoformat()},
     )
     return violation

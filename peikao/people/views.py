@@ -18,21 +18,21 @@ PEOPLE_PER_PAGE = 50
 
 @login_required
 def person_list(request):
-    people = selectors.person_list(request.jurisdiction)
+    people = selectors.person_list(request.actor)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "people/person_list.html", {"page": page})
 
 
 @login_required
 def my_record(request):
-    person = selectors.person_of_trainee(request.jurisdiction)
+    person = selectors.person_of_trainee(request.actor)
     return render(request, "people/my_record.html", {"person": person})
 
 
 @login_required
 def violation_list(request):
     status = request.GET.get("status", "")
-    violations = selectors.violation_list(request.jurisdiction, status=status)
+    violations = selectors.violation_list(request.actor, status=status)
     return render(
         request,
         "people/violation_list.html",
@@ -41,7 +41,7 @@ def violation_list(request):
             "statuses": Violation.Status.choices,
             "status": status,
             "kinds": Violation.Kind.choices,
-            "can_record": request.jurisdiction.role in services.VIOLATION_RECORDERS,
+            "can_record": request.actor.role in services.VIOLATION_RECORDERS,
             "today": timezone.localdate(),
         },
     )
@@ -58,8 +58,7 @@ def violation_record(request):
     form_action(
         request,
         lambda: services.violation_record(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             id_number=request.POST.get("id_number", ""),
             kind=request.POST.get("kind", ""),
             occurred_on=occurred_on,
@@ -98,7 +97,7 @@ def _eligibility_particulars(post) -> dict:
 @login_required
 def eligibility_check(request):
     """The eligibility rules as a dry run, before a clerk enrols anyone; nothing is stored."""
-    if request.jurisdiction.person_id is not None or not request.jurisdiction.role:
+    if request.actor.person_id is not None or not request.actor.role:
         raise PermissionDenied("报考条件预审供培训机构、考试中心、企业和监管部门使用。")
     result, errors = None, list[str]()
     if request.method == "POST":

@@ -140,6 +140,28 @@ class PlanLine(models.Model):
         subject = self.item or self.industry or self.post_category
         return f"{subject} {self.get_training_type_display()} {self.planned_start}"
 
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.plan.organization
+
+
+class TrainingClassQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """Of the institutions in the actor's regions, of its own institution, or those that its
+        staff or it itself are enrolled in."""
+        if actor.is_region_wide:
+            return self.filter(organization__region_id__in=actor.region_codes)
+        if actor.in_institution:
+            return self.filter(organization=actor.organization)
+        if actor.in_enterprise:
+            staff = Enrolment.objects.filter(person__employer=actor.organization)
+            return self.filter(pk__in=staff.values("training_class_id"))
+        if actor.person_id is not None:
+            own = Enrolment.objects.filter(person_id=actor.person_id)
+            return self.filter(pk__in=own.values("training_class_id"))
+        return self.none()
+
 
 class TrainingClass(models.Model):
     class Status(models.TextChoices):
@@ -187,6 +209,7 @@ class TrainingClass(models.Model):
     filed_at = models.DateTimeField("备案时间", auto_now_add=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
+    objects = TrainingClassQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["filed_at"])
 
     class Meta:
@@ -231,6 +254,25 @@ class ClassSession(models.Model):
     def __str__(self) -> str:
         return f"{self.topic} {self.starts_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.training_class.organization
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """In the classes the actor sees; an enterprise its staff's, a trainee their own."""
+        if actor.is_region_wide:
+            return self.filter(training_class__organization__region_id__in=actor.region_codes)
+        if actor.in_institution:
+            return self.filter(training_class__organization=actor.organization)
+        if actor.in_enterprise:
+            return self.filter(person__employer=actor.organization)
+        if actor.person_id is not None:
+            return self.filter(person_id=actor.person_id)
+        return self.none()
+
 
 class Enrolment(models.Model):
     class Status(models.TextChoices):
@@ -268,6 +310,7 @@ class Enrolment(models.Model):
     )
     enrolled_at = models.DateTimeField("报名时间", auto_now_add=True)
 
+    objects = EnrolmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["enrolled_at", "hours", "overlap_flagged"])
 
     class Meta:
@@ -281,6 +324,11 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.training_class}"
+
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.training_class.organization
 
 
 class EnrolmentDocument(models.Model):
@@ -324,6 +372,11 @@ class EnrolmentDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.enrolment.training_class.organization
 
 
 class AttendanceEvent(models.Model):
@@ -389,6 +442,11 @@ class AttendanceEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.enrolment.training_class.organization
+
 
 class AttendanceRejection(models.Model):
     """A refused attendance event, kept so that a regulator can see attempts to game the hours."""
@@ -452,6 +510,11 @@ class HoursCertificate(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.enrolment.training_class.organization
+
 
 class ClassArchive(models.Model):
     """一期一档: the frozen file of an archived class, kept until its retention date."""
@@ -472,3 +535,8 @@ class ClassArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training_class} 档案"
+
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.training_class.organization

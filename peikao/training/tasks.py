@@ -5,6 +5,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from peikao.accounts.actor import Actor
 from peikao.training.services.archives import archive_purge_expired
 from peikao.training.services.classes import classes_follow_calendar
 
@@ -12,10 +13,14 @@ from peikao.training.services.classes import classes_follow_calendar
 # Just after midnight, so that today's classes show as running from the morning on.
 @db_periodic_task(crontab(hour="0", minute="10"))
 def classes_nightly_calendar():
-    return classes_follow_calendar(today=timezone.localdate())
+    return classes_follow_calendar(
+        actor=Actor.system("classes_nightly_calendar"), today=timezone.localdate()
+    )
 
 
 # At night, after the audit chain check (02:30), when no one is downloading an archive.
 @db_periodic_task(crontab(hour="3", minute="30"))
 def class_archive_nightly_purge():
-    return archive_purge_expired(today=timezone.localdate())
+    return archive_purge_expired(
+        actor=Actor.system("class_archive_nightly_purge"), today=timezone.localdate()
+    )

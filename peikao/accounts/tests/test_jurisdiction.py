@@ -1,6 +1,6 @@
 import pytest
 
-from peikao.accounts.jurisdiction import NOWHERE, jurisdiction_of
+from peikao.accounts.actor import Actor, ActorKind, actor_of_membership
 from peikao.accounts.models import Membership, Role, User
 from peikao.orgs.models import Organization
 
@@ -14,7 +14,9 @@ def test_a_role_on_the_wrong_kind_of_organisation_confers_nothing():
         organization=institution,
         role=Role.REGULATOR_ADMIN,
     )
-    assert jurisdiction_of(membership) == NOWHERE
+    actor = actor_of_membership(membership)
+    assert actor == Actor(kind=ActorKind.USER, user=membership.user, name=actor.name)
+    assert actor.role == "" and actor.organization is None and not actor.region_codes
 
 
 def test_user_list_shows_only_the_roles_held_in_the_jurisdiction(login_as):

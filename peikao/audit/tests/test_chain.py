@@ -5,11 +5,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record, audit_verify
 from peikao.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
+
+JOB = Actor.system("test")
 
 
 @pytest.fixture
@@ -20,7 +24,7 @@ def institution():
 @pytest.fixture
 def five_records(institution):
     return [
-        audit_record(f"test.step{i}", organization=institution, obj=institution, detail={"step": i})
+        audit_record(Action.PLAN_CREATED, actor=JOB, target=institution, detail={"step": i})
         for i in range(1, 6)
     ]
 
@@ -41,7 +45,7 @@ def test_records_chain_in_order_within_their_stream(five_records, institution):
 
 def test_other_organisations_write_their_own_stream(five_records):
     other = Organization.objects.get(kind="institution", name="山西聚腾人力资源有限公司")
-    record = audit_record("test.other", organization=other)
+    record = audit_record(Action.PLAN_CREATED, actor=JOB, target=other)
     assert record.stream == f"org:{other.pk}" and record.seq == 1
     assert audit_verify() == []
 
@@ -104,7 +108,9 @@ def test_a_failed_audit_write_rolls_back_the_change(institution):
     """Services write the audit in their transaction: if it fails, nothing stays."""
     with pytest.raises(TypeError), transaction.atomic():
         Organization.objects.filter(pk=institution.pk).update(address="新地址")
-        audit_record("test.broken", organization=institution, detail={"not json": object()})
+        audit_record(
+            Action.PLAN_CREATED, actor=JOB, target=institution, detail={"not json": object()}
+        )
     institution.refresh_from_db()
     assert institution.address == "盐湖区凤凰谷南山湖畔"
 

@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_PASSWORD
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.audit.views import RECORDS_PER_PAGE
 from peikao.orgs.models import Organization
@@ -37,7 +39,9 @@ def test_a_trainee_may_not_read_the_log(client):
 def test_the_log_is_paged_and_pages_keep_the_filter(client):
     huaan = Organization.objects.get(kind="institution", name="运城市华安应急安全服务有限公司")
     for _ in range(RECORDS_PER_PAGE + 5):
-        audit_record("institution.registration_changed", organization=huaan, obj=huaan)
+        audit_record(
+            Action.INSTITUTION_REGISTRATION_CHANGED, actor=Actor.system("test"), target=huaan
+        )
     client.force_login(User.objects.get(username="yc_officer"))
 
     first = client.get(reverse("audit:list"), {"action": "institution."}).content.decode()

@@ -6,13 +6,13 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.catalog.models import RuleValue
 from peikao.catalog.rules import RuleCandidate, applicable_value
 from peikao.catalog.selectors import rule_value
 from peikao.catalog.services import rule_value_set
 from peikao.core.errors import Conflict, DomainError, PermissionDenied
-from peikao.core.testing import acting_as
 
 
 def candidate(scope, region, day, value):
@@ -96,11 +96,10 @@ def test_a_missing_rule_is_a_clear_configuration_error():
 
 @pytest.mark.django_db
 def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
-    user, jurisdiction = acting_as("yc_admin")
+    actor = acting_as("yc_admin")
     start = timezone.localdate() + timedelta(days=10)
     rule_value_set(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         key="class_size_limit",
         subject="",
         value="50",
@@ -133,12 +132,11 @@ def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
     ],
 )
 def test_refused_rule_changes_change_nothing(username, kwargs, error, message):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     before = RuleValue.objects.count()
     with pytest.raises(error, match=message):
         rule_value_set(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             key=kwargs.get("key", "class_size_limit"),
             subject="",
             value=kwargs.get("value", "50"),
@@ -150,11 +148,10 @@ def test_refused_rule_changes_change_nothing(username, kwargs, error, message):
 
 @pytest.mark.django_db
 def test_the_same_day_twice_is_a_conflict():
-    user, jurisdiction = acting_as("province_admin")
+    actor = acting_as("province_admin")
     day = timezone.localdate() + timedelta(days=3)
     rule_value_set(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         key="pass_mark",
         subject="",
         value=80,
@@ -162,8 +159,7 @@ def test_the_same_day_twice_is_a_conflict():
     )
     with pytest.raises(Conflict):
         rule_value_set(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             key="pass_mark",
             subject="",
             value=85,

@@ -3,7 +3,7 @@ import itertools
 import pytest
 
 from peikao.accounts.seed import HUAAN
-from peikao.core.testing import acting_as
+from peikao.accounts.testing import acting_as
 from peikao.monitoring.services import device_register
 from peikao.orgs.models import Organization, Room
 
@@ -32,10 +32,9 @@ def register():
     """register("huaan_admin", room) registers a device through the service: (device, key)."""
 
     def register_as(username, room, *, kind="camera", serial_number=None, name="前方摄像机"):
-        user, jurisdiction = acting_as(username)
+        actor = acting_as(username)
         return device_register(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             room_id=room.pk,
             kind=kind,
             name=name,

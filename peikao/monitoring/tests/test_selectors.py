@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from peikao.accounts.testing import acting_as
 from peikao.catalog.models import RuleValue
-from peikao.core.testing import acting_as
 from peikao.monitoring.models import Device
 from peikao.monitoring.selectors import (
     device_list,
@@ -28,8 +28,8 @@ def beat(device: Device, minutes_before: float) -> None:
 
 
 def online_ids(username: str) -> set[int]:
-    _, jurisdiction = acting_as(username)
-    return set(device_list(jurisdiction, at=AT).filter(online=True).values_list("pk", flat=True))
+    actor = acting_as(username)
+    return set(device_list(actor, at=AT).filter(online=True).values_list("pk", flat=True))
 
 
 @pytest.fixture
@@ -58,11 +58,11 @@ def devices(classroom, exam_room, register):
 )
 def test_device_list_is_scoped_to_the_jurisdiction(devices, username, sees):
     by_name = dict(zip(["camera", "terminal", "exam_camera"], devices, strict=True))
-    _, jurisdiction = acting_as(username)
-    shown = set(device_list(jurisdiction).filter(pk__in=[d.pk for d in devices]))
+    actor = acting_as(username)
+    shown = set(device_list(actor).filter(pk__in=[d.pk for d in devices]))
     assert shown == {by_name[name] for name in sees}
     if username in {"xz_officer", "demo_enterprise", "demo_trainee"}:
-        assert not device_list(jurisdiction).exists()
+        assert not device_list(actor).exists()
 
 
 def test_the_seeded_window_is_ten_minutes_everywhere():

@@ -1,8 +1,8 @@
 import pytest
 
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.monitoring.selectors import device_by_key
@@ -71,11 +71,10 @@ def test_refused_registrations_change_nothing(request, register, username, room,
 
 
 def test_a_room_that_does_not_exist_is_not_found():
-    user, jurisdiction = acting_as("huaan_admin")
+    actor = acting_as("huaan_admin")
     with pytest.raises(NotFound, match=NOT_YOURS):
         device_register(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             room_id=999999,
             kind="camera",
             name="摄像机",
@@ -109,8 +108,8 @@ def test_incomplete_registrations_are_refused(classroom, register, fields, messa
 
 def test_rotating_the_key_invalidates_the_old_one(classroom, register):
     device, old_key = register("huaan_admin", classroom)
-    user, jurisdiction = acting_as("huaan_admin")
-    rotated, new_key = device_rotate_key(actor=user, jurisdiction=jurisdiction, device_id=device.pk)
+    actor = acting_as("huaan_admin")
+    rotated, new_key = device_rotate_key(actor=actor, device_id=device.pk)
     assert rotated == device and new_key != old_key
     assert device_by_key(old_key) is None
     assert device_by_key(new_key) == device
@@ -125,13 +124,11 @@ def test_rotating_the_key_invalidates_the_old_one(classroom, register):
 )
 def test_only_the_owner_rotates_or_deactivates(classroom, register, username, error):
     device, key = register("huaan_admin", classroom)
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     with pytest.raises(error):
-        device_rotate_key(actor=user, jurisdiction=jurisdiction, device_id=device.pk)
+        device_rotate_key(actor=actor, device_id=device.pk)
     with pytest.raises(error):
-        device_deactivate(
-            actor=user, jurisdiction=jurisdiction, device_id=device.pk, reason="设备拆除"
-        )
+        device_deactivate(actor=actor, device_id=device.pk, reason="设备拆除")
     assert device_by_key(key) == device
     assert not AuditRecord.objects.exclude(action="device.registered").filter(
         action__startswith="device."
@@ -140,23 +137,21 @@ def test_only_the_owner_rotates_or_deactivates(classroom, register, username, er
 
 def test_deactivation_needs_a_reason_and_then_refuses_the_key(classroom, register):
     device, key = register("huaan_admin", classroom)
-    user, jurisdiction = acting_as("huaan_admin")
+    actor = acting_as("huaan_admin")
     with pytest.raises(DomainError, match="请填写停用原因。"):
-        device_deactivate(actor=user, jurisdiction=jurisdiction, device_id=device.pk, reason=" ")
+        device_deactivate(actor=actor, device_id=device.pk, reason=" ")
     with pytest.raises(DomainError, match="停用原因不能超过 100 个字符。"):
-        device_deactivate(
-            actor=user, jurisdiction=jurisdiction, device_id=device.pk, reason="因" * 101
-        )
-    device_deactivate(actor=user, jurisdiction=jurisdiction, device_id=device.pk, reason="镜头损坏")
+        device_deactivate(actor=actor, device_id=device.pk, reason="因" * 101)
+    device_deactivate(actor=actor, device_id=device.pk, reason="镜头损坏")
     device.refresh_from_db()
     assert not device.active
     assert device_by_key(key) is None
     assert device.history.latest().history_change_reason == "镜头损坏"
     assert AuditRecord.objects.get(action="device.deactivated").detail["reason"] == "镜头损坏"
     with pytest.raises(Conflict, match="该设备已经停用。"):
-        device_deactivate(actor=user, jurisdiction=jurisdiction, device_id=device.pk, reason="再停")
+        device_deactivate(actor=actor, device_id=device.pk, reason="再停")
     with pytest.raises(Conflict, match="该设备已停用，不能更换密钥。"):
-        device_rotate_key(actor=user, jurisdiction=jurisdiction, device_id=device.pk)
+        device_rotate_key(actor=actor, device_id=device.pk)
 
 
 def test_heartbeat_records_time_and_address_without_history_or_audit(classroom, register):
@@ -171,8 +166,8 @@ def test_heartbeat_records_time_and_address_without_history_or_audit(classroom, 
 
 def test_a_deactivated_device_heartbeat_is_refused(classroom, register):
     device, _ = register("huaan_admin", classroom)
-    user, jurisdiction = acting_as("huaan_admin")
-    device_deactivate(actor=user, jurisdiction=jurisdiction, device_id=device.pk, reason="拆除")
+    actor = acting_as("huaan_admin")
+    device_deactivate(actor=actor, device_id=device.pk, reason="拆除")
     with pytest.raises(PermissionDenied, match="该设备已停用，心跳不予接收。"):
         device_heartbeat(device=device, client_ip="10.1.2.3")
     assert Device.objects.get(pk=device.pk).last_heartbeat_at is None

@@ -1,8 +1,8 @@
 import pytest
 
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.orgs.models import Organization
 from peikao.orgs.services import institution_change_status, institution_update_registration
 
@@ -15,10 +15,9 @@ def huaan():
 
 
 def change(username, institution, target, reason="检查发现师资不达标"):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     return institution_change_status(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         institution_id=institution.pk,
         target=target,
         reason=reason,
@@ -78,18 +77,16 @@ def test_institution_cannot_suspend_itself(huaan):
 
 
 def test_registration_change_validates_credit_code_and_records_the_difference(huaan):
-    user, jurisdiction = acting_as("yc_officer")
+    actor = acting_as("yc_officer")
     with pytest.raises(DomainError, match="校验位错误"):
         institution_update_registration(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             institution_id=huaan.pk,
             reason="机构书面报告",
             changes={"credit_code": "91140802MA0K123451"},
         )
     institution_update_registration(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         institution_id=huaan.pk,
         reason="机构书面报告",
         changes={"address": "盐湖区新址1号", "phones": ["0359-2666288"]},
@@ -105,11 +102,10 @@ def test_registration_change_validates_credit_code_and_records_the_difference(hu
 
 
 def test_registration_change_refuses_a_credit_code_in_use(huaan):
-    user, jurisdiction = acting_as("yc_officer")
+    actor = acting_as("yc_officer")
     with pytest.raises(Conflict, match="已被其他单位使用"):
         institution_update_registration(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             institution_id=huaan.pk,
             reason="报告",
             changes={"credit_code": "91140802MA0K123450"},  # the demo enterprise's
@@ -117,11 +113,10 @@ def test_registration_change_refuses_a_credit_code_in_use(huaan):
 
 
 def test_registration_change_refuses_another_institutions_name(huaan):
-    user, jurisdiction = acting_as("yc_officer")
+    actor = acting_as("yc_officer")
     with pytest.raises(Conflict, match="同名"):
         institution_update_registration(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             institution_id=huaan.pk,
             reason="报告",
             changes={"name": " 山西聚腾人力资源有限公司 "},
@@ -129,12 +124,11 @@ def test_registration_change_refuses_another_institutions_name(huaan):
 
 
 def test_clearing_a_credit_code_stores_none_so_codes_stay_unique(huaan):
-    user, jurisdiction = acting_as("yc_officer")
+    actor = acting_as("yc_officer")
     juteng = Organization.objects.get(kind="institution", name="山西聚腾人力资源有限公司")
     for institution in (huaan, juteng):
         institution_update_registration(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             institution_id=institution.pk,
             reason="报告",
             changes={"credit_code": "", "address": "新址"},

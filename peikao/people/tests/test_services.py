@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from peikao.accounts.testing import acting_as
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.people.models import Violation
 from peikao.people.services import violation_record
 
@@ -14,7 +14,7 @@ ZHANG_SAN = "140802199001011237"
 
 
 def record(username="demo_enterprise", **overrides):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     values: dict[str, Any] = {
         "id_number": ZHANG_SAN,
         "kind": "operating",
@@ -23,7 +23,7 @@ def record(username="demo_enterprise", **overrides):
         "confirmed_by": "安全科 李四",
     }
     values.update(overrides)
-    return violation_record(actor=user, jurisdiction=jurisdiction, **values)
+    return violation_record(actor=actor, **values)
 
 
 def test_an_enterprise_records_a_violation_of_its_staff():

@@ -51,7 +51,7 @@ class ClassArchiveOut(Schema):
     openapi_extra=_binary("application/pdf"),
 )
 def hours_certificate_download(request, enrolment_id: int):
-    certificate = selectors.hours_certificate_for_download(request.jurisdiction, enrolment_id)
+    certificate = selectors.hours_certificate_for_download(request.actor, enrolment_id)
     return FileResponse(
         certificate.file.open("rb"),
         content_type="application/pdf",
@@ -65,7 +65,7 @@ def hours_certificate_download(request, enrolment_id: int):
     openapi_extra=_binary("application/zip"),
 )
 def class_archive_download(request, class_id: int):
-    archive = selectors.class_archive_for_download(request.jurisdiction, class_id)
+    archive = selectors.class_archive_for_download(request.actor, class_id)
     return FileResponse(
         archive.file.open("rb"),
         as_attachment=True,
@@ -80,7 +80,5 @@ def class_archive_download(request, class_id: int):
     summary="归档已结业的培训班（一期一档）",
 )
 def class_archive_create(request, class_id: int):
-    archive = class_archive(
-        actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id
-    )
+    archive = class_archive(actor=request.actor, class_id=class_id)
     return Status(201, archive)

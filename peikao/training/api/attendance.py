@@ -129,8 +129,7 @@ def attendance_from_device(request, payload: DeviceEventIn):
 )
 def attendance_by_clerk(request, enrolment_id: int, payload: ClerkEventIn):
     event, created = services.attendance_by_clerk(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         enrolment_id=enrolment_id,
         **payload.dict(),
     )
@@ -139,13 +138,13 @@ def attendance_by_clerk(request, enrolment_id: int, payload: ClerkEventIn):
 
 @router.get("/classes/{class_id}/attendance", response=SheetOut, summary="考勤表与学时")
 def attendance_sheet(request, class_id: int):
-    return selectors.attendance_sheet(request.jurisdiction, class_id)
+    return selectors.attendance_sheet(request.actor, class_id)
 
 
 @router.get("/attendance/rejections", response=list[RejectionOut], summary="被拒绝的考勤")
 @paginate
 def rejection_list(request):
-    return selectors.rejection_list(request.jurisdiction)
+    return selectors.rejection_list(request.actor)
 
 
 @router.post(
@@ -154,7 +153,5 @@ def rejection_list(request):
     summary="登记三违专项培训考试合格",
 )
 def retraining_test_pass(request, enrolment_id: int):
-    violations.retraining_test_pass(
-        actor=request.user, jurisdiction=request.jurisdiction, enrolment_id=enrolment_id
-    )
+    violations.retraining_test_pass(actor=request.actor, enrolment_id=enrolment_id)
     return Status(204, None)

@@ -90,7 +90,7 @@ def class_list(
     request, status: str = "", institution_id: int | None = None, on_date: date | None = None
 ):
     return selectors.class_list(
-        request.jurisdiction, status=status, institution_id=institution_id, on_date=on_date
+        request.actor, status=status, institution_id=institution_id, on_date=on_date
     )
 
 
@@ -100,26 +100,23 @@ def class_list(
 def class_file(request, payload: ClassIn):
     data = payload.dict()
     sessions = [services.SessionInput(**s) for s in data.pop("sessions")]
-    training_class = services.class_file(
-        actor=request.user, jurisdiction=request.jurisdiction, sessions=sessions, **data
-    )
-    return Status(201, selectors.class_detail(request.jurisdiction, training_class.pk))
+    training_class = services.class_file(actor=request.actor, sessions=sessions, **data)
+    return Status(201, selectors.class_detail(request.actor, training_class.pk))
 
 
 @router.get("/classes/{class_id}", response=ClassDetailOut, summary="培训班详情与课程表")
 def class_detail(request, class_id: int):
-    return selectors.class_detail(request.jurisdiction, class_id)
+    return selectors.class_detail(request.actor, class_id)
 
 
 @router.post("/classes/{class_id}/advance", response=ClassOut, summary="开始培训或结业（机构）")
 def class_advance(request, class_id: int, payload: AdvanceIn):
     services.class_advance(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         class_id=class_id,
         target=payload.target,
     )
-    return selectors.class_detail(request.jurisdiction, class_id)
+    return selectors.class_detail(request.actor, class_id)
 
 
 @router.post("/classes/{class_id}/suspend", response=ClassOut, summary="叫停培训班（监管部门）")
@@ -134,10 +131,9 @@ def class_resume(request, class_id: int, payload: ReasonIn):
 
 def _supervise(request, class_id: int, target: str, reason: str):
     services.class_supervise(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         class_id=class_id,
         target=target,
         reason=reason,
     )
-    return selectors.class_detail(request.jurisdiction, class_id)
+    return selectors.class_detail(request.actor, class_id)

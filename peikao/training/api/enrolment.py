@@ -167,8 +167,8 @@ class ImportRejectedOut(Schema):
 @router.get("/classes/{class_id}/enrolments", response=list[RosterRowOut], summary="培训班学员名单")
 @paginate
 def roster(request, class_id: int):
-    training_class = selectors.class_for_roster(request.jurisdiction, class_id)
-    return selectors.roster(request.jurisdiction, training_class)
+    training_class = selectors.class_for_roster(request.actor, class_id)
+    return selectors.roster(request.actor, training_class)
 
 
 @router.post(
@@ -178,9 +178,7 @@ def roster(request, class_id: int):
 )
 def enrolment_create(request, class_id: int, payload: EnrolmentIn):
     values = payload.dict()
-    enrolment = services.enrolment_create(
-        actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id, **values
-    )
+    enrolment = services.enrolment_create(actor=request.actor, class_id=class_id, **values)
     return Status(201, enrolment)
 
 
@@ -192,8 +190,7 @@ def enrolment_create(request, class_id: int, payload: EnrolmentIn):
 def enrolment_import(request, class_id: int, file: File[UploadedFile], dry_run: bool = False):
     try:
         result = services.enrolment_import(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             class_id=class_id,
             file=file,
             dry_run=dry_run,
@@ -217,7 +214,7 @@ def enrolment_template(request):
 
 @router.get("/enrolments/{enrolment_id}", response=EnrolmentDetailOut, summary="报名详情及材料清单")
 def enrolment_detail(request, enrolment_id: int):
-    enrolment = selectors.enrolment_detail(request.jurisdiction, enrolment_id)
+    enrolment = selectors.enrolment_detail(request.actor, enrolment_id)
     enrolment.checklist = selectors.checklist(enrolment)  # type: ignore[attr-defined]
     return enrolment
 
@@ -225,8 +222,7 @@ def enrolment_detail(request, enrolment_id: int):
 @router.post("/enrolments/{enrolment_id}/withdraw", response=EnrolmentOut, summary="学员退出培训班")
 def enrolment_withdraw(request, enrolment_id: int, payload: WithdrawIn):
     return services.enrolment_withdraw(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         enrolment_id=enrolment_id,
         reason=payload.reason,
     )
@@ -245,8 +241,7 @@ def document_upload(
     rule_document: Form[str] = "",
 ):
     document = document_services.document_upload(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         enrolment_id=enrolment_id,
         uploaded_file=file,
         requirement_id=requirement_id,
@@ -257,7 +252,7 @@ def document_upload(
 
 @router.get("/enrolments/{enrolment_id}/documents/{document_id}/file", summary="下载报名材料")
 def document_download(request, enrolment_id: int, document_id: int):
-    document = selectors.document_for_download(request.jurisdiction, enrolment_id, document_id)
+    document = selectors.document_for_download(request.actor, enrolment_id, document_id)
     return document_response(document)
 
 
@@ -268,8 +263,7 @@ def document_download(request, enrolment_id: int, document_id: int):
 )
 def document_delete(request, enrolment_id: int, document_id: int):
     document_services.document_delete(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         enrolment_id=enrolment_id,
         document_id=document_id,
     )
@@ -281,8 +275,7 @@ def document_delete(request, enrolment_id: int, document_id: int):
 )
 def photo_upload(request, enrolment_id: int, file: File[UploadedFile]):
     document_services.person_photo_upload(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         enrolment_id=enrolment_id,
         uploaded_file=file,
     )
@@ -291,4 +284,4 @@ def photo_upload(request, enrolment_id: int, file: File[UploadedFile]):
 
 @router.get("/enrolments/{enrolment_id}/photo", summary="下载学员照片")
 def photo_download(request, enrolment_id: int):
-    return photo_response(selectors.photo_for_download(request.jurisdiction, enrolment_id))
+    return photo_response(selectors.photo_for_download(request.actor, enrolment_id))

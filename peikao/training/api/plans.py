@@ -119,64 +119,55 @@ class ClassroomIn(Schema):
 @router.get("/plans", response=list[PlanOut], summary="培训计划（监管部门为待审队列在前）")
 @paginate
 def plan_list(request, status: str = ""):
-    return selectors.plan_list(request.jurisdiction, status=status)
+    return selectors.plan_list(request.actor, status=status)
 
 
 @router.post("/plans", response={201: PlanDetailOut}, summary="编制培训计划（草稿）")
 def plan_create(request, payload: PlanIn):
-    plan = services.plan_create(
-        actor=request.user, jurisdiction=request.jurisdiction, title=payload.title
-    )
-    return Status(201, selectors.plan_detail(request.jurisdiction, plan.pk))
+    plan = services.plan_create(actor=request.actor, title=payload.title)
+    return Status(201, selectors.plan_detail(request.actor, plan.pk))
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, summary="培训计划详情")
 def plan_detail(request, plan_id: int):
-    return selectors.plan_detail(request.jurisdiction, plan_id)
+    return selectors.plan_detail(request.actor, plan_id)
 
 
 @router.post("/plans/{plan_id}/lines", response={201: PlanLineOut}, summary="增加计划开设的班级")
 def plan_line_add(request, plan_id: int, payload: PlanLineIn):
-    line = services.plan_line_add(
-        actor=request.user, jurisdiction=request.jurisdiction, plan_id=plan_id, **payload.dict()
-    )
+    line = services.plan_line_add(actor=request.actor, plan_id=plan_id, **payload.dict())
     return Status(201, line)
 
 
 @router.delete("/plan-lines/{line_id}", response={204: None}, summary="删除计划明细")
 def plan_line_remove(request, line_id: int):
-    services.plan_line_remove(
-        actor=request.user, jurisdiction=request.jurisdiction, line_id=line_id
-    )
+    services.plan_line_remove(actor=request.actor, line_id=line_id)
     return Status(204, None)
 
 
 @router.post("/plans/{plan_id}/submit", response=PlanDetailOut, summary="提交审核（开班前1个月）")
 def plan_submit(request, plan_id: int):
-    services.plan_submit(actor=request.user, jurisdiction=request.jurisdiction, plan_id=plan_id)
-    return selectors.plan_detail(request.jurisdiction, plan_id)
+    services.plan_submit(actor=request.actor, plan_id=plan_id)
+    return selectors.plan_detail(request.actor, plan_id)
 
 
 @router.post("/plans/{plan_id}/review", response=PlanDetailOut, summary="审核通过或退回")
 def plan_review(request, plan_id: int, payload: ReviewIn):
-    services.plan_review(
-        actor=request.user, jurisdiction=request.jurisdiction, plan_id=plan_id, **payload.dict()
-    )
-    return selectors.plan_detail(request.jurisdiction, plan_id)
+    services.plan_review(actor=request.actor, plan_id=plan_id, **payload.dict())
+    return selectors.plan_detail(request.actor, plan_id)
 
 
 @router.get("/teachers", response=list[TeacherOut], summary="师资")
 @paginate
 def teacher_list(request):
-    return selectors.teacher_list(request.jurisdiction)
+    return selectors.teacher_list(request.actor)
 
 
 @router.post("/teachers", response={201: TeacherOut}, summary="增加教师（机构管理员）")
 def teacher_create(request, payload: TeacherIn):
     data = payload.dict()
     teacher = teacher_services.teacher_save(
-        actor=request.user,
-        jurisdiction=request.jurisdiction,
+        actor=request.actor,
         item_codes=data.pop("items"),
         post_category_codes=data.pop("post_categories"),
         **data,
@@ -187,12 +178,10 @@ def teacher_create(request, payload: TeacherIn):
 @router.get("/classrooms", response=list[ClassroomOut], summary="教室")
 @paginate
 def classroom_list(request):
-    return selectors.classroom_list(request.jurisdiction)
+    return selectors.classroom_list(request.actor)
 
 
 @router.post("/classrooms", response={201: ClassroomOut}, summary="增加教室（机构管理员）")
 def classroom_create(request, payload: ClassroomIn):
-    room = teacher_services.classroom_save(
-        actor=request.user, jurisdiction=request.jurisdiction, **payload.dict()
-    )
+    room = teacher_services.classroom_save(actor=request.actor, **payload.dict())
     return Status(201, room)

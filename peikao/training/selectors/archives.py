@@ -1,10 +1,10 @@
 """Reads of a class's official documents: the hours certificates and the frozen class archive.
 
 Both carry ID numbers in full (they are the documents the exam center and the bureau rely on),
-so they go only to the roles that need them, within the Jurisdiction's scope.
+so they go only to the roles that need them, within the Actor's scope.
 """
 
-from peikao.accounts.jurisdiction import INSTITUTION_ROLES, REGION_WIDE_ROLES, Jurisdiction
+from peikao.accounts.actor import INSTITUTION_ROLES, REGION_WIDE_ROLES, Actor
 from peikao.accounts.models import Role
 from peikao.core.errors import NotFound
 from peikao.training.models import ClassArchive, Enrolment, HoursCertificate, TrainingClass
@@ -16,19 +16,17 @@ ARCHIVE_READER_ROLES = INSTITUTION_ROLES | REGION_WIDE_ROLES
 HOURS_CERTIFICATE_READER_ROLES = ARCHIVE_READER_ROLES | {Role.TRAINEE}
 
 
-def archive_readable_classes(jurisdiction: Jurisdiction):
+def archive_readable_classes(actor: Actor):
     """Classes whose archive page the viewer may open."""
-    if jurisdiction.role not in ARCHIVE_READER_ROLES:
+    if actor.role not in ARCHIVE_READER_ROLES:
         return TrainingClass.objects.none()
-    return jurisdiction.training_classes(TrainingClass.objects.all())
+    return TrainingClass.objects.all().visible_to(actor)
 
 
-def class_archive_detail(
-    jurisdiction: Jurisdiction, class_id: int
-) -> tuple[TrainingClass, ClassArchive | None]:
+def class_archive_detail(actor: Actor, class_id: int) -> tuple[TrainingClass, ClassArchive | None]:
     """The class and its archive (None before it is archived)."""
     training_class = (
-        archive_readable_classes(jurisdiction)
+        archive_readable_classes(actor)
         .select_related("organization", "post_category", "item", "industry")
         .filter(pk=class_id)
         .first()
@@ -38,8 +36,8 @@ def class_archive_detail(
     return training_class, ClassArchive.objects.filter(training_class=training_class).first()
 
 
-def class_archive_for_download(jurisdiction: Jurisdiction, class_id: int) -> ClassArchive:
-    archive = class_archive_detail(jurisdiction, class_id)[1]
+def class_archive_for_download(actor: Actor, class_id: int) -> ClassArchive:
+    archive = class_archive_detail(actor, class_id)[1]
     if archive is None:
         raise NotFound("该培训班尚未归档。")
     if archive.removed_at is not None:
@@ -47,12 +45,12 @@ def class_archive_for_download(jurisdiction: Jurisdiction, class_id: int) -> Cla
     return archive
 
 
-def hours_certificate_for_download(jurisdiction: Jurisdiction, enrolment_id: int):
+def hours_certificate_for_download(actor: Actor, enrolment_id: int):
     """The enrolment's certificate, for its class's staff, the region's bureau and exam center,
     and the trainee themself."""
     certificate = None
-    if jurisdiction.role in HOURS_CERTIFICATE_READER_ROLES:
-        visible = jurisdiction.enrolments(Enrolment.objects.all())
+    if actor.role in HOURS_CERTIFICATE_READER_ROLES:
+        visible = Enrolment.objects.all().visible_to(actor)
         certificate = (
             HoursCertificate.objects.filter(enrolment_id=enrolment_id, enrolment__in=visible)
             .select_related("enrolment__training_class__archive")

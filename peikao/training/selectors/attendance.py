@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.orgs.models import Organization
 from peikao.training import rules
 from peikao.training.models import AttendanceEvent, AttendanceRejection, ClassSession, Enrolment
@@ -27,14 +27,15 @@ class AttendanceSheet:
     rows: list[SheetRow]
 
 
-def attendance_sheet(jurisdiction: Jurisdiction, class_id: int) -> AttendanceSheet:
-    training_class = class_detail(jurisdiction, class_id)
+def attendance_sheet(actor: Actor, class_id: int) -> AttendanceSheet:
+    training_class = class_detail(actor, class_id)
     sessions = list(training_class.sessions.select_related("teacher", "room"))
-    enrolments = jurisdiction.enrolments(
-        Enrolment.objects.filter(training_class=training_class).select_related(
-            "person", "hours_certificate"
-        )
-    ).order_by("id")
+    enrolments = (
+        Enrolment.objects.visible_to(actor)
+        .filter(training_class=training_class)
+        .select_related("person", "hours_certificate")
+        .order_by("id")
+    )
     events: dict[int, list] = {}
     for enrolment_id, at, direction in AttendanceEvent.objects.filter(
         enrolment__in=enrolments
@@ -58,9 +59,9 @@ def attendance_sheet(jurisdiction: Jurisdiction, class_id: int) -> AttendanceShe
     return AttendanceSheet(training_class, sessions, rows)
 
 
-def rejection_list(jurisdiction: Jurisdiction):
+def rejection_list(actor: Actor):
     """Refused attendance at the institutions one sees (not for trainees or enterprises)."""
-    institutions = jurisdiction.organizations(Organization.objects.institutions())
+    institutions = actor.organizations(Organization.objects.institutions())
     return AttendanceRejection.objects.filter(organization__in=institutions).select_related(
         "organization", "device", "recorded_by", "session"
     )

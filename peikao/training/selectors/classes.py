@@ -1,4 +1,4 @@
-"""Reads of plans, teachers, rooms and classes, each scoped by the asker's jurisdiction."""
+"""Reads of plans, teachers, rooms and classes, each scoped by the asker's actor."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.catalog.rules import OPERATION_ITEM_SUBJECT_PREFIX
 from peikao.catalog.selectors import rule_value, rule_value_in_force
@@ -39,8 +39,8 @@ def required_hours(line, *, region_code: str, on_date: date) -> Decimal:
     )
 
 
-def plan_list(jurisdiction: Jurisdiction, *, status: str = ""):
-    plans = jurisdiction.organizations(Organization.objects.institutions())
+def plan_list(actor: Actor, *, status: str = ""):
+    plans = actor.organizations(Organization.objects.institutions())
     queryset = (
         TrainingPlan.objects.filter(organization__in=plans)
         .select_related("organization", "created_by", "reviewed_by")
@@ -58,8 +58,8 @@ def plan_list(jurisdiction: Jurisdiction, *, status: str = ""):
     ).order_by("waiting", "submitted_at", "-created_at")
 
 
-def plan_detail(jurisdiction: Jurisdiction, plan_id: int) -> TrainingPlan:
-    plan = plan_list(jurisdiction).filter(pk=plan_id).first()
+def plan_detail(actor: Actor, plan_id: int) -> TrainingPlan:
+    plan = plan_list(actor).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("未找到该培训计划，或不在您的管辖范围内。")
     return plan
@@ -69,11 +69,11 @@ def plan_lines(plan: TrainingPlan):
     return plan.lines.select_related("item", "industry", "post_category", "training_class")
 
 
-def lines_ready_for_filing(jurisdiction: Jurisdiction):
+def lines_ready_for_filing(actor: Actor):
     """Lines of the institution's approved plans that have no class yet."""
     return (
         PlanLine.objects.filter(
-            plan__organization__in=jurisdiction.organizations(Organization.objects.institutions()),
+            plan__organization__in=actor.organizations(Organization.objects.institutions()),
             plan__status=TrainingPlan.Status.APPROVED,
             training_class__isnull=True,
         )
@@ -82,14 +82,14 @@ def lines_ready_for_filing(jurisdiction: Jurisdiction):
     )
 
 
-def institution_choices(jurisdiction: Jurisdiction):
+def institution_choices(actor: Actor):
     """The institutions one sees, for a filter."""
-    return jurisdiction.organizations(Organization.objects.institutions())
+    return actor.organizations(Organization.objects.institutions())
 
 
-def training_scope(jurisdiction: Jurisdiction) -> dict:
+def training_scope(actor: Actor) -> dict:
     """The items and industries one's own institution may train (empty for other roles)."""
-    institution = jurisdiction.organization
+    institution = actor.organization
     if institution is None or institution.kind != Organization.Kind.INSTITUTION:
         return {"items": OperationItem.objects.none(), "industries": Industry.objects.none()}
     return {
@@ -98,8 +98,8 @@ def training_scope(jurisdiction: Jurisdiction) -> dict:
     }
 
 
-def teacher_list(jurisdiction: Jurisdiction):
-    institutions = jurisdiction.organizations(Organization.objects.institutions())
+def teacher_list(actor: Actor):
+    institutions = actor.organizations(Organization.objects.institutions())
     return (
         Teacher.objects.filter(organization__in=institutions)
         .select_related("organization")
@@ -107,22 +107,24 @@ def teacher_list(jurisdiction: Jurisdiction):
     )
 
 
-def classroom_list(jurisdiction: Jurisdiction):
-    institutions = jurisdiction.organizations(Organization.objects.institutions())
+def classroom_list(actor: Actor):
+    institutions = actor.organizations(Organization.objects.institutions())
     return Room.objects.filter(organization__in=institutions, kind=Room.Kind.CLASSROOM)
 
 
 def class_list(
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     *,
     status: str = "",
     institution_id: int | None = None,
     on_date: date | None = None,
 ):
-    """Classes in the jurisdiction, those running today first, then by start date."""
+    """Classes in the actor, those running today first, then by start date."""
     today = timezone.localdate()
-    queryset = jurisdiction.training_classes(
-        TrainingClass.objects.select_related("organization", "item", "post_category", "room")
+    queryset = (
+        TrainingClass.objects.visible_to(actor).select_related(
+            "organization", "item", "post_category", "room"
+        )
     ).annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
         # Trainees whose hours already reach the syllabus: the attendance at a glance.
@@ -149,8 +151,8 @@ def class_list(
     return queryset.order_by("today_first", "-starts_on", "-id")
 
 
-def class_detail(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
-    training_class = class_list(jurisdiction).filter(pk=class_id).first()
+def class_detail(actor: Actor, class_id: int) -> TrainingClass:
+    training_class = class_list(actor).filter(pk=class_id).first()
     if training_class is None:
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     return training_class

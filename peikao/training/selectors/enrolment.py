@@ -1,11 +1,11 @@
 """Reads of enrolments: a class's roster, one enrolment with its document checklist, and the
-files behind it, each scoped by the Jurisdiction asking."""
+files behind it, each scoped by the Actor asking."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
 from peikao.catalog.models import DocumentRequirement, PostCategory
 from peikao.core.errors import NotFound, PermissionDenied
 from peikao.people.rules import Target
@@ -60,18 +60,18 @@ def enrolment_target(enrolment: Enrolment) -> Target:
 # --------------------------------------------------------------------------- who may do what
 
 
-def can_manage_documents(jurisdiction: Jurisdiction, enrolment: Enrolment) -> bool:
+def can_manage_documents(actor: Actor, enrolment: Enrolment) -> bool:
     """Upload or remove documents: the class's institution staff, or the trainee themself."""
-    return is_class_writer(jurisdiction, enrolment.training_class) or (
-        jurisdiction.person_id is not None and jurisdiction.person_id == enrolment.person_id
+    return is_class_writer(actor, enrolment.training_class) or (
+        actor.person_id is not None and actor.person_id == enrolment.person_id
     )
 
 
-def can_read_documents(jurisdiction: Jurisdiction, enrolment: Enrolment) -> bool:
+def can_read_documents(actor: Actor, enrolment: Enrolment) -> bool:
     """Open documents and photos: those who manage them, and the regulators and exam center
     of the region (who review the application). Teachers and employers see the roster but not
     ID copies and health statements, which their work does not need."""
-    return can_manage_documents(jurisdiction, enrolment) or jurisdiction.is_region_wide
+    return can_manage_documents(actor, enrolment) or actor.is_region_wide
 
 
 # --------------------------------------------------------------------------- the checklist
@@ -141,9 +141,10 @@ def document_label(document: EnrolmentDocument) -> str:
 # --------------------------------------------------------------------------- reads
 
 
-def class_for_roster(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
+def class_for_roster(actor: Actor, class_id: int) -> TrainingClass:
     training_class = (
-        jurisdiction.training_classes(TrainingClass.objects.all())
+        TrainingClass.objects.all()
+        .visible_to(actor)
         .select_related("organization", "post_category", "item", "industry")
         .filter(pk=class_id)
         .first()
@@ -153,8 +154,8 @@ def class_for_roster(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass
     return training_class
 
 
-def roster(jurisdiction: Jurisdiction, training_class: TrainingClass) -> QuerySet[Enrolment]:
-    """The class's enrolments that the jurisdiction sees, each with `documents_present` (the
+def roster(actor: Actor, training_class: TrainingClass) -> QuerySet[Enrolment]:
+    """The class's enrolments that the actor sees, each with `documents_present` (the
     required items with at least one document) and `requirements_count` (the annex-1 items;
     add `required_rule_documents` for the rest)."""
     requirements = class_requirements(training_class)
@@ -176,7 +177,7 @@ def roster(jurisdiction: Jurisdiction, training_class: TrainingClass) -> QuerySe
     )
     queryset = Enrolment.objects.filter(training_class=training_class)
     return (
-        jurisdiction.enrolments(queryset)
+        queryset.visible_to(actor)
         .select_related("person", "employer", "training_class")
         .annotate(
             documents_present=Count(
@@ -206,9 +207,10 @@ def documents_required(enrolment: Enrolment) -> int:
     return enrolment.requirements_count + len(required_rule_documents(enrolment))  # type: ignore[attr-defined]
 
 
-def enrolment_detail(jurisdiction: Jurisdiction, enrolment_id: int) -> Enrolment:
+def enrolment_detail(actor: Actor, enrolment_id: int) -> Enrolment:
     enrolment = (
-        jurisdiction.enrolments(Enrolment.objects.all())
+        Enrolment.objects.all()
+        .visible_to(actor)
         .select_related(
             "person__employer",
             "employer",
@@ -229,22 +231,20 @@ def enrolment_work_history(enrolment: Enrolment):
     return enrolment.person.work_history.order_by("started_on")
 
 
-def document_for_download(
-    jurisdiction: Jurisdiction, enrolment_id: int, document_id: int
-) -> EnrolmentDocument:
-    enrolment = enrolment_detail(jurisdiction, enrolment_id)
+def document_for_download(actor: Actor, enrolment_id: int, document_id: int) -> EnrolmentDocument:
+    enrolment = enrolment_detail(actor, enrolment_id)
     document = enrolment.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound("未找到该材料。")
-    if not can_read_documents(jurisdiction, enrolment):
+    if not can_read_documents(actor, enrolment):
         raise PermissionDenied("您的角色无权查看报名材料。")
     return document
 
 
-def photo_for_download(jurisdiction: Jurisdiction, enrolment_id: int):
+def photo_for_download(actor: Actor, enrolment_id: int):
     """The person's photo file, for those who may read the enrolment's documents."""
-    enrolment = enrolment_detail(jurisdiction, enrolment_id)
-    if not can_read_documents(jurisdiction, enrolment):
+    enrolment = enrolment_detail(actor, enrolment_id)
+    if not can_read_documents(actor, enrolment):
         raise PermissionDenied("您的角色无权查看学员照片。")
     if not enrolment.person.photo:
         raise NotFound("该学员尚未上传照片。")

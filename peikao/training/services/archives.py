@@ -22,7 +22,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
@@ -376,13 +377,13 @@ def _sha256_of(source: IO[bytes]) -> str:
 
 
 @transaction.atomic
-def class_archive(*, actor, jurisdiction: Jurisdiction, class_id: int) -> ClassArchive:
+def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
     """Archives a finished class: the class becomes 已归档 and its file is frozen in one ZIP."""
-    if not archive_readable_classes(jurisdiction).filter(pk=class_id).exists():
+    if not archive_readable_classes(actor).filter(pk=class_id).exists():
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     training_class = TrainingClass.objects.select_for_update().get(pk=class_id)
-    if not is_class_writer(jurisdiction, training_class):
+    if not is_class_writer(actor, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以归档培训班。")
     error = rules.class_transition_error(training_class.status, rules.ARCHIVED)
     if error:
@@ -409,11 +410,9 @@ def class_archive(*, actor, jurisdiction: Jurisdiction, class_id: int) -> ClassA
         with_change_reason(training_class, "归档（一期一档）")
         training_class.save(update_fields=["status", "archived_at"])
         audit_record(
-            rules.CLASS_TRANSITIONS[(before, rules.ARCHIVED)],
+            Action(rules.CLASS_TRANSITIONS[(before, rules.ARCHIVED)]),
             actor=actor,
-            role=jurisdiction.role,
-            organization=jurisdiction.organization,
-            obj=training_class,
+            target=training_class,
             detail={
                 "from": before,
                 "to": rules.ARCHIVED,
@@ -483,7 +482,7 @@ def _manifest_problems(stored: IO[bytes], manifest: list[dict]) -> list[str]:
     return problems
 
 
-def archive_purge_expired(*, today: date) -> int:
+def archive_purge_expired(*, actor: Actor, today: date) -> int:
     """Removes the files of every archive kept past its retention date; returns how many.
 
     Each archive is removed in its own transaction, so that one failure leaves the others done;
@@ -491,13 +490,13 @@ def archive_purge_expired(*, today: date) -> int:
     """
     expired = ClassArchive.objects.filter(retain_until__lt=today, removed_at__isnull=True)
     return sum(
-        _archive_remove(archive_id=pk, today=today)
+        _archive_remove(actor=actor, archive_id=pk, today=today)
         for pk in expired.values_list("pk", flat=True).order_by("pk")
     )
 
 
 @transaction.atomic
-def _archive_remove(*, archive_id: int, today: date) -> bool:
+def _archive_remove(*, actor: Actor, archive_id: int, today: date) -> bool:
     archive = (
         ClassArchive.objects.select_for_update()
         .filter(pk=archive_id, retain_until__lt=today, removed_at__isnull=True)
@@ -518,9 +517,9 @@ def _archive_remove(*, archive_id: int, today: date) -> bool:
     archive.save(update_fields=["file", "removed_at"])
     # Ids and numbers, not file names: an uploaded name may carry an ID number.
     audit_record(
-        "class_archive.removed",
-        organization=training_class.organization,
-        obj=archive,
+        Action.CLASS_ARCHIVE_REMOVED,
+        actor=actor,
+        target=archive,
         detail={
             "class_id": training_class.pk,
             "retain_until": archive.retain_until.isoformat(),

@@ -11,12 +11,14 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.identifiers import normalise_id_number
 from peikao.core.masking import mask_id_number
+from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
 from peikao.training import rules
 from peikao.training.models import (
@@ -90,7 +92,7 @@ def _store(event: AttendanceEvent) -> tuple[AttendanceEvent, bool]:
     return existing, False
 
 
-def enrolment_recompute_hours(enrolment: Enrolment) -> Enrolment:
+def enrolment_recompute_hours(enrolment: Enrolment, *, actor: Actor) -> Enrolment:
     """Hours from every event of the enrolment, the two-places flag, and the certificate."""
     training_class = enrolment.training_class
     region = training_class.organization.region_id
@@ -105,8 +107,8 @@ def enrolment_recompute_hours(enrolment: Enrolment) -> Enrolment:
     enrolment.overlap_flagged = enrolment.overlap_flagged or _flag_overlaps(enrolment, presence)
     enrolment.save(update_fields=["hours", "overlap_flagged"])
     if enrolment.hours >= training_class.required_hours > 0:
-        hours_certificate_issue(enrolment_id=enrolment.pk)
-        violations_close_if_retrained(enrolment)
+        hours_certificate_issue(actor=actor, enrolment_id=enrolment.pk)
+        violations_close_if_retrained(enrolment, actor=actor)
     return enrolment
 
 
@@ -138,23 +140,22 @@ def _locked_enrolment(pk: int) -> Enrolment:
 
 @transaction.atomic
 def _record(
-    event: AttendanceEvent, enrolment: Enrolment, session: ClassSession, **audit
+    event: AttendanceEvent, enrolment: Enrolment, session: ClassSession, *, actor: Actor
 ) -> tuple[AttendanceEvent, bool]:
     _check_event(enrolment, session, event.occurred_at)
     stored, created = _store(event)
     if created:
-        enrolment_recompute_hours(enrolment)
+        enrolment_recompute_hours(enrolment, actor=actor)
         audit_record(
-            "attendance.recorded",
-            organization=enrolment.training_class.organization,
-            obj=enrolment,
+            Action.ATTENDANCE_RECORDED,
+            actor=actor,
+            target=enrolment,
             detail={
                 "session": session.pk,
                 "direction": event.direction,
                 "occurred_at": event.occurred_at.isoformat(),
                 "source": event.source,
             },
-            **audit,
         )
     return stored, created
 
@@ -238,7 +239,7 @@ def attendance_from_device(
                 device=device,
                 event_key=f"device:{device.pk}:{event_id}",
             )
-            return _record(event, enrolment, session, object_repr=str(device))
+            return _record(event, enrolment, session, actor=device_actor(device))
     except DomainError as refused:
         _reject(
             str(refused),
@@ -252,8 +253,7 @@ def attendance_from_device(
 
 def attendance_by_clerk(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     enrolment_id: int,
     session_id: int,
     direction: str,
@@ -266,11 +266,9 @@ def attendance_by_clerk(
         .filter(pk=enrolment_id)
         .first()
     )
-    if enrolment is None or not jurisdiction.covers_organization(
-        enrolment.training_class.organization
-    ):
+    if enrolment is None or not actor.covers_organization(enrolment.training_class.organization):
         raise NotFound("未找到该学员的报名记录，或不在您的管辖范围内。")
-    require_institution_writer(jurisdiction, enrolment.training_class.organization)
+    require_institution_writer(actor, enrolment.training_class.organization)
     reason = (reason or "").strip()
     try:
         if not reason:
@@ -289,19 +287,19 @@ def attendance_by_clerk(
                 occurred_at=occurred_at,
                 source=AttendanceEvent.Source.CLERK,
                 method=AttendanceEvent.Method.MANUAL,
-                recorded_by=actor,
+                recorded_by=actor.account,
                 reason=reason,
                 event_key=(
                     f"clerk:{enrolment.pk}:{session.pk}:{direction}:{int(occurred_at.timestamp())}"
                 ),
             )
-            return _record(event, enrolment, session, actor=actor, role=jurisdiction.role)
+            return _record(event, enrolment, session, actor=actor)
     except DomainError as refused:
         _reject(
             str(refused),
             organization=enrolment.training_class.organization,
             occurred_at=occurred_at,
             id_number=enrolment.person.id_number,
-            recorded_by=actor,
+            recorded_by=actor.account,
         )
         raise

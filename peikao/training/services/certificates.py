@@ -2,7 +2,7 @@
 
 The attendance service calls `hours_certificate_issue` when it credits hours; it has already
 checked who may record attendance, so this function checks only the facts. It has no
-jurisdiction argument because the issue is a consequence of attendance (often a terminal's
+actor argument because the issue is a consequence of attendance (often a terminal's
 event, with no person acting), not a request of its own.
 """
 
@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.orgs.models import Organization
@@ -56,7 +58,7 @@ def _next_number(institution: Organization, year: int) -> str:
 
 
 @transaction.atomic
-def hours_certificate_issue(*, enrolment_id: int, actor=None) -> HoursCertificate:
+def hours_certificate_issue(*, actor: Actor, enrolment_id: int) -> HoursCertificate:
     """Issues the enrolment's hours certificate; a second call returns the first certificate."""
     # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id).first()
@@ -117,10 +119,9 @@ def hours_certificate_issue(*, enrolment_id: int, actor=None) -> HoursCertificat
     try:
         certificate.save()
         audit_record(
-            "hours_certificate.issued",
+            Action.HOURS_CERTIFICATE_ISSUED,
             actor=actor,
-            organization=institution,
-            obj=certificate,
+            target=certificate,
             detail={
                 "enrolment_id": enrolment.pk,
                 "class_id": training_class.pk,

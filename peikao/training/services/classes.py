@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
@@ -37,7 +38,7 @@ class SessionInput:
     room_id: int
 
 
-def _line_for_filing(jurisdiction: Jurisdiction, plan_line_id: int) -> PlanLine:
+def _line_for_filing(actor: Actor, plan_line_id: int) -> PlanLine:
     # Only the line is locked: PostgreSQL refuses FOR UPDATE across the nullable item and
     # industry joins.
     line = (
@@ -46,9 +47,9 @@ def _line_for_filing(jurisdiction: Jurisdiction, plan_line_id: int) -> PlanLine:
         .filter(pk=plan_line_id)
         .first()
     )
-    if line is None or not jurisdiction.covers_organization(line.plan.organization):
+    if line is None or not actor.covers_organization(line.plan.organization):
         raise NotFound("未找到该计划明细，或不在您的管辖范围内。")
-    require_institution_writer(jurisdiction, line.plan.organization)
+    require_institution_writer(actor, line.plan.organization)
     return line
 
 
@@ -208,8 +209,7 @@ def filing_errors(
 @transaction.atomic
 def class_file(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     plan_line_id: int,
     name: str,
     capacity: int,
@@ -219,7 +219,7 @@ def class_file(
 ) -> TrainingClass:
     """Files a class from an approved plan line with its timetable, or refuses with every
     reason and saves nothing."""
-    line = _line_for_filing(jurisdiction, plan_line_id)
+    line = _line_for_filing(actor, plan_line_id)
     name = (name or "").strip()
     now = timezone.now()
     errors, hours, rooms = filing_errors(
@@ -247,7 +247,7 @@ def class_file(
         starts_on=min(starts).date(),
         ends_on=max(timezone.localtime(s.ends_at) for s in sessions).date(),
         required_hours=hours,
-        filed_by=actor,
+        filed_by=actor.account,
     )
     ClassSession.objects.bulk_create(
         ClassSession(
@@ -264,46 +264,42 @@ def class_file(
         for s in sessions
     )
     audit_record(
-        "class.filed",
+        Action.CLASS_FILED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=training_class.organization,
-        obj=training_class,
+        target=training_class,
         detail={"sessions": len(sessions), "required_hours": str(hours), "capacity": capacity},
     )
     return training_class
 
 
-def _locked_class(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
+def _locked_class(actor: Actor, class_id: int) -> TrainingClass:
     training_class = (
         TrainingClass.objects.select_for_update()
         .select_related("organization__region")
         .filter(pk=class_id)
         .first()
     )
-    if training_class is None or not jurisdiction.covers_organization(training_class.organization):
+    if training_class is None or not actor.covers_organization(training_class.organization):
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     return training_class
 
 
-def _move(training_class: TrainingClass, target: str, reason: str = "") -> str:
+def _move(training_class: TrainingClass, target: str, reason: str = "") -> Action:
     error = rules.class_transition_error(training_class.status, target)
     if error:
         raise Conflict(error)
-    action = rules.CLASS_TRANSITIONS[(training_class.status, target)]
+    action = Action(rules.CLASS_TRANSITIONS[(training_class.status, target)])
     training_class.status, training_class.status_reason = target, reason
     with_change_reason(training_class, reason or action)
     training_class.save(update_fields=["status", "status_reason"])
     return action
 
 
-def _audit_move(action: str, *, actor, jurisdiction, training_class, reason: str = "") -> None:
+def _audit_move(action: Action, *, actor: Actor, training_class, reason: str = "") -> None:
     audit_record(
         action,
         actor=actor,
-        role=jurisdiction.role,
-        organization=training_class.organization,
-        obj=training_class,
+        target=training_class,
         detail={"to": training_class.status, "reason": reason},
     )
 
@@ -313,10 +309,10 @@ INSTITUTION_MOVES = frozenset({Status.IN_PROGRESS, Status.FINISHED})
 
 
 @transaction.atomic
-def class_advance(*, actor, jurisdiction: Jurisdiction, class_id: int, target: str):
+def class_advance(*, actor: Actor, class_id: int, target: str):
     """The institution opens its class (培训中) or closes it (结业)."""
-    training_class = _locked_class(jurisdiction, class_id)
-    require_institution_writer(jurisdiction, training_class.organization)
+    training_class = _locked_class(actor, class_id)
+    require_institution_writer(actor, training_class.organization)
     if target not in INSTITUTION_MOVES:
         raise Conflict("培训机构只能开始或结束培训班。")
     error = rules.class_transition_error(training_class.status, target)
@@ -328,7 +324,7 @@ def class_advance(*, actor, jurisdiction: Jurisdiction, class_id: int, target: s
     if target == Status.FINISHED and today < training_class.ends_on:
         raise Conflict(f"培训班{training_class.ends_on:%Y-%m-%d}结业，课程尚未结束。")
     action = _move(training_class, target)
-    _audit_move(action, actor=actor, jurisdiction=jurisdiction, training_class=training_class)
+    _audit_move(action, actor=actor, training_class=training_class)
     return training_class
 
 
@@ -337,25 +333,23 @@ SUPERVISOR_MOVES: dict[str, str] = {Status.SUSPENDED: "叫停", Status.FILED: "�
 
 
 @transaction.atomic
-def class_supervise(*, actor, jurisdiction: Jurisdiction, class_id: int, target: str, reason: str):
+def class_supervise(*, actor: Actor, class_id: int, target: str, reason: str):
     """The regulator stops a class with a reason (it takes no attendance until resumed), or
     lets it go on."""
-    training_class = _locked_class(jurisdiction, class_id)
-    require_training_reviewer(jurisdiction, training_class.organization)
+    training_class = _locked_class(actor, class_id)
+    require_training_reviewer(actor, training_class.organization)
     if target not in SUPERVISOR_MOVES:
         raise Conflict("监管部门只能叫停或恢复培训班。")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(f"{SUPERVISOR_MOVES[target]}培训班须填写原因。")
     action = _move(training_class, target, reason)
-    _audit_move(
-        action, actor=actor, jurisdiction=jurisdiction, training_class=training_class, reason=reason
-    )
+    _audit_move(action, actor=actor, training_class=training_class, reason=reason)
     return training_class
 
 
 @transaction.atomic
-def classes_follow_calendar(*, today) -> int:
+def classes_follow_calendar(*, actor: Actor, today) -> int:
     """Opens the filed classes whose first day has come and closes the running ones whose last
     day has passed, so that a clerk who forgets does not leave a class open. Returns how many
     moved; a rerun moves nothing twice."""
@@ -369,8 +363,8 @@ def classes_follow_calendar(*, today) -> int:
             action = _move(training_class, target, "按课程表日期自动变更")
             audit_record(
                 action,
-                organization=training_class.organization,
-                obj=training_class,
+                actor=actor,
+                target=training_class,
                 detail={"to": target, "reason": "calendar"},
             )
             moved += 1

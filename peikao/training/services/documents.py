@@ -16,7 +16,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
@@ -81,16 +82,17 @@ def _original_name(uploaded_file: UploadedFile, kind: FileType) -> str:
     ]
 
 
-def _enrolment_for_change(jurisdiction: Jurisdiction, enrolment_id: int) -> Enrolment:
+def _enrolment_for_change(actor: Actor, enrolment_id: int) -> Enrolment:
     enrolment = (
-        jurisdiction.enrolments(Enrolment.objects.all())
+        Enrolment.objects.all()
+        .visible_to(actor)
         .select_related("training_class", "person")
         .filter(pk=enrolment_id)
         .first()
     )
     if enrolment is None:
         raise NotFound("未找到该报名记录，或不在您的管辖范围内。")
-    if not can_manage_documents(jurisdiction, enrolment):
+    if not can_manage_documents(actor, enrolment):
         raise PermissionDenied("只有本班培训机构的管理员、教务员或学员本人可以上传或删除报名材料。")
     frozen = training_rules.frozen_class_error(enrolment.training_class.status)
     if frozen:
@@ -121,8 +123,7 @@ def _purpose(enrolment: Enrolment, requirement_id: int | None, rule_document: st
 
 def document_upload(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     enrolment_id: int,
     uploaded_file: UploadedFile | None,
     requirement_id: int | None = None,
@@ -134,7 +135,6 @@ def document_upload(
     try:
         return _document_upload(
             actor=actor,
-            jurisdiction=jurisdiction,
             enrolment_id=enrolment_id,
             uploaded_file=uploaded_file,
             requirement_id=requirement_id,
@@ -151,15 +151,14 @@ def document_upload(
 @transaction.atomic
 def _document_upload(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     enrolment_id: int,
     uploaded_file: UploadedFile | None,
     requirement_id: int | None,
     rule_document: str,
     stored: list[str],
 ) -> EnrolmentDocument:
-    enrolment = _enrolment_for_change(jurisdiction, enrolment_id)
+    enrolment = _enrolment_for_change(actor, enrolment_id)
     purpose = _purpose(enrolment, requirement_id, rule_document)
     kind = _checked_file(uploaded_file, DOCUMENT_TYPES)
     assert uploaded_file is not None
@@ -169,18 +168,16 @@ def _document_upload(
         content_type=kind.content_type,
         size=uploaded_file.size or 0,
         sha256=_sha256(uploaded_file),
-        uploaded_by=actor,
+        uploaded_by=actor.account,
         **purpose,
     )
     document.file.save(f"{uuid.uuid4().hex}{kind.extension}", uploaded_file, save=False)
     stored.append(document.file.name or "")
     document.save()
     audit_record(
-        "enrolment.document_uploaded",
+        Action.ENROLMENT_DOCUMENT_UPLOADED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=document,
+        target=document,
         detail={
             "enrolment_id": enrolment.pk,
             "requirement_id": document.requirement_id,
@@ -194,19 +191,17 @@ def _document_upload(
 
 
 @transaction.atomic
-def document_delete(*, actor, jurisdiction: Jurisdiction, enrolment_id: int, document_id: int):
+def document_delete(*, actor: Actor, enrolment_id: int, document_id: int):
     """Removes a document uploaded by mistake; its hash stays in the audit log."""
-    enrolment = _enrolment_for_change(jurisdiction, enrolment_id)
+    enrolment = _enrolment_for_change(actor, enrolment_id)
     document = enrolment.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound("未找到该材料。")
     name = document.file.name or ""
     audit_record(
-        "enrolment.document_deleted",
+        Action.ENROLMENT_DOCUMENT_DELETED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=document,
+        target=document,
         detail={"enrolment_id": enrolment.pk, "sha256": document.sha256},
     )
     document.delete()
@@ -214,15 +209,12 @@ def document_delete(*, actor, jurisdiction: Jurisdiction, enrolment_id: int, doc
     transaction.on_commit(lambda: default_storage.delete(name))
 
 
-def person_photo_upload(
-    *, actor, jurisdiction: Jurisdiction, enrolment_id: int, uploaded_file: UploadedFile | None
-):
+def person_photo_upload(*, actor: Actor, enrolment_id: int, uploaded_file: UploadedFile | None):
     """Sets the photo of an enrolment's person (JPG or PNG), replacing any earlier one."""
     stored: list[str] = []
     try:
         return _person_photo_upload(
             actor=actor,
-            jurisdiction=jurisdiction,
             enrolment_id=enrolment_id,
             uploaded_file=uploaded_file,
             stored=stored,
@@ -236,13 +228,12 @@ def person_photo_upload(
 @transaction.atomic
 def _person_photo_upload(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     enrolment_id: int,
     uploaded_file: UploadedFile | None,
     stored: list[str],
 ):
-    enrolment = _enrolment_for_change(jurisdiction, enrolment_id)
+    enrolment = _enrolment_for_change(actor, enrolment_id)
     kind = _checked_file(uploaded_file, PHOTO_TYPES)
     assert uploaded_file is not None
     person = enrolment.person
@@ -250,14 +241,12 @@ def _person_photo_upload(
     person.photo.save(f"{uuid.uuid4().hex}{kind.extension}", uploaded_file, save=False)
     stored.append(person.photo.name or "")
     with_change_reason(person, "上传照片")
-    person._history_user = actor  # type: ignore[attr-defined]
+    person._history_user = actor.account  # type: ignore[attr-defined]
     person.save(update_fields=["photo"])
     audit_record(
-        "person.photo_uploaded",
+        Action.PERSON_PHOTO_UPLOADED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=person,
+        target=person,
         detail={"enrolment_id": enrolment.pk, "sha256": sha256, "content_type": kind.content_type},
     )
     return person

@@ -25,7 +25,8 @@ from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
@@ -359,11 +360,11 @@ def _work_periods(read: _Reader, entries: Iterable[Mapping[str, Any]]) -> list[W
 # --------------------------------------------------------------------------- the class
 
 
-def _class_for_enrolment(jurisdiction: Jurisdiction, class_id: int) -> TrainingClass:
+def _class_for_enrolment(actor: Actor, class_id: int) -> TrainingClass:
     """The class, locked so that two clerks cannot both take its last place."""
-    if jurisdiction.role not in ENROLLING_ROLES:
+    if actor.role not in ENROLLING_ROLES:
         raise PermissionDenied("只有培训机构的管理员或教务员可以办理报名。")
-    visible = jurisdiction.training_classes(TrainingClass.objects.all())
+    visible = TrainingClass.objects.all().visible_to(actor)
     if not visible.filter(pk=class_id).exists():
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     return (
@@ -578,7 +579,7 @@ def _resolve_employers(entries: list[_Entry], region_id: str, problems: list[Pro
 
 def _save_people(people: _People, *, actor, reason: str) -> None:
     """Writes what _resolve_people prepared, a bulk query per table."""
-    history = {"default_user": actor, "default_change_reason": reason}
+    history = {"default_user": actor.account, "default_change_reason": reason}
     created = [entry.person for entry in people.entries if entry.created]
     try:
         with transaction.atomic():
@@ -612,28 +613,26 @@ def _people_detail(people: _People) -> dict:
 
 
 @transaction.atomic
-def person_upsert(*, actor, jurisdiction: Jurisdiction, **values) -> Person:
+def person_upsert(*, actor: Actor, **values) -> Person:
     """Records a person's particulars (keys of imports.COLUMNS, plus work_history as a list of
     mappings): creates them, or updates the particulars given of the person with that ID
     number. Audited when anything changed."""
-    if jurisdiction.role not in ENROLLING_ROLES or jurisdiction.organization is None:
+    if actor.role not in ENROLLING_ROLES or actor.organization is None:
         raise PermissionDenied("只有培训机构的管理员或教务员可以登记学员信息。")
     parsed = parse_particulars(values)
     if isinstance(parsed, list):
         raise DomainError(*(reason for _label, reason in parsed))
     entry = _Entry(row=None, particulars=parsed[0], workplace=parsed[1])
-    people = _resolve_people([entry], jurisdiction.organization.region_id)
+    people = _resolve_people([entry], actor.organization.region_id)
     _raise_for(people.problems)
     person = entry.person
     assert person is not None
     if entry.created or entry.changed or entry.new_work or entry.changed_work:
         _save_people(people, actor=actor, reason="报名时登记学员信息")
         audit_record(
-            "person.recorded",
+            Action.PERSON_RECORDED,
             actor=actor,
-            role=jurisdiction.role,
-            organization=jurisdiction.organization,
-            obj=person,
+            target=person,
             detail={
                 "id_number": mask_id_number(person.id_number),
                 "created": entry.created,
@@ -682,7 +681,7 @@ def _enrolment_for(
     enrolment = existing or Enrolment(training_class=training_class, person=person)
     enrolment.status = Enrolment.Status.ENROLLED
     enrolment.employer = person.employer
-    enrolment.enrolled_by = actor
+    enrolment.enrolled_by = actor.account
     for name in WORKPLACE_FLAGS:
         setattr(enrolment, name, getattr(workplace, name))
     return enrolment
@@ -691,8 +690,7 @@ def _enrolment_for(
 @transaction.atomic
 def enrolment_create(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     class_id: int,
     major_hazard_or_key_process: bool = False,
     explosive_chemicals: bool = False,
@@ -701,9 +699,9 @@ def enrolment_create(
 ) -> Enrolment:
     """Enrols one person: records their particulars (person_upsert), then checks that they
     are not already enrolled, that the class has room, and that they are eligible."""
-    training_class = _class_for_enrolment(jurisdiction, class_id)
+    training_class = _class_for_enrolment(actor, class_id)
     _require_open(training_class)
-    person = person_upsert(actor=actor, jurisdiction=jurisdiction, **particulars)
+    person = person_upsert(actor=actor, **particulars)
     existing = _existing_enrolments(training_class, [person]).get(person.pk)
     if existing is not None and existing.status == Enrolment.Status.ENROLLED:
         raise Conflict(ALREADY_ENROLLED)
@@ -723,11 +721,9 @@ def enrolment_create(
     with_change_reason(enrolment, "重新报名" if existing else "报名")
     enrolment.save()
     audit_record(
-        "enrolment.created",
+        Action.ENROLMENT_CREATED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=enrolment,
+        target=enrolment,
         detail={
             "class_id": training_class.pk,
             "id_number": mask_id_number(person.id_number),
@@ -739,13 +735,11 @@ def enrolment_create(
 
 
 @transaction.atomic
-def enrolment_withdraw(
-    *, actor, jurisdiction: Jurisdiction, enrolment_id: int, reason: str
-) -> Enrolment:
+def enrolment_withdraw(*, actor: Actor, enrolment_id: int, reason: str) -> Enrolment:
     reason = (reason or "").strip()
-    if jurisdiction.role not in ENROLLING_ROLES:
+    if actor.role not in ENROLLING_ROLES:
         raise PermissionDenied("只有培训机构的管理员或教务员可以办理退出。")
-    visible = jurisdiction.enrolments(Enrolment.objects.all())
+    visible = Enrolment.objects.all().visible_to(actor)
     if not visible.filter(pk=enrolment_id).exists():
         raise NotFound("未找到该报名记录，或不在您的管辖范围内。")
     if not reason:
@@ -770,11 +764,9 @@ def enrolment_withdraw(
     with_change_reason(enrolment, reason)
     enrolment.save(update_fields=["status"])
     audit_record(
-        "enrolment.withdrawn",
+        Action.ENROLMENT_WITHDRAWN,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=enrolment,
+        target=enrolment,
         detail={"class_id": enrolment.training_class_id, "reason": reason},
     )
     return enrolment
@@ -874,15 +866,14 @@ def _import_eligibility(training_class: TrainingClass, entries: list[_Entry]) ->
 @transaction.atomic
 def enrolment_import(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     class_id: int,
     file: IO[bytes] | None,
     dry_run: bool = False,
 ) -> ImportResult:
     """Enrols every row of an Excel file, or none: any bad row refuses the whole file, with
     every problem by row and column (ImportRejected). dry_run checks and writes nothing."""
-    training_class = _class_for_enrolment(jurisdiction, class_id)
+    training_class = _class_for_enrolment(actor, class_id)
     _require_open(training_class)
     if file is None:
         raise DomainError("请选择要导入的 Excel 文件。")
@@ -916,7 +907,7 @@ def enrolment_import(
     if dry_run:
         return result
     _save_people(people, actor=actor, reason=IMPORT_REASON)
-    history = {"default_user": actor, "default_change_reason": IMPORT_REASON}
+    history = {"default_user": actor.account, "default_change_reason": IMPORT_REASON}
     new = [enrolment for enrolment in enrolments if not enrolment.pk]
     if new:
         bulk_create_with_history(new, Enrolment, **history)
@@ -925,11 +916,9 @@ def enrolment_import(
         bulk_update_with_history(reinstated, Enrolment, fields, **history)
     file.seek(0)
     audit_record(
-        "enrolment.imported",
+        Action.ENROLMENT_IMPORTED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=jurisdiction.organization,
-        obj=training_class,
+        target=training_class,
         detail={
             **dataclasses.asdict(result),
             **detail,

@@ -6,7 +6,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.catalog.selectors import rule_value
@@ -20,48 +21,48 @@ from peikao.training.permissions import require_institution_writer, require_trai
 Status = TrainingPlan.Status
 
 
-def _audit(action: str, *, actor, jurisdiction: Jurisdiction, plan: TrainingPlan, **detail):
+def _audit(action: Action, *, actor: Actor, plan: TrainingPlan, **detail):
     audit_record(
         action,
         actor=actor,
-        role=jurisdiction.role,
-        organization=plan.organization,
-        obj=plan,
+        target=plan,
         detail=detail,
     )
 
 
-def _locked_plan(jurisdiction: Jurisdiction, plan_id: int) -> TrainingPlan:
+def _locked_plan(actor: Actor, plan_id: int) -> TrainingPlan:
     plan = (
         TrainingPlan.objects.select_for_update()
         .select_related("organization__region")
         .filter(pk=plan_id)
         .first()
     )
-    if plan is None or not jurisdiction.covers_organization(plan.organization):
+    if plan is None or not actor.covers_organization(plan.organization):
         raise NotFound("未找到该培训计划，或不在您的管辖范围内。")
     return plan
 
 
-def _editable_plan(jurisdiction: Jurisdiction, plan_id: int) -> TrainingPlan:
-    plan = _locked_plan(jurisdiction, plan_id)
-    require_institution_writer(jurisdiction, plan.organization)
+def _editable_plan(actor: Actor, plan_id: int) -> TrainingPlan:
+    plan = _locked_plan(actor, plan_id)
+    require_institution_writer(actor, plan.organization)
     if plan.status not in rules.PLAN_EDITABLE:
         raise Conflict(f"培训计划处于“{plan.get_status_display()}”状态，不能修改。")
     return plan
 
 
 @transaction.atomic
-def plan_create(*, actor, jurisdiction: Jurisdiction, title: str) -> TrainingPlan:
-    institution = jurisdiction.organization
+def plan_create(*, actor: Actor, title: str) -> TrainingPlan:
+    institution = actor.organization
     if institution is None or institution.kind != Organization.Kind.INSTITUTION:
         raise NotFound("只有培训机构可以编制培训计划。")
-    require_institution_writer(jurisdiction, institution)
+    require_institution_writer(actor, institution)
     title = (title or "").strip()
     if not title:
         raise DomainError("请填写计划名称。")
-    plan = TrainingPlan.objects.create(organization=institution, title=title, created_by=actor)
-    _audit("plan.created", actor=actor, jurisdiction=jurisdiction, plan=plan, title=title)
+    plan = TrainingPlan.objects.create(
+        organization=institution, title=title, created_by=actor.account
+    )
+    _audit(Action.PLAN_CREATED, actor=actor, plan=plan, title=title)
     return plan
 
 
@@ -98,8 +99,7 @@ def _line_subject(post_category_code: str, item_code: str, industry_code: str):
 @transaction.atomic
 def plan_line_add(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     plan_id: int,
     post_category: str,
     training_type: str,
@@ -109,7 +109,7 @@ def plan_line_add(
     item: str = "",
     industry: str = "",
 ) -> PlanLine:
-    plan = _editable_plan(jurisdiction, plan_id)
+    plan = _editable_plan(actor, plan_id)
     category, operation_item, industry_row = _line_subject(post_category, item, industry)
     errors = scope_errors(plan.organization, category, operation_item, industry_row)
     if training_type not in TrainingType.values:
@@ -132,19 +132,19 @@ def plan_line_add(
         planned_start=planned_start,
         planned_end=planned_end,
     )
-    _audit("plan.line_added", actor=actor, jurisdiction=jurisdiction, plan=plan, line=str(line))
+    _audit(Action.PLAN_LINE_ADDED, actor=actor, plan=plan, line=str(line))
     return line
 
 
 @transaction.atomic
-def plan_line_remove(*, actor, jurisdiction: Jurisdiction, line_id: int) -> None:
+def plan_line_remove(*, actor: Actor, line_id: int) -> None:
     line = PlanLine.objects.select_related("item", "industry", "post_category").filter(pk=line_id)
     found = line.first()
     if found is None:
         raise NotFound("未找到该计划明细。")
-    plan = _editable_plan(jurisdiction, found.plan_id)
+    plan = _editable_plan(actor, found.plan_id)
     line.delete()
-    _audit("plan.line_removed", actor=actor, jurisdiction=jurisdiction, plan=plan, line=str(found))
+    _audit(Action.PLAN_LINE_REMOVED, actor=actor, plan=plan, line=str(found))
 
 
 def late_line_errors(lines, *, today: date, region_code: str) -> list[str]:
@@ -168,10 +168,10 @@ def _transition(plan: TrainingPlan, target: str) -> None:
 
 
 @transaction.atomic
-def plan_submit(*, actor, jurisdiction: Jurisdiction, plan_id: int) -> TrainingPlan:
+def plan_submit(*, actor: Actor, plan_id: int) -> TrainingPlan:
     """Submits the plan for review; every planned class must be a month ahead (运城市通知 五)."""
-    plan = _locked_plan(jurisdiction, plan_id)
-    require_institution_writer(jurisdiction, plan.organization)
+    plan = _locked_plan(actor, plan_id)
+    require_institution_writer(actor, plan.organization)
     _transition(plan, Status.SUBMITTED)
     lines = list(plan.lines.select_related("item", "industry", "post_category"))
     if not lines:
@@ -184,30 +184,27 @@ def plan_submit(*, actor, jurisdiction: Jurisdiction, plan_id: int) -> TrainingP
         raise DomainError(*errors)
     plan.status, plan.submitted_at = Status.SUBMITTED, now
     plan.save(update_fields=["status", "submitted_at"])
-    _audit("plan.submitted", actor=actor, jurisdiction=jurisdiction, plan=plan, lines=len(lines))
+    _audit(Action.PLAN_SUBMITTED, actor=actor, plan=plan, lines=len(lines))
     return plan
 
 
 @transaction.atomic
-def plan_review(
-    *, actor, jurisdiction: Jurisdiction, plan_id: int, approve: bool, note: str = ""
-) -> TrainingPlan:
+def plan_review(*, actor: Actor, plan_id: int, approve: bool, note: str = "") -> TrainingPlan:
     """The regulator approves the plan, or returns it with a reason to be corrected."""
-    plan = _locked_plan(jurisdiction, plan_id)
-    require_training_reviewer(jurisdiction, plan.organization)
+    plan = _locked_plan(actor, plan_id)
+    require_training_reviewer(actor, plan.organization)
     target = Status.APPROVED if approve else Status.RETURNED
     _transition(plan, target)
     note = (note or "").strip()
     if not approve and not note:
         raise DomainError("退回培训计划须填写退回原因。")
     plan.status, plan.review_note = target, note
-    plan.reviewed_at, plan.reviewed_by = timezone.now(), actor
+    plan.reviewed_at, plan.reviewed_by = timezone.now(), actor.account
     with_change_reason(plan, note or "审核通过")
     plan.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by"])
     _audit(
-        rules.PLAN_TRANSITIONS[(Status.SUBMITTED, target)],
+        Action(rules.PLAN_TRANSITIONS[(Status.SUBMITTED, target)]),
         actor=actor,
-        jurisdiction=jurisdiction,
         plan=plan,
         note=note,
     )

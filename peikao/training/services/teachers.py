@@ -2,7 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog.models import OperationItem, PostCategory
 from peikao.core.errors import Conflict, DomainError, NotFound
@@ -11,19 +12,18 @@ from peikao.training.models import Teacher
 from peikao.training.permissions import require_institution_admin
 
 
-def _own_institution(jurisdiction: Jurisdiction) -> Organization:
-    institution = jurisdiction.organization
+def _own_institution(actor: Actor) -> Organization:
+    institution = actor.organization
     if institution is None or institution.kind != Organization.Kind.INSTITUTION:
         raise NotFound("只有培训机构可以维护师资和教室。")
-    require_institution_admin(jurisdiction, institution)
+    require_institution_admin(actor, institution)
     return institution
 
 
 @transaction.atomic
 def teacher_save(
     *,
-    actor,
-    jurisdiction: Jurisdiction,
+    actor: Actor,
     name: str,
     employment: str,
     qualifications: str = "",
@@ -34,7 +34,7 @@ def teacher_save(
     active: bool = True,
 ) -> Teacher:
     """Adds a teacher, or changes one of the institution's own (teacher_id)."""
-    institution = _own_institution(jurisdiction)
+    institution = _own_institution(actor)
     name = (name or "").strip()
     errors = []
     if not name:
@@ -67,22 +67,18 @@ def teacher_save(
     teacher.items.set(items)
     teacher.post_categories.set(categories)
     audit_record(
-        "teacher.saved",
+        Action.TEACHER_SAVED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=institution,
-        obj=teacher,
+        target=teacher,
         detail={"items": [i.code for i in items], "post_categories": [c.code for c in categories]},
     )
     return teacher
 
 
 @transaction.atomic
-def classroom_save(
-    *, actor, jurisdiction: Jurisdiction, name: str, seats: int, room_id: int | None = None
-) -> Room:
+def classroom_save(*, actor: Actor, name: str, seats: int, room_id: int | None = None) -> Room:
     """Adds a classroom, or changes the seats of one of the institution's own."""
-    institution = _own_institution(jurisdiction)
+    institution = _own_institution(actor)
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写教室名称。")
@@ -102,11 +98,9 @@ def classroom_save(
     except IntegrityError:
         raise Conflict(f"本机构已有名为“{name}”的教室。") from None
     audit_record(
-        "classroom.saved",
+        Action.CLASSROOM_SAVED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=institution,
-        obj=room,
+        target=room,
         detail={"seats": seats},
     )
     return room

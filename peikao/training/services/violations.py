@@ -4,7 +4,8 @@ special retraining and passes its test; until then they are not cleared to work 
 from django.db import transaction
 from django.utils import timezone
 
-from peikao.accounts.jurisdiction import Jurisdiction
+from peikao.accounts.actor import Actor
+from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, NotFound
 from peikao.people.models import Violation
@@ -12,7 +13,7 @@ from peikao.training.models import Enrolment
 from peikao.training.permissions import require_institution_writer
 
 
-def violations_close_if_retrained(enrolment: Enrolment) -> int:
+def violations_close_if_retrained(enrolment: Enrolment, *, actor: Actor) -> int:
     """Closes the person's open violations once this special-retraining enrolment has both its
     hours and a passed test. Returns how many were closed."""
     training_class = enrolment.training_class
@@ -33,16 +34,16 @@ def violations_close_if_retrained(enrolment: Enrolment) -> int:
         violation.closing_enrolment = enrolment
         violation.save(update_fields=["status", "closed_at", "closing_enrolment"])
         audit_record(
-            "violation.closed",
-            organization=training_class.organization,
-            obj=violation,
+            Action.VIOLATION_CLOSED,
+            actor=actor,
+            target=violation,
             detail={"enrolment": enrolment.pk, "class": training_class.pk},
         )
     return len(open_violations)
 
 
 @transaction.atomic
-def retraining_test_pass(*, actor, jurisdiction: Jurisdiction, enrolment_id: int) -> Enrolment:
+def retraining_test_pass(*, actor: Actor, enrolment_id: int) -> Enrolment:
     """The institution records that a special-retraining trainee passed the class's test."""
     enrolment = (
         Enrolment.objects.select_for_update()
@@ -50,24 +51,20 @@ def retraining_test_pass(*, actor, jurisdiction: Jurisdiction, enrolment_id: int
         .filter(pk=enrolment_id)
         .first()
     )
-    if enrolment is None or not jurisdiction.covers_organization(
-        enrolment.training_class.organization
-    ):
+    if enrolment is None or not actor.covers_organization(enrolment.training_class.organization):
         raise NotFound("未找到该学员的报名记录，或不在您的管辖范围内。")
-    require_institution_writer(jurisdiction, enrolment.training_class.organization)
+    require_institution_writer(actor, enrolment.training_class.organization)
     if not enrolment.training_class.special_retraining:
         raise Conflict("只有三违专项培训班才登记专项培训考试结果。")
     if enrolment.retraining_test_passed_at is not None:
         raise Conflict("该学员的专项培训考试合格已登记。")
     enrolment.retraining_test_passed_at = timezone.now()
     enrolment.save(update_fields=["retraining_test_passed_at"])
-    closed = violations_close_if_retrained(enrolment)
+    closed = violations_close_if_retrained(enrolment, actor=actor)
     audit_record(
-        "retraining.test_passed",
+        Action.RETRAINING_TEST_PASSED,
         actor=actor,
-        role=jurisdiction.role,
-        organization=enrolment.training_class.organization,
-        obj=enrolment,
+        target=enrolment,
         detail={"violations_closed": closed},
     )
     return enrolment

@@ -14,11 +14,12 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.utils import timezone
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import Membership, Role, User
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.orgs.models import Organization
 from peikao.people.rules import add_months
 from peikao.training.models import (
@@ -44,6 +45,8 @@ from peikao.training.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+TEST_JOB = Actor.system("test")
 
 EXPECTED_TOP_LEVEL = {
     "roster.csv",
@@ -96,15 +99,15 @@ def finished_class(**kwargs) -> TrainingClass:
         document_of(enrolment, f"学历 {person.name}".encode(), "学历证书.jpg")
         attend(enrolment, session, AttendanceEvent.Direction.IN, 0)
         attend(enrolment, session, AttendanceEvent.Direction.OUT, 240)
-        hours_certificate_issue(enrolment_id=enrolment.pk)
+        hours_certificate_issue(actor=TEST_JOB, enrolment_id=enrolment.pk)
     training_class.status = TrainingClass.Status.FINISHED
     training_class.save(update_fields=["status"])
     return training_class
 
 
 def archive_as(username: str, training_class: TrainingClass) -> ClassArchive:
-    user, jurisdiction = acting_as(username)
-    return class_archive(actor=user, jurisdiction=jurisdiction, class_id=training_class.pk)
+    actor = acting_as(username)
+    return class_archive(actor=actor, class_id=training_class.pk)
 
 
 def path_of(stored) -> str:
@@ -199,8 +202,8 @@ def test_no_one_else_archives(username, error):
 
 def test_another_institutions_clerk_does_not_see_the_class():
     other = Organization.objects.institutions().get(name="运城市职业技术大学")
-    user = User.objects.create_user("zhiye_clerk", password="x")
-    Membership.objects.create(user=user, organization=other, role=Role.INSTITUTION_CLERK)
+    clerk = User.objects.create_user("zhiye_clerk", password="x")
+    Membership.objects.create(user=clerk, organization=other, role=Role.INSTITUTION_CLERK)
     with pytest.raises(NotFound):
         archive_as("zhiye_clerk", finished_class())
 
@@ -381,7 +384,7 @@ def test_purge_removes_only_expired_archives_and_is_idempotent():
     expired_files = [path_of(expired.file), *class_files(expired_class)]
     kept_files = [path_of(kept.file), *class_files(kept_class)]
 
-    assert archive_purge_expired(today=today) == 1
+    assert archive_purge_expired(actor=TEST_JOB, today=today) == 1
 
     assert not any(default_storage.exists(name) for name in expired_files)
     assert all(default_storage.exists(name) for name in kept_files)
@@ -400,7 +403,7 @@ def test_purge_removes_only_expired_archives_and_is_idempotent():
     )
     assert len(record.detail["document_ids"]) == 2
 
-    assert archive_purge_expired(today=today) == 0
+    assert archive_purge_expired(actor=TEST_JOB, today=today) == 0
     assert AuditRecord.objects.filter(action="class_archive.removed").count() == 1
     assert archive_verify(expired).problems[0].startswith("档案已于")
 
@@ -549,7 +552,7 @@ def test_after_removal_nothing_is_served(login_as, archived_class_with_demo_trai
     ClassArchive.objects.filter(training_class=training_class).update(
         retain_until=timezone.localdate() - timedelta(days=1)
     )
-    archive_purge_expired(today=timezone.localdate())
+    archive_purge_expired(actor=TEST_JOB, today=timezone.localdate())
     client = login_as("huaan_clerk")
     response = client.get(f"/api/training/classes/{training_class.pk}/archive")
     assert response.status_code == 404

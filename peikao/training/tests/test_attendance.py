@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from peikao.accounts.testing import acting_as
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.people.models import Violation
@@ -140,11 +140,10 @@ def test_a_suspended_class_takes_no_attendance(course):
 
 
 def test_a_clerk_records_by_hand_with_a_reason(course):
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     session = course["sessions"][0]
     arguments = {
-        "actor": user,
-        "jurisdiction": jurisdiction,
+        "actor": actor,
         "enrolment_id": course["enrolment"].pk,
         "session_id": session.pk,
         "direction": "in",
@@ -157,7 +156,7 @@ def test_a_clerk_records_by_hand_with_a_reason(course):
     )
     again, created_again = attendance.attendance_by_clerk(reason="重复提交", **arguments)
     assert created and not created_again and event.pk == again.pk
-    assert event.source == "clerk" and event.recorded_by == user
+    assert event.source == "clerk" and event.recorded_by == actor.user
 
 
 @pytest.mark.parametrize(
@@ -170,11 +169,10 @@ def test_a_clerk_records_by_hand_with_a_reason(course):
     ],
 )
 def test_only_the_institution_records_by_hand(course, username, error):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     with pytest.raises(error):
         attendance.attendance_by_clerk(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             enrolment_id=course["enrolment"].pk,
             session_id=course["sessions"][0].pk,
             direction="in",
@@ -193,11 +191,10 @@ def test_present_in_two_places_flags_both_classes(course):
     )
     other = EnrolmentFactory.create(training_class=other_class, person=course["enrolment"].person)
     attend_morning(course, course["sessions"][0], "here")
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     for direction, when in (("in", other_session.starts_at), ("out", other_session.ends_at)):
         attendance.attendance_by_clerk(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             enrolment_id=other.pk,
             session_id=other_session.pk,
             direction=direction,
@@ -222,10 +219,8 @@ def test_special_retraining_closes_the_violation(course):
         recorded_by_organization=course["class"].organization,
         recorded_by=clerk(),
     )
-    user, jurisdiction = acting_as("huaan_clerk")
-    violations.retraining_test_pass(
-        actor=user, jurisdiction=jurisdiction, enrolment_id=course["enrolment"].pk
-    )
+    actor = acting_as("huaan_clerk")
+    violations.retraining_test_pass(actor=actor, enrolment_id=course["enrolment"].pk)
     violation.refresh_from_db()
     assert violation.status == "open"  # the hours are not yet complete
     attend_morning(course, course["sessions"][0], "d1")

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from peikao.accounts.actor import Actor
+from peikao.accounts.testing import acting_as
 from peikao.catalog.models import RuleValue
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.training.models import ClassSession, TrainingClass, TrainingPlan
@@ -22,9 +23,11 @@ from peikao.training.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+TEST_JOB = Actor.system("test")
+
 
 def file_class(ready, username="huaan_clerk", **overrides):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     arguments = {
         "plan_line_id": ready["line"].pk,
         "name": "低压电工作业初训2027年第1期",
@@ -33,7 +36,7 @@ def file_class(ready, username="huaan_clerk", **overrides):
         "sessions": [classes.SessionInput(**s) for s in ready["sessions"]],
     }
     arguments.update(overrides)
-    return classes.class_file(actor=user, jurisdiction=jurisdiction, **arguments)
+    return classes.class_file(actor=actor, **arguments)
 
 
 def refusal(ready, **overrides) -> list[str]:
@@ -174,48 +177,40 @@ def test_only_the_institution_files(ready, username, error):
 
 def test_life_of_a_class(ready):
     training_class = file_class(ready)
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     with pytest.raises(Conflict, match="尚未到开班日期"):
-        classes.class_advance(
-            actor=user, jurisdiction=jurisdiction, class_id=training_class.pk, target="in_progress"
-        )
-    officer, regulator = acting_as("yanhu_officer")
+        classes.class_advance(actor=actor, class_id=training_class.pk, target="in_progress")
+    regulator = acting_as("yanhu_officer")
     with pytest.raises(DomainError, match="叫停培训班须填写原因"):
         classes.class_supervise(
             target="suspended",
-            actor=officer,
-            jurisdiction=regulator,
+            actor=regulator,
             class_id=training_class.pk,
             reason="",
         )
     classes.class_supervise(
         target="suspended",
-        actor=officer,
-        jurisdiction=regulator,
+        actor=regulator,
         class_id=training_class.pk,
         reason="监控离线",
     )
     with pytest.raises(PermissionDenied):
         classes.class_supervise(
             target="filed",
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             class_id=training_class.pk,
             reason="x",
         )
     classes.class_supervise(
         target="filed",
-        actor=officer,
-        jurisdiction=regulator,
+        actor=regulator,
         class_id=training_class.pk,
         reason="已整改",
     )
     training_class.refresh_from_db()
     assert training_class.status == TrainingClass.Status.FILED
     with pytest.raises(Conflict, match="培训班不能从“已备案”变为“已结业”"):
-        classes.class_advance(
-            actor=user, jurisdiction=jurisdiction, class_id=training_class.pk, target="finished"
-        )
+        classes.class_advance(actor=actor, class_id=training_class.pk, target="finished")
 
 
 def test_classes_follow_their_calendar():
@@ -224,8 +219,8 @@ def test_classes_follow_their_calendar():
     future = TrainingClassFactory.create()
     ended = running_class()
     TrainingClass.objects.filter(pk=ended.pk).update(ends_on=today - timedelta(days=1))
-    assert classes.classes_follow_calendar(today=today) == 2
-    assert classes.classes_follow_calendar(today=today) == 0
+    assert classes.classes_follow_calendar(actor=TEST_JOB, today=today) == 2
+    assert classes.classes_follow_calendar(actor=TEST_JOB, today=today) == 0
     statuses = dict(TrainingClass.objects.values_list("pk", "status"))
     assert statuses[starting.pk] == "in_progress"
     assert statuses[future.pk] == "filed"

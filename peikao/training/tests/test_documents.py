@@ -5,10 +5,10 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.catalog.models import DocumentRequirement
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.orgs.models import Organization
 from peikao.people.models import Person
 from peikao.people.rules import Target
@@ -43,12 +43,11 @@ def requirement(enrolment, seq: int) -> DocumentRequirement:
 
 
 def upload(enrolment, content: bytes, name: str, username="huaan_clerk", **purpose):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     if not purpose:
         purpose = {"requirement_id": requirement(enrolment, 2).pk}
     return document_upload(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         enrolment_id=enrolment.pk,
         uploaded_file=SimpleUploadedFile(name, content, content_type="application/octet-stream"),
         **purpose,
@@ -236,11 +235,10 @@ def test_a_document_uploaded_by_mistake_is_deleted_with_its_file(
 ):
     enrolment = EnrolmentFactory.create()
     document = upload(enrolment, pdf_bytes(), "错传.pdf")
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     with django_capture_on_commit_callbacks(execute=True):
         document_delete(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             enrolment_id=enrolment.pk,
             document_id=document.pk,
         )
@@ -251,12 +249,11 @@ def test_a_document_uploaded_by_mistake_is_deleted_with_its_file(
 
 def test_a_photo_is_a_jpeg_or_png_and_replaces_the_earlier_one(private_storage):
     enrolment = EnrolmentFactory.create()
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
 
     def photo(content, name):
         return person_photo_upload(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             enrolment_id=enrolment.pk,
             uploaded_file=SimpleUploadedFile(name, content),
         )

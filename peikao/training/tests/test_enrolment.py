@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation, WorkHistory
 from peikao.people.selectors import applicant_for_person, coal_mine_months
@@ -40,10 +40,8 @@ pytestmark = pytest.mark.django_db
 
 
 def enrol(training_class, username="huaan_clerk", **values):
-    user, jurisdiction = acting_as(username)
-    return enrolment_create(
-        actor=user, jurisdiction=jurisdiction, class_id=training_class.pk, **values
-    )
+    actor = acting_as(username)
+    return enrolment_create(actor=actor, class_id=training_class.pk, **values)
 
 
 def counts():
@@ -269,13 +267,11 @@ def test_an_open_violation_is_refused_except_in_a_special_retraining_class():
 
 
 def test_person_upsert_records_work_history_once_and_corrects_it():
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     period = {"employer_name": "某煤矿", "trade": "电工", "started_on": "2015-03-01"}
-    person = person_upsert(
-        actor=user, jurisdiction=jurisdiction, **particulars(8, work_history=[period])
-    )
+    person = person_upsert(actor=actor, **particulars(8, work_history=[period]))
     corrected = {**period, "ended_on": "2019-02-28", "coal_mine": True}
-    person_upsert(actor=user, jurisdiction=jurisdiction, **particulars(8, work_history=[corrected]))
+    person_upsert(actor=actor, **particulars(8, work_history=[corrected]))
     row = person.work_history.get()
     assert (row.ended_on, row.coal_mine) == (date(2019, 2, 28), True)
     assert AuditRecord.objects.filter(action="person.recorded").count() == 2
@@ -297,35 +293,25 @@ def test_bad_work_history_is_named_by_its_row():
 
 def test_withdrawal_needs_a_reason_and_is_audited():
     enrolment = enrol(TrainingClassFactory.create(), **particulars(10))
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     with pytest.raises(DomainError, match="请填写退出原因"):
-        enrolment_withdraw(
-            actor=user, jurisdiction=jurisdiction, enrolment_id=enrolment.pk, reason=" "
-        )
+        enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason=" ")
     with pytest.raises(DomainError, match="退出原因不能超过100个字（现为101个）"):
-        enrolment_withdraw(
-            actor=user, jurisdiction=jurisdiction, enrolment_id=enrolment.pk, reason="长" * 101
-        )
-    enrolment_withdraw(
-        actor=user, jurisdiction=jurisdiction, enrolment_id=enrolment.pk, reason="工作调动"
-    )
+        enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="长" * 101)
+    enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="工作调动")
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.WITHDRAWN
     assert enrolment.history.latest().history_change_reason == "工作调动"
     assert AuditRecord.objects.get(action="enrolment.withdrawn").detail["reason"] == "工作调动"
     with pytest.raises(Conflict, match="已退出本班"):
-        enrolment_withdraw(
-            actor=user, jurisdiction=jurisdiction, enrolment_id=enrolment.pk, reason="再次"
-        )
+        enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="再次")
 
 
 def test_a_withdrawn_trainee_enrolling_again_takes_up_the_same_enrolment():
     training_class = TrainingClassFactory.create()
     enrolment = enrol(training_class, **particulars(11))
-    user, jurisdiction = acting_as("huaan_clerk")
-    enrolment_withdraw(
-        actor=user, jurisdiction=jurisdiction, enrolment_id=enrolment.pk, reason="病假"
-    )
+    actor = acting_as("huaan_clerk")
+    enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="病假")
     again = enrol(training_class, **particulars(11))
     assert again.pk == enrolment.pk and again.status == Enrolment.Status.ENROLLED
     records = AuditRecord.objects.filter(action="enrolment.created").order_by("id")
@@ -334,11 +320,9 @@ def test_a_withdrawn_trainee_enrolling_again_takes_up_the_same_enrolment():
 
 def test_others_may_not_withdraw():
     enrolment = enrol(TrainingClassFactory.create(), **particulars(12))
-    user, jurisdiction = acting_as("yc_officer")
+    actor = acting_as("yc_officer")
     with pytest.raises(PermissionDenied):
-        enrolment_withdraw(
-            actor=user, jurisdiction=jurisdiction, enrolment_id=enrolment.pk, reason="x"
-        )
+        enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="x")
 
 
 def test_a_person_registered_by_someone_else_meanwhile_is_a_conflict():
@@ -353,5 +337,5 @@ def test_a_person_registered_by_someone_else_meanwhile_is_a_conflict():
     )
     entry = _Entry(row=None, particulars=None, person=twin, created=True)  # type: ignore[arg-type]
     with pytest.raises(Conflict, match="同一人员或单位正由他人同时登记"):
-        _save_people(_People([entry], [], []), actor=clerk(), reason="测试")
+        _save_people(_People([entry], [], []), actor=acting_as("huaan_clerk"), reason="测试")
     assert Person.objects.filter(id_number=existing.id_number).count() == 1

@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
+from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
-from peikao.core.testing import acting_as
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, WorkHistory
 from peikao.training.imports import COLUMNS, HEADERS, SHEET_TITLE, enrolment_template
@@ -30,10 +30,9 @@ pytestmark = pytest.mark.django_db
 
 
 def run_import(training_class, content: bytes, username="huaan_clerk", dry_run=False):
-    user, jurisdiction = acting_as(username)
+    actor = acting_as(username)
     return enrolment_import(
-        actor=user,
-        jurisdiction=jurisdiction,
+        actor=actor,
         class_id=training_class.pk,
         file=io.BytesIO(content),
         dry_run=dry_run,

@@ -16,7 +16,7 @@ from peikao.training.services.archives import archive_verify, class_archive
 
 @login_required
 def archive_detail(request, class_id: int):
-    training_class, archive = selectors.class_archive_detail(request.jurisdiction, class_id)
+    training_class, archive = selectors.class_archive_detail(request.actor, class_id)
     # Checking rereads the whole ZIP, so it runs when asked for rather than on every view.
     check = archive_verify(archive) if archive and request.GET.get("verify") else None
     return render(
@@ -27,7 +27,7 @@ def archive_detail(request, class_id: int):
             "archive": archive,
             "check": check,
             "can_archive": training_class.status == rules.FINISHED
-            and is_class_writer(request.jurisdiction, training_class),
+            and is_class_writer(request.actor, training_class),
         },
     )
 
@@ -36,7 +36,7 @@ def archive_detail(request, class_id: int):
 @require_POST
 def archive_create(request, class_id: int):
     try:
-        class_archive(actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id)
+        class_archive(actor=request.actor, class_id=class_id)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -46,7 +46,7 @@ def archive_create(request, class_id: int):
 
 @login_required
 def archive_download(request, class_id: int):
-    archive = selectors.class_archive_for_download(request.jurisdiction, class_id)
+    archive = selectors.class_archive_for_download(request.actor, class_id)
     return FileResponse(
         archive.file.open("rb"),
         as_attachment=True,
@@ -57,7 +57,7 @@ def archive_download(request, class_id: int):
 
 @login_required
 def hours_certificate(request, enrolment_id: int):
-    certificate = selectors.hours_certificate_for_download(request.jurisdiction, enrolment_id)
+    certificate = selectors.hours_certificate_for_download(request.actor, enrolment_id)
     return FileResponse(
         certificate.file.open("rb"),
         content_type="application/pdf",

@@ -22,11 +22,11 @@ REJECTIONS_PER_PAGE = 50
 
 @login_required
 def attendance_sheet(request, class_id: int):
-    sheet = selectors.attendance_sheet(request.jurisdiction, class_id)
+    sheet = selectors.attendance_sheet(request.actor, class_id)
     return render(
         request,
         "training/attendance_sheet.html",
-        {"sheet": sheet, "can_record": request.jurisdiction.role in INSTITUTION_WRITERS},
+        {"sheet": sheet, "can_record": request.actor.role in INSTITUTION_WRITERS},
     )
 
 
@@ -53,8 +53,7 @@ def attendance_record(request, class_id: int):
     form_action(
         request,
         lambda: services.attendance_by_clerk(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             enrolment_id=int(enrolment_id),
             session_id=int(session_id),
             direction=request.POST.get("direction", ""),
@@ -71,9 +70,7 @@ def attendance_record(request, class_id: int):
 def retraining_test_pass(request, class_id: int, enrolment_id: int):
     form_action(
         request,
-        lambda: violations.retraining_test_pass(
-            actor=request.user, jurisdiction=request.jurisdiction, enrolment_id=enrolment_id
-        ),
+        lambda: violations.retraining_test_pass(actor=request.actor, enrolment_id=enrolment_id),
         "已登记专项培训考试合格。",
     )
     return redirect("training:attendance_sheet", class_id=class_id)
@@ -81,7 +78,7 @@ def retraining_test_pass(request, class_id: int, enrolment_id: int):
 
 @login_required
 def rejection_list(request):
-    rejections = selectors.rejection_list(request.jurisdiction)
+    rejections = selectors.rejection_list(request.actor)
     page = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "training/rejection_list.html", {"page": page})
 

@@ -23,7 +23,7 @@ SESSION_FIELDS = ("date", "start", "end", "topic", "teacher", "room")
 
 @login_required
 def class_list(request):
-    jurisdiction = request.jurisdiction
+    actor = request.actor
     status = request.GET.get("status", "")
     institution = request.GET.get("institution", "")
     on_date = request.GET.get("on_date", "")
@@ -36,18 +36,18 @@ def class_list(request):
         "training/class_list.html",
         {
             "classes": selectors.class_list(
-                jurisdiction,
+                actor,
                 status=status,
                 institution_id=int(institution) if institution.isdigit() else None,
                 on_date=day,
             ),
             "statuses": TrainingClass.Status.choices,
             "status": status,
-            "institutions": selectors.institution_choices(jurisdiction),
+            "institutions": selectors.institution_choices(actor),
             "institution": institution,
             "on_date": on_date,
             "today": timezone.localdate(),
-            "can_file": jurisdiction.role in INSTITUTION_WRITERS,
+            "can_file": actor.role in INSTITUTION_WRITERS,
         },
     )
 
@@ -88,7 +88,7 @@ def _session_rows(post) -> tuple[list[dict], list[services.SessionInput], list[s
 
 @login_required
 def class_file(request):
-    jurisdiction = request.jurisdiction
+    actor = request.actor
     errors: list[str] = []
     rows: list[dict] = []
     if request.method == "POST":
@@ -96,8 +96,7 @@ def class_file(request):
         if not errors:
             try:
                 training_class = services.class_file(
-                    actor=request.user,
-                    jurisdiction=jurisdiction,
+                    actor=request.actor,
                     plan_line_id=int(request.POST.get("plan_line") or 0),
                     name=request.POST.get("name", ""),
                     capacity=int(request.POST.get("capacity") or 0),
@@ -119,10 +118,10 @@ def class_file(request):
             "errors": errors,
             "form": request.POST,
             "rows": rows,
-            "lines": selectors.lines_ready_for_filing(jurisdiction),
-            "teachers": selectors.teacher_list(jurisdiction).filter(active=True),
-            "classrooms": selectors.classroom_list(jurisdiction),
-            "can_file": jurisdiction.role in INSTITUTION_WRITERS,
+            "lines": selectors.lines_ready_for_filing(actor),
+            "teachers": selectors.teacher_list(actor).filter(active=True),
+            "classrooms": selectors.classroom_list(actor),
+            "can_file": actor.role in INSTITUTION_WRITERS,
         },
         status=400 if errors else 200,
     )
@@ -130,9 +129,9 @@ def class_file(request):
 
 @login_required
 def class_detail(request, class_id: int):
-    jurisdiction = request.jurisdiction
-    training_class = selectors.class_detail(jurisdiction, class_id)
-    writer = jurisdiction.role in INSTITUTION_WRITERS
+    actor = request.actor
+    training_class = selectors.class_detail(actor, class_id)
+    writer = actor.role in INSTITUTION_WRITERS
     status = training_class.status
     return render(
         request,
@@ -142,9 +141,9 @@ def class_detail(request, class_id: int):
             "sessions": selectors.class_sessions(training_class),
             "can_start": writer and status == rules.FILED,
             "can_finish": writer and status == rules.IN_PROGRESS,
-            "can_suspend": can_review_training(jurisdiction)
+            "can_suspend": can_review_training(actor)
             and (status, rules.CLASS_SUSPENDED) in rules.CLASS_TRANSITIONS,
-            "can_resume": can_review_training(jurisdiction) and status == rules.CLASS_SUSPENDED,
+            "can_resume": can_review_training(actor) and status == rules.CLASS_SUSPENDED,
             "is_staff": writer,
         },
     )
@@ -156,9 +155,7 @@ def class_advance(request, class_id: int):
     target = request.POST.get("target", "")
     form_action(
         request,
-        lambda: services.class_advance(
-            actor=request.user, jurisdiction=request.jurisdiction, class_id=class_id, target=target
-        ),
+        lambda: services.class_advance(actor=request.actor, class_id=class_id, target=target),
         "培训班已开始培训。" if target == rules.IN_PROGRESS else "培训班已结业。",
     )
     return redirect("training:class_detail", class_id=class_id)
@@ -172,8 +169,7 @@ def class_supervise(request, class_id: int):
     form_action(
         request,
         lambda: services.class_supervise(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             class_id=class_id,
             target=rules.FILED if resume else rules.CLASS_SUSPENDED,
             reason=request.POST.get("reason", ""),

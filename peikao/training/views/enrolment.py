@@ -82,8 +82,8 @@ def template_response() -> FileResponse:
 
 def _staff_class(request, class_id: int):
     """The class, for its own institution's admin or clerk only."""
-    training_class = selectors.class_for_roster(request.jurisdiction, class_id)
-    if not is_class_writer(request.jurisdiction, training_class):
+    training_class = selectors.class_for_roster(request.actor, class_id)
+    if not is_class_writer(request.actor, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以办理报名。")
     return training_class
 
@@ -100,11 +100,11 @@ def _roster_row(enrolment) -> tuple:
 
 @login_required
 def roster(request, class_id: int):
-    jurisdiction = request.jurisdiction
-    training_class = selectors.class_for_roster(jurisdiction, class_id)
-    enrolments = selectors.roster(jurisdiction, training_class)
+    actor = request.actor
+    training_class = selectors.class_for_roster(actor, class_id)
+    enrolments = selectors.roster(actor, training_class)
     page = Paginator(enrolments, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
-    staff = is_class_writer(jurisdiction, training_class)
+    staff = is_class_writer(actor, training_class)
     return render(
         request,
         "training/roster.html",
@@ -140,8 +140,7 @@ def enrolment_new(request, class_id: int):
     if request.method == "POST":
         try:
             enrolment = services.enrolment_create(
-                actor=request.user,
-                jurisdiction=request.jurisdiction,
+                actor=request.actor,
                 class_id=class_id,
                 **{key: key in request.POST for key, _label in WORKPLACE_FLAGS},
                 **_form_values(request.POST),
@@ -188,8 +187,7 @@ def enrolment_import(request, class_id: int):
         dry_run = "dry_run" in request.POST
         try:
             result = services.enrolment_import(
-                actor=request.user,
-                jurisdiction=request.jurisdiction,
+                actor=request.actor,
                 class_id=class_id,
                 file=request.FILES.get("file"),
                 dry_run=dry_run,
@@ -230,9 +228,9 @@ def enrolment_template(request):
 
 @login_required
 def enrolment_detail(request, enrolment_id: int):
-    jurisdiction = request.jurisdiction
-    enrolment = selectors.enrolment_detail(jurisdiction, enrolment_id)
-    staff = is_class_writer(jurisdiction, enrolment.training_class)
+    actor = request.actor
+    enrolment = selectors.enrolment_detail(actor, enrolment_id)
+    staff = is_class_writer(actor, enrolment.training_class)
     return render(
         request,
         "training/enrolment_detail.html",
@@ -243,10 +241,10 @@ def enrolment_detail(request, enrolment_id: int):
             "checklist": selectors.checklist(enrolment),
             # Only the class's own staff see the whole number, to check it against the ID card.
             "show_full_id": staff,
-            "can_manage": selectors.can_manage_documents(jurisdiction, enrolment)
+            "can_manage": selectors.can_manage_documents(actor, enrolment)
             and enrolment.status == "enrolled"
             and not training_rules.frozen_class_error(enrolment.training_class.status),
-            "can_read": selectors.can_read_documents(jurisdiction, enrolment),
+            "can_read": selectors.can_read_documents(actor, enrolment),
             "max_document_mb": settings.PEIKAO_DOCUMENT_MAX_BYTES // 1048576,
             "can_withdraw": staff
             and enrolment.status == "enrolled"
@@ -261,8 +259,7 @@ def enrolment_withdraw(request, enrolment_id: int):
     form_action(
         request,
         lambda: services.enrolment_withdraw(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             enrolment_id=enrolment_id,
             reason=request.POST.get("reason", ""),
         ),
@@ -279,8 +276,7 @@ def document_upload(request, enrolment_id: int):
     form_action(
         request,
         lambda: document_services.document_upload(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             enrolment_id=enrolment_id,
             uploaded_file=request.FILES.get("file"),
             requirement_id=requirement_id,
@@ -293,7 +289,7 @@ def document_upload(request, enrolment_id: int):
 
 @login_required
 def document_download(request, enrolment_id: int, document_id: int):
-    document = selectors.document_for_download(request.jurisdiction, enrolment_id, document_id)
+    document = selectors.document_for_download(request.actor, enrolment_id, document_id)
     return document_response(document)
 
 
@@ -303,8 +299,7 @@ def document_delete(request, enrolment_id: int, document_id: int):
     form_action(
         request,
         lambda: document_services.document_delete(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             enrolment_id=enrolment_id,
             document_id=document_id,
         ),
@@ -319,8 +314,7 @@ def photo_upload(request, enrolment_id: int):
     form_action(
         request,
         lambda: document_services.person_photo_upload(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             enrolment_id=enrolment_id,
             uploaded_file=request.FILES.get("file"),
         ),
@@ -331,7 +325,7 @@ def photo_upload(request, enrolment_id: int):
 
 @login_required
 def photo_download(request, enrolment_id: int):
-    return photo_response(selectors.photo_for_download(request.jurisdiction, enrolment_id))
+    return photo_response(selectors.photo_for_download(request.actor, enrolment_id))
 
 
 urlpatterns = [

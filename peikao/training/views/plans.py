@@ -46,10 +46,10 @@ def plan_list(request):
         request,
         "training/plan_list.html",
         {
-            "plans": selectors.plan_list(request.jurisdiction, status=status),
+            "plans": selectors.plan_list(request.actor, status=status),
             "statuses": TrainingPlan.Status.choices,
             "status": status,
-            "can_write": request.jurisdiction.role in INSTITUTION_WRITERS,
+            "can_write": request.actor.role in INSTITUTION_WRITERS,
         },
     )
 
@@ -60,8 +60,7 @@ def plan_create(request):
     plan = form_action(
         request,
         lambda: services.plan_create(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             title=request.POST.get("title", ""),
         ),
         "培训计划已创建，请逐项增加计划开设的班级。",
@@ -71,13 +70,13 @@ def plan_create(request):
 
 @login_required
 def plan_detail(request, plan_id: int):
-    jurisdiction = request.jurisdiction
-    plan = selectors.plan_detail(jurisdiction, plan_id)
+    actor = request.actor
+    plan = selectors.plan_detail(actor, plan_id)
     lines = list(selectors.plan_lines(plan))
     lead = int(rule_value("plan_lead_months", region_code=plan.organization.region_id))
     for line in lines:
         line.submit_by = rules.plan_deadline(line.planned_start, lead)
-    can_write = jurisdiction.role in INSTITUTION_WRITERS
+    can_write = actor.role in INSTITUTION_WRITERS
     return render(
         request,
         "training/plan_detail.html",
@@ -87,11 +86,11 @@ def plan_detail(request, plan_id: int):
             "lead_months": lead,
             "today": timezone.localdate(),
             "can_edit": can_write and plan.status in rules.PLAN_EDITABLE,
-            "can_review": can_review_training(jurisdiction)
+            "can_review": can_review_training(actor)
             and plan.status == TrainingPlan.Status.SUBMITTED,
             "training_types": TrainingType.choices,
             "post_categories": catalog_selectors.post_categories(),
-            **selectors.training_scope(jurisdiction),
+            **selectors.training_scope(actor),
         },
     )
 
@@ -102,8 +101,7 @@ def plan_line_add(request, plan_id: int):
     form_action(
         request,
         lambda: services.plan_line_add(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             plan_id=plan_id,
             post_category=request.POST.get("post_category", ""),
             item=request.POST.get("item", ""),
@@ -123,9 +121,7 @@ def plan_line_add(request, plan_id: int):
 def plan_line_remove(request, plan_id: int, line_id: int):
     form_action(
         request,
-        lambda: services.plan_line_remove(
-            actor=request.user, jurisdiction=request.jurisdiction, line_id=line_id
-        ),
+        lambda: services.plan_line_remove(actor=request.actor, line_id=line_id),
         "已删除该计划明细。",
     )
     return redirect("training:plan_detail", plan_id=plan_id)
@@ -136,9 +132,7 @@ def plan_line_remove(request, plan_id: int, line_id: int):
 def plan_submit(request, plan_id: int):
     form_action(
         request,
-        lambda: services.plan_submit(
-            actor=request.user, jurisdiction=request.jurisdiction, plan_id=plan_id
-        ),
+        lambda: services.plan_submit(actor=request.actor, plan_id=plan_id),
         "培训计划已提交，等待应急管理部门审核。",
     )
     return redirect("training:plan_detail", plan_id=plan_id)
@@ -151,8 +145,7 @@ def plan_review(request, plan_id: int):
     form_action(
         request,
         lambda: services.plan_review(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             plan_id=plan_id,
             approve=approve,
             note=request.POST.get("note", ""),
@@ -169,11 +162,11 @@ def staff(request):
         request,
         "training/staff.html",
         {
-            "teachers": selectors.teacher_list(request.jurisdiction),
-            "classrooms": selectors.classroom_list(request.jurisdiction),
-            "can_manage": request.jurisdiction.role == Role.INSTITUTION_ADMIN,
+            "teachers": selectors.teacher_list(request.actor),
+            "classrooms": selectors.classroom_list(request.actor),
+            "can_manage": request.actor.role == Role.INSTITUTION_ADMIN,
             "employments": Teacher.Employment.choices,
-            "items": selectors.training_scope(request.jurisdiction)["items"],
+            "items": selectors.training_scope(request.actor)["items"],
             "post_categories": catalog_selectors.post_categories().exclude(
                 code=PostCategory.SPECIAL_OPERATOR
             ),
@@ -187,8 +180,7 @@ def teacher_add(request):
     form_action(
         request,
         lambda: teacher_services.teacher_save(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             name=request.POST.get("name", ""),
             employment=request.POST.get("employment", ""),
             qualifications=request.POST.get("qualifications", ""),
@@ -207,8 +199,7 @@ def classroom_add(request):
     form_action(
         request,
         lambda: teacher_services.classroom_save(
-            actor=request.user,
-            jurisdiction=request.jurisdiction,
+            actor=request.actor,
             name=request.POST.get("name", ""),
             seats=_int(request.POST.get("seats")),
         ),

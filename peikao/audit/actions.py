@@ -1,0 +1,106 @@
+"""Every audited action: a named constant with what it means to a clerk reading the log."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    AUTH_LOGIN = "auth.login"
+    AUTH_LOGIN_FAILED = "auth.login_failed"
+    AUTH_LOCKED_OUT = "auth.locked_out"
+    AUTH_LOGOUT = "auth.logout"
+    AUTH_ROLE_SWITCHED = "auth.role_switched"
+    INSTITUTION_SUSPENDED = "institution.suspended"
+    INSTITUTION_REINSTATED = "institution.reinstated"
+    INSTITUTION_EXITED = "institution.exited"
+    INSTITUTION_REGISTRATION_CHANGED = "institution.registration_changed"
+    RULE_VALUE_SET = "rule_value.set"
+    AUDIT_CHAIN_VERIFIED = "audit.chain_verified"
+    DEVICE_REGISTERED = "device.registered"
+    DEVICE_KEY_ROTATED = "device.key_rotated"
+    DEVICE_DEACTIVATED = "device.deactivated"
+    PLAN_CREATED = "plan.created"
+    PLAN_LINE_ADDED = "plan.line_added"
+    PLAN_LINE_REMOVED = "plan.line_removed"
+    PLAN_SUBMITTED = "plan.submitted"
+    PLAN_APPROVED = "plan.approved"
+    PLAN_RETURNED = "plan.returned"
+    TEACHER_SAVED = "teacher.saved"
+    CLASSROOM_SAVED = "classroom.saved"
+    CLASS_FILED = "class.filed"
+    CLASS_STARTED = "class.started"
+    CLASS_FINISHED = "class.finished"
+    CLASS_ARCHIVED = "class.archived"
+    CLASS_SUSPENDED = "class.suspended"
+    CLASS_RESUMED = "class.resumed"
+    ATTENDANCE_RECORDED = "attendance.recorded"
+    HOURS_CERTIFICATE_ISSUED = "hours_certificate.issued"
+    VIOLATION_RECORDED = "violation.recorded"
+    VIOLATION_CLOSED = "violation.closed"
+    RETRAINING_TEST_PASSED = "retraining.test_passed"
+    PERSON_RECORDED = "person.recorded"
+    PERSON_PHOTO_UPLOADED = "person.photo_uploaded"
+    ENROLMENT_CREATED = "enrolment.created"
+    ENROLMENT_WITHDRAWN = "enrolment.withdrawn"
+    ENROLMENT_IMPORTED = "enrolment.imported"
+    ENROLMENT_DOCUMENT_UPLOADED = "enrolment.document_uploaded"
+    ENROLMENT_DOCUMENT_DELETED = "enrolment.document_deleted"
+    CLASS_ARCHIVE_REMOVED = "class_archive.removed"
+    ADMIN_ADDED = "admin.added"
+    ADMIN_CHANGED = "admin.changed"
+    ADMIN_DELETED = "admin.deleted"
+
+
+LABELS: dict[Action, str] = {
+    Action.AUTH_LOGIN: "登录",
+    Action.AUTH_LOGIN_FAILED: "登录失败",
+    Action.AUTH_LOCKED_OUT: "账号锁定",
+    Action.AUTH_LOGOUT: "退出登录",
+    Action.AUTH_ROLE_SWITCHED: "切换角色",
+    Action.INSTITUTION_SUSPENDED: "暂停培训",
+    Action.INSTITUTION_REINSTATED: "恢复培训",
+    Action.INSTITUTION_EXITED: "退出培训市场",
+    Action.INSTITUTION_REGISTRATION_CHANGED: "变更登记信息",
+    Action.RULE_VALUE_SET: "设置规则参数",
+    Action.AUDIT_CHAIN_VERIFIED: "审计日志校验",
+    Action.DEVICE_REGISTERED: "登记设备",
+    Action.DEVICE_KEY_ROTATED: "更换设备密钥",
+    Action.DEVICE_DEACTIVATED: "停用设备",
+    Action.PLAN_CREATED: "编制培训计划",
+    Action.PLAN_LINE_ADDED: "增加计划明细",
+    Action.PLAN_LINE_REMOVED: "删除计划明细",
+    Action.PLAN_SUBMITTED: "提交培训计划",
+    Action.PLAN_APPROVED: "培训计划审核通过",
+    Action.PLAN_RETURNED: "退回培训计划",
+    Action.TEACHER_SAVED: "登记教师",
+    Action.CLASSROOM_SAVED: "登记教室",
+    Action.CLASS_FILED: "开班备案",
+    Action.CLASS_STARTED: "开始培训",
+    Action.CLASS_FINISHED: "培训班结业",
+    Action.CLASS_ARCHIVED: "培训班归档",
+    Action.CLASS_SUSPENDED: "叫停培训班",
+    Action.CLASS_RESUMED: "恢复培训班",
+    Action.ATTENDANCE_RECORDED: "记录考勤",
+    Action.HOURS_CERTIFICATE_ISSUED: "出具学时证明",
+    Action.VIOLATION_RECORDED: "登记三违",
+    Action.VIOLATION_CLOSED: "三违记录关闭",
+    Action.RETRAINING_TEST_PASSED: "专项培训考试合格",
+    Action.PERSON_RECORDED: "登记人员信息",
+    Action.PERSON_PHOTO_UPLOADED: "上传照片",
+    Action.ENROLMENT_CREATED: "学员报名",
+    Action.ENROLMENT_WITHDRAWN: "学员退出",
+    Action.ENROLMENT_IMPORTED: "批量导入学员",
+    Action.ENROLMENT_DOCUMENT_UPLOADED: "上传报名材料",
+    Action.ENROLMENT_DOCUMENT_DELETED: "删除报名材料",
+    Action.CLASS_ARCHIVE_REMOVED: "销毁到期档案",
+    Action.ADMIN_ADDED: "后台新增",
+    Action.ADMIN_CHANGED: "后台修改",
+    Action.ADMIN_DELETED: "后台删除",
+}
+
+
+def action_label(action: str) -> str:
+    """The label of a recorded action; an action no longer named shows as stored."""
+    try:
+        return LABELS[Action(action)]
+    except ValueError:
+        return action
