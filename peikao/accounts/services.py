@@ -1,48 +1,11 @@
-"""Account writes and the audit of login events."""
+"""Account writes."""
 
 from django.db import transaction
 
-from peikao.accounts.actor import Actor, ActorKind, actor_of
 from peikao.accounts.models import Membership
 from peikao.accounts.selectors import SESSION_MEMBERSHIP_KEY
-from peikao.audit.actions import Action
-from peikao.audit.models import AuditRecord
-from peikao.audit.services import audit_record
+from peikao.accounts.signals import role_switched
 from peikao.core.errors import DomainError
-from peikao.core.masking import mask_text
-
-
-def _actor_of(user) -> Actor:
-    """The user in their first role: whose log a login event belongs in."""
-    if user is None:
-        return Actor(kind=ActorKind.USER)
-    return actor_of(user, Membership.objects.active().filter(user=user).order_by("id").first())
-
-
-def login_succeeded(*, user) -> None:
-    audit_record(Action.AUTH_LOGIN, actor=_actor_of(user), target=user)
-
-
-def login_failed(*, login_name: str, user=None) -> None:
-    audit_record(
-        Action.AUTH_LOGIN_FAILED,
-        actor=_actor_of(user),
-        result=AuditRecord.Result.FAILURE,
-        detail={"login": mask_text(login_name or "")},
-    )
-
-
-def login_locked_out(*, login_name: str, user=None) -> None:
-    audit_record(
-        Action.AUTH_LOCKED_OUT,
-        actor=_actor_of(user),
-        result=AuditRecord.Result.DENIED,
-        detail={"login": mask_text(login_name or "")},
-    )
-
-
-def logged_out(*, user) -> None:
-    audit_record(Action.AUTH_LOGOUT, actor=_actor_of(user), target=user)
 
 
 @transaction.atomic
@@ -57,7 +20,5 @@ def membership_switch(*, request, membership_id: int) -> Membership:
     if membership is None:
         raise DomainError("您没有该角色。")
     request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
-    audit_record(
-        Action.AUTH_ROLE_SWITCHED, actor=actor_of(request.user, membership), target=membership
-    )
+    role_switched.send(sender=Membership, user=request.user, membership=membership)
     return membership

@@ -31,6 +31,20 @@ class Region(models.Model):
         return self.name
 
 
+class OrganizationOwnedQuerySet(models.QuerySet):
+    """Rows that belong to one organisation: seen by the regions' regulators and exam center
+    and by the organisation's own staff."""
+
+    owner = "organization"
+
+    def visible_to(self, actor):
+        if actor.is_region_wide:
+            return self.filter(**{f"{self.owner}__region_id__in": actor.region_codes})
+        if actor.organization is not None and actor.person_id is None:
+            return self.filter(**{self.owner: actor.organization})
+        return self.none()
+
+
 class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, actor):
         """Organisations in the actor's regions, or its own."""

@@ -6,6 +6,12 @@ The states of plans and classes are named here; which transitions are allowed li
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from peikao.orgs.models import OrganizationOwnedQuerySet
+
+
+class PlanLineQuerySet(OrganizationOwnedQuerySet):
+    owner = "plan__organization"
+
 
 class TrainingType(models.TextChoices):
     INITIAL = "initial", "初次培训"
@@ -43,6 +49,7 @@ class Teacher(models.Model):
     )
     active = models.BooleanField("在岗", default=True)
 
+    objects = OrganizationOwnedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[items, post_categories])
 
     class Meta:
@@ -84,6 +91,7 @@ class TrainingPlan(models.Model):
     )
     review_note = models.CharField("审核意见", max_length=500, blank=True)
 
+    objects = OrganizationOwnedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
@@ -122,6 +130,8 @@ class PlanLine(models.Model):
     planned_size = models.PositiveIntegerField("计划人数")
     planned_start = models.DateField("计划开班日期")
     planned_end = models.DateField("计划结业日期")
+
+    objects = PlanLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "培训计划明细"

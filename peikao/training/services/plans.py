@@ -13,6 +13,7 @@ from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
+from peikao.core.scoping import get_visible
 from peikao.orgs.models import Organization
 from peikao.training import rules
 from peikao.training.models import PlanLine, TrainingPlan, TrainingType
@@ -31,15 +32,8 @@ def _audit(action: Action, *, actor: Actor, plan: TrainingPlan, **detail):
 
 
 def _locked_plan(actor: Actor, plan_id: int) -> TrainingPlan:
-    plan = (
-        TrainingPlan.objects.select_for_update()
-        .select_related("organization__region")
-        .filter(pk=plan_id)
-        .first()
-    )
-    if plan is None or not actor.covers_organization(plan.organization):
-        raise NotFound("未找到该培训计划，或不在您的管辖范围内。")
-    return plan
+    plans = TrainingPlan.objects.select_related("organization__region")
+    return get_visible(plans, actor, plan_id, for_update=True)
 
 
 def _editable_plan(actor: Actor, plan_id: int) -> TrainingPlan:
@@ -138,12 +132,10 @@ def plan_line_add(
 
 @transaction.atomic
 def plan_line_remove(*, actor: Actor, line_id: int) -> None:
-    line = PlanLine.objects.select_related("item", "industry", "post_category").filter(pk=line_id)
-    found = line.first()
-    if found is None:
-        raise NotFound("未找到该计划明细。")
+    lines = PlanLine.objects.select_related("item", "industry", "post_category")
+    found = get_visible(lines, actor, line_id)
     plan = _editable_plan(actor, found.plan_id)
-    line.delete()
+    found.delete()
     _audit(Action.PLAN_LINE_REMOVED, actor=actor, plan=plan, line=str(found))
 
 

@@ -1,0 +1,6 @@
+"""What accounts tells the rest of the system, without knowing who listens (the audit log)."""
+
+from django.dispatch import Signal
+
+# Sent with user= and membership= once a user acts in another of their roles.
+role_switched = Signal()

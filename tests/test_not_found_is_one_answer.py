@@ -1,0 +1,133 @@
+"""A row that is missing and a row the actor may not see give the same answer on every detail
+and write route, pages and API alike: nobody learns that something exists by guessing ids.
+
+Each route that takes an id is called with the ids of 华安's real rows and with ids that no row
+has, as actors who see none of them (a Xinzhou regulator, another institution's clerk, an
+enterprise and a trainee unrelated to 华安); status and body must be the same.
+"""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from peikao.accounts.models import Membership, Role, User
+from peikao.accounts.testing import acting_as
+from peikao.catalog.models import DocumentRequirement
+from peikao.monitoring.models import Device
+from peikao.orgs.models import Organization
+from peikao.training.services.documents import document_upload
+from peikao.training.tests.factories import EnrolmentFactory, PlanLineFactory, running_class
+
+pytestmark = pytest.mark.django_db
+
+MISSING_ID = 987_654_321
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+METHODS = ("get", "post", "put", "delete")
+# Routes whose id is not a row of an organisation's (the admin has its own permission model).
+SKIPPED_PREFIXES = ("django-admin/",)
+
+
+def routes_with_ids() -> list[str]:
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    found = {route for route in walk(get_resolver().url_patterns) if "<" in route}
+    return sorted(r for r in found if not r.startswith(SKIPPED_PREFIXES))
+
+
+@pytest.fixture
+def huaan_rows():
+    """One of each row a route can name, all of 华安 (运城市盐湖区)."""
+    training_class = running_class()
+    enrolment = EnrolmentFactory.create(training_class=training_class)
+    requirement = DocumentRequirement.objects.filter(group="special_operator").first()
+    document = document_upload(
+        actor=acting_as("huaan_clerk"),
+        enrolment_id=enrolment.pk,
+        requirement_id=requirement.pk,
+        uploaded_file=SimpleUploadedFile("身份证.png", PNG),
+    )
+    plan = training_class.plan_line.plan
+    line = PlanLineFactory.create(plan=plan)
+    huaan = training_class.organization
+    device = Device.objects.filter(organization=huaan).first()
+    assert device is not None, "the demo seed gives 华安 a camera and a terminal"
+    return {
+        "organization_id": huaan.pk,
+        "plan_id": plan.pk,
+        "line_id": line.pk,
+        "class_id": training_class.pk,
+        "enrolment_id": enrolment.pk,
+        "document_id": document.pk,
+        "person_id": enrolment.person_id,
+        "device_id": device.pk,
+    }
+
+
+@pytest.fixture
+def outsider_clerk():
+    """A clerk of another institution in the same city."""
+    other = Organization.objects.institutions().get(name="山西聚腾人力资源有限公司")
+    user = User.objects.create_user("jurui_clerk", password="x")
+    Membership.objects.create(user=user, organization=other, role=Role.INSTITUTION_CLERK)
+    return user
+
+
+def url_for(route: str, ids: dict[str, int]) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1).split(":")[-1]
+        return str(ids[name])
+
+    return "/" + re.sub(r"<([^>]+)>", fill, route)
+
+
+def call(client, method: str, url: str):
+    # A message flashed by the previous call would show on this page: start without one.
+    client.cookies.pop("messages", None)
+    return getattr(client, method)(url)
+
+
+def answer(response) -> tuple[int, str]:
+    body = response.content.decode(errors="replace") if not response.streaming else ""
+    # A page carries its own CSRF token and request id; neither says whether a row exists.
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
+    body = re.sub(r'"X-CSRFToken": "[^"]*"', "", body)
+    return response.status_code, body
+
+
+@pytest.mark.parametrize("username", ["xz_officer", "jurui_clerk", "demo_trainee"])
+def test_a_row_out_of_scope_and_a_missing_row_look_the_same(
+    client, huaan_rows, outsider_clerk, username
+):
+    client.force_login(User.objects.get(username=username))
+    missing = dict.fromkeys(huaan_rows, MISSING_ID)
+    differing = []
+    for route in routes_with_ids():
+        for method in METHODS:
+            real = answer(call(client, method, url_for(route, huaan_rows)))
+            absent = answer(call(client, method, url_for(route, missing)))
+            assert real[0] != 500 and absent[0] != 500, (method, route)
+            if real != absent:
+                differing.append((method.upper(), route, real[0], absent[0]))
+    assert differing == []
+
+
+def test_every_route_with_an_id_is_walked():
+    names = {re.sub(r"<(?:\w+:)?(\w+)>", r"\1", r) for r in routes_with_ids()}
+    params = {p for route in names for p in re.findall(r"(\w+_id)", route)}
+    assert params <= {
+        "organization_id",
+        "plan_id",
+        "line_id",
+        "class_id",
+        "enrolment_id",
+        "document_id",
+        "person_id",
+        "device_id",
+    }, "a new kind of id: give the fixture huaan_rows a row of it"
