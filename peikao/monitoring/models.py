@@ -1,6 +1,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from peikao.orgs.models import OrganizationOwnedQuerySet
+
 
 class Device(models.Model):
     """A camera or attendance terminal in a room of an institution or exam point.
@@ -34,6 +36,8 @@ class Device(models.Model):
     history = HistoricalRecords(
         excluded_fields=["registered_at", "last_heartbeat_at", "last_heartbeat_ip", "key_digest"]
     )
+
+    objects = OrganizationOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "监控与考勤设备"

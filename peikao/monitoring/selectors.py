@@ -51,8 +51,7 @@ def _online(region_codes: Iterable[str], at: datetime) -> Case:
 def device_list(actor: Actor, *, at: datetime | None = None) -> QuerySet[Device]:
     """Devices of the organisations one sees, each with `online` at `at` (default: now)."""
     at = at or timezone.now()
-    owners = actor.organizations(Organization.objects.filter(kind__in=DEVICE_OWNER_KINDS))
-    devices = Device.objects.filter(organization__in=owners)
+    devices = Device.objects.visible_to(actor).filter(organization__kind__in=DEVICE_OWNER_KINDS)
     regions = devices.values_list("organization__region_id", flat=True).distinct()
     return (
         devices.annotate(online=_online(regions, at))
@@ -65,9 +64,7 @@ def registrable_rooms(actor: Actor) -> QuerySet[Room]:
     """The rooms in which the viewer may register a device: its own organisation's."""
     if not can_manage_devices(actor):
         return Room.objects.none()
-    return Room.objects.filter(
-        organization__in=actor.organizations(Organization.objects.all())
-    ).order_by("kind", "name")
+    return Room.objects.visible_to(actor).order_by("kind", "name")
 
 
 def device_by_key(key: str) -> Device | None:

@@ -11,6 +11,7 @@ from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
+from peikao.core.scoping import get_visible
 from peikao.monitoring import rules
 from peikao.monitoring.models import Device
 from peikao.monitoring.permissions import require_device_manager
@@ -34,14 +35,8 @@ def _required_text(value: str, *, label: str, max_length: int | None) -> str:
 
 
 def _locked_device(actor: Actor, device_id: int) -> Device:
-    device = (
-        Device.objects.select_for_update(of=("self",))
-        .select_related("organization", "room")
-        .filter(pk=device_id)
-        .first()
-    )
-    if device is None:
-        raise NotFound(DEVICE_NOT_FOUND)
+    devices = Device.objects.select_related("organization", "room")
+    device = get_visible(devices, actor, device_id, for_update=True)
     require_device_manager(actor, device.organization, missing=DEVICE_NOT_FOUND)
     return device
 

@@ -148,6 +148,8 @@ class Room(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     seats = models.PositiveIntegerField("座位数")
 
+    objects = OrganizationOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "考场/教室"
         ordering = ["organization_id", "kind", "name"]

@@ -47,6 +47,7 @@ def devices(classroom, exam_room, register):
         ("huaan_clerk", {"camera", "terminal"}),
         ("huaan_point_clerk", {"exam_camera"}),
         ("huaan_proctor", {"exam_camera"}),
+        ("huaan_examiner", {"exam_camera"}),
         ("yanhu_officer", {"camera", "terminal", "exam_camera"}),
         ("yc_officer", {"camera", "terminal", "exam_camera"}),
         ("yc_exam_center", {"camera", "terminal", "exam_camera"}),
@@ -63,6 +64,17 @@ def test_device_list_is_scoped_to_the_jurisdiction(devices, username, sees):
     assert shown == {by_name[name] for name in sees}
     if username in {"xz_officer", "demo_enterprise", "demo_trainee"}:
         assert not device_list(actor).exists()
+
+
+@pytest.mark.parametrize("username", ["huaan_point_clerk", "huaan_proctor", "huaan_examiner"])
+def test_exam_point_staff_see_their_exam_point_s_rooms_only(classroom, exam_room, username):
+    from peikao.orgs.models import Room
+
+    actor = acting_as(username)
+    assert actor.in_exam_point
+    rooms = set(Room.objects.visible_to(actor))
+    assert exam_room in rooms and classroom not in rooms
+    assert {room.organization_id for room in rooms} == {actor.organization.pk}
 
 
 def test_the_seeded_window_is_ten_minutes_everywhere():
