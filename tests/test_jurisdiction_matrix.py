@@ -19,7 +19,7 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
 from peikao.audit.views import RECORDS_PER_PAGE
 from peikao.orgs.models import Organization
-from peikao.people.models import Person
+from peikao.people.models import Person, Violation
 from tests.test_training_matrix import TRAINING_ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -259,7 +259,7 @@ COVERED_API_ROUTES = {
     "orgs/<organization_id>/registration": "test_registration_change_only_by_supervisors",
     "people/": "test_person_list_and_detail",
     "people/<int:person_id>": "test_person_list_and_detail",
-    "eligibility/check": "peikao/people/tests/test_eligibility_api.py (stores and returns no data)",
+    "eligibility/check": "test_eligibility_check_reads_violations_only_in_scope",
     "catalog/categories": "test_reads_open_to_every_role",
     "catalog/industries": "test_reads_open_to_every_role",
     "catalog/post-categories": "test_reads_open_to_every_role",
@@ -337,6 +337,46 @@ def test_person_list_and_detail(login_as, username, xinzhou_worker):
         assert client.get(f"/api/people/{person_id}").status_code == want
     own_record = client.get("/people/me/")
     assert own_record.status_code == (200 if username == "demo_trainee" else 404)
+
+
+# Those who enrol or review: the audit readers and the institution's clerk.
+ELIGIBILITY_CHECKERS = AUDIT_READERS | {"huaan_clerk"}
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_eligibility_check_reads_violations_only_in_scope(login_as, username, xinzhou_worker):
+    """Only those who enrol or review may ask, and an open 三违 record shows only for a person
+    the asker sees: nobody learns it of anyone else by typing an ID number."""
+    people = list(Person.objects.all())
+    for person in people:
+        Violation.objects.create(
+            person=person,
+            kind="operating",
+            occurred_on=date(2026, 1, 5),
+            description="矩阵测试",
+            confirmed_by="安全科",
+            recorded_by_organization=person.employer,
+            recorded_by=User.objects.get(username="demo_enterprise"),
+        )
+    client = login_as(username)
+    visible = expected_person_ids(username)
+    for person in people:
+        response = client.post(
+            "/api/eligibility/check",
+            {"id_number": person.id_number, "education": 3, "post": "principal"},
+            content_type="application/json",
+        )
+        page = client.post(
+            "/people/eligibility/",
+            {"id_number": person.id_number, "education": "3", "post": "principal"},
+        )
+        if username not in ELIGIBILITY_CHECKERS:
+            assert response.status_code == page.status_code == 403
+            continue
+        assert response.status_code == page.status_code == 200
+        refused_for_violation = any("三违" in r["reason"] for r in response.json()["refusals"])
+        assert refused_for_violation == (person.pk in visible), person.id_number
+        assert ("三违”记录，须先完成" in page.content.decode()) == (person.pk in visible)
 
 
 @pytest.mark.parametrize("username", USERNAMES)

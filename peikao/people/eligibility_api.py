@@ -56,9 +56,13 @@ class EligibilityOut(Schema):
     refusals: list[RefusalOut]
 
 
-@router.post("/check", response=EligibilityOut, summary="报考条件预审（不保存任何数据）")
+@router.post(
+    "/check",
+    response=EligibilityOut,
+    summary="报考条件预审（不保存任何数据；三违记录只核对本人管辖范围内的人员）",
+)
 def eligibility_check(request, payload: EligibilityIn):
     particulars = payload.dict(exclude={"id_number", "on_date"})
     return selectors.eligibility_dry_run(
-        id_number=payload.id_number, on_date=payload.on_date, **particulars
+        request.actor, id_number=payload.id_number, on_date=payload.on_date, **particulars
     )

@@ -6,10 +6,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
+from peikao.catalog import selectors as catalog_selectors
 from peikao.core.errors import DomainError, NotFound
 from peikao.core.identifiers import identity_from_id_number
 from peikao.people import rules
 from peikao.people.models import Person, Violation
+from peikao.people.permissions import require_eligibility_checker
 
 
 def person_list(actor: Actor):
@@ -43,26 +45,36 @@ TARGET_FIELDS = (
 )
 
 
-def eligibility_dry_run(*, id_number: str, on_date: date | None, **particulars) -> dict:
+def eligibility_dry_run(
+    actor: Actor, *, id_number: str, on_date: date | None, **particulars
+) -> dict:
     """The eligibility rules for a would-be applicant, from the ID number and particulars,
-    with the open 三违 records the platform holds for that ID number; stores nothing."""
+    with the open 三违 records of that ID number among the people the actor sees (so that the
+    answer tells nothing about anyone else); stores nothing."""
+    require_eligibility_checker(actor)
     try:
         identity = identity_from_id_number(id_number)
     except ValidationError as error:
         raise DomainError(*error.messages) from None
     target = rules.Target(**{k: particulars.pop(k) for k in TARGET_FIELDS})
-    open_violations = Violation.objects.filter(
-        person__id_number=identity.id_number, status=Violation.Status.OPEN
-    ).count()
+    open_violations = open_violation_count(actor, identity.id_number)
     applicant = rules.Applicant(
         birth_date=identity.birth_date,
         sex=identity.sex,
         open_violations=open_violations,
         **particulars,
     )
-    decision = rules.check_eligibility(applicant, target, on_date or timezone.localdate())
+    decision = rules.check_eligibility(
+        applicant,
+        target,
+        on_date or timezone.localdate(),
+        item_codes=set(catalog_selectors.operation_items().values_list("code", flat=True)),
+    )
     return {
         "eligible": decision.eligible,
+        # Only questions and input errors: the rules cannot decide yet.
+        "undecided": not decision.eligible
+        and all(refusal.kind != rules.REFUSED for refusal in decision.refusals),
         "birth_date": identity.birth_date,
         "sex": identity.sex,
         "retirement_date": rules.retirement_date(
@@ -70,6 +82,12 @@ def eligibility_dry_run(*, id_number: str, on_date: date | None, **particulars) 
         ),
         "refusals": decision.refusals,
     }
+
+
+def open_violation_count(actor: Actor, id_number: str) -> int:
+    """Open 三违 records of the person with this ID number, if the actor may see them."""
+    people = Person.objects.all().visible_to(actor).filter(id_number=id_number)
+    return Violation.objects.filter(person__in=people, status=Violation.Status.OPEN).count()
 
 
 def coal_mine_months(periods: Iterable[tuple[date, date | None]], on_date: date) -> int:

@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from peikao.catalog import selectors as catalog_selectors
-from peikao.core.errors import DomainError, PermissionDenied
+from peikao.core.errors import DomainError
 from peikao.core.views import form_action
 from peikao.people import rules, selectors, services
+from peikao.people.forms import ELIGIBILITY_FLAGS, EligibilityForm, form_errors
 from peikao.people.models import Violation
+from peikao.people.permissions import require_eligibility_checker
 
 PEOPLE_PER_PAGE = 50
 
@@ -71,53 +73,37 @@ def violation_record(request):
     return redirect("people:violations")
 
 
-ELIGIBILITY_FLAGS = [
-    ("education_related_to_coal", "煤矿相关专业"),
-    ("education_chemical", "化工类专业（职业教育或以上）"),
-    ("education_chemistry_or_safety", "化学、化工或安全类专业"),
-    ("chemical_intermediate_title", "化工类中级及以上职称"),
-    ("major_hazard_or_key_process", "从事重大危险源或重点监管危险化工工艺"),
-    ("explosive_chemicals", "涉及爆炸危险性化学品"),
-    ("hazardous_chemical_key_unit", "危险化学品重点单位的负责人或安全管理人员"),
-]
-
-
-def _eligibility_particulars(post) -> dict:
-    months = post.get("coal_mine_work_months", "0")
-    return {
-        "education": rules.Education(int(post.get("education") or rules.Education.JUNIOR_HIGH)),
-        "post": post.get("post", ""),
-        "item_code": post.get("item_code", ""),
-        "female_post": post.get("female_post", "worker"),
-        "coal_mine_work_months": int(months) if months.isdigit() else 0,
-        **{key: post.get(key) == "on" for key, _ in ELIGIBILITY_FLAGS},
-    }
-
-
 @login_required
 def eligibility_check(request):
     """The eligibility rules as a dry run, before a clerk enrols anyone; nothing is stored."""
-    if request.actor.person_id is not None or not request.actor.role:
-        raise PermissionDenied("报考条件预审供培训机构、考试中心、企业和监管部门使用。")
+    require_eligibility_checker(request.actor)
+    form = EligibilityForm(request.POST if request.method == "POST" else None)
     result, errors = None, list[str]()
-    if request.method == "POST":
-        try:
-            result = selectors.eligibility_dry_run(
-                id_number=request.POST.get("id_number", ""),
-                on_date=None,
-                **_eligibility_particulars(request.POST),
-            )
-        except (DomainError, ValueError) as refused:
-            errors = getattr(refused, "messages", None) or ["请检查填写的内容。"]
+    if form.is_bound:
+        if form.is_valid():
+            particulars = dict(form.cleaned_data)
+            try:
+                result = selectors.eligibility_dry_run(
+                    request.actor,
+                    id_number=particulars.pop("id_number"),
+                    on_date=None,
+                    **particulars,
+                )
+            except DomainError as refused:
+                errors = refused.messages
+        else:
+            errors = form_errors(form)
     return render(
         request,
         "people/eligibility.html",
         {
-            "form": request.POST,
+            "form": form,
+            "values": request.POST,
             "result": result,
             "errors": errors,
             "educations": sorted(rules.EDUCATION_NAMES.items()),
             "items": catalog_selectors.operation_items(),
-            "flags": ELIGIBILITY_FLAGS,
+            "flags": ELIGIBILITY_FLAGS.items(),
         },
+        status=400 if errors else 200,
     )

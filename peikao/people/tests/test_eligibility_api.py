@@ -93,3 +93,14 @@ def test_the_annex_rule_for_key_units_binds_new_hires_only(login_as, new_hire, k
         payload["new_hire"] = new_hire
     body = check(login_as("huaan_clerk"), **payload).json()
     assert [(r["kind"], r["field"]) for r in body["refusals"]] == kinds
+
+
+def test_an_item_not_in_the_catalogue_is_named_even_in_a_valid_form(login_as):
+    body = check(
+        login_as("huaan_clerk"), id_number=WOMAN, female_post="cadre", item_code="1.9"
+    ).json()
+    assert [(r["kind"], r["field"]) for r in body["refusals"]] == [("invalid", "item_code")]
+
+
+def test_a_teacher_may_not_ask(login_as):
+    assert check(login_as("huaan_teacher"), id_number=WOMAN).status_code == 403
