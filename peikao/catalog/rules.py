@@ -3,6 +3,7 @@
 DOMAIN.md: "the most specific rule in force on the day applies" (city over province over nation).
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -87,6 +88,41 @@ def rule_subject_label(subject: str) -> str:
     return RULE_SUBJECT_LABELS.get(subject, subject)
 
 
-def rule_subject_choices() -> list[tuple[str, str]]:
-    """The named subjects a new rule value may be given (a blank subject means all)."""
-    return [(subject, label) for subject, label in RULE_SUBJECT_LABELS.items() if subject]
+# Which subjects each rule is read for; ITEMS stands for every catalogue item ("item:1.2").
+ITEMS = "item"
+RULE_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "training_hours_initial": (
+        "principal_manager.general",
+        "principal_manager.high_risk",
+        "special_operator",
+        ITEMS,
+    ),
+    "training_hours_refresher": (
+        "principal_manager.general",
+        "principal_manager.high_risk",
+        "special_operator",
+        ITEMS,
+    ),
+    "certificate_validity_years": ("principal_manager", "special_operator"),
+    "review_interval_years": ("special_operator",),
+    "archive_retention_years": ("principal_manager", "special_operator", "exam_video"),
+}
+
+
+def allowed_subjects(key: str) -> tuple[str, ...]:
+    """The subjects a value of this rule may be given; "" (通用) for the rules read for all."""
+    return RULE_SUBJECTS.get(key, ("",))
+
+
+def subject_error(key: str, subject: str, item_codes: Collection[str]) -> str:
+    """Why a value of `key` may not be given this subject ('' when it may): a subject the
+    system never reads for that rule would be stored and never apply."""
+    allowed = allowed_subjects(key)
+    if subject.startswith(OPERATION_ITEM_SUBJECT_PREFIX):
+        code = subject.removeprefix(OPERATION_ITEM_SUBJECT_PREFIX)
+        if ITEMS in allowed and code in item_codes:
+            return ""
+    elif subject in allowed:
+        return ""
+    names = ["各特种作业项目" if s == ITEMS else RULE_SUBJECT_LABELS.get(s, s) for s in allowed]
+    return f"“{rule_label(key)}”的适用对象只能是：{'、'.join(names)}，请从列表中选择。"

@@ -46,15 +46,11 @@ def _city_and_province(region_code: str | None) -> tuple[str | None, str | None]
     return city, province
 
 
-def rule_value_in_force(
-    key: str, *, subject: str = "", region_code: str | None = None, on_date: date | None = None
-) -> RuleValue | None:
-    on_date = on_date or timezone.localdate()
-    city, province = _city_and_province(region_code)
+def _in_force(rows, *, city: str | None, province: str | None, on_date: date) -> RuleValue | None:
     chosen = rules.applicable_value(
         [
             rules.RuleCandidate(row.scope, row.region_id, row.effective_from, row.value, ref=row)
-            for row in RuleValue.objects.filter(key=key, subject=subject)
+            for row in rows
         ],
         city_code=city,
         province_code=province,
@@ -63,14 +59,42 @@ def rule_value_in_force(
     return cast(RuleValue, chosen.ref) if chosen else None
 
 
+def rule_value_in_force(
+    key: str, *, subject: str = "", region_code: str | None = None, on_date: date | None = None
+) -> RuleValue | None:
+    city, province = _city_and_province(region_code)
+    return _in_force(
+        RuleValue.objects.filter(key=key, subject=subject),
+        city=city,
+        province=province,
+        on_date=on_date or timezone.localdate(),
+    )
+
+
 def rule_value(
     key: str, *, subject: str = "", region_code: str | None = None, on_date: date | None = None
 ) -> Decimal:
     """The value in force; a rule with no value at all is a configuration error."""
-    found = rule_value_in_force(key, subject=subject, region_code=region_code, on_date=on_date)
-    if found is None:
-        raise LookupError(f"规则参数未配置：{rules.rule_label(key)}（{subject or '通用'}）")
-    return found.value
+    return rule_values(key, subject=subject, region_code=region_code, on_date=on_date)[key]
+
+
+def rule_values(
+    *keys: str, subject: str = "", region_code: str | None = None, on_date: date | None = None
+) -> dict[str, Decimal]:
+    """Several values in force at once, in two queries whatever their number (for paths that
+    run per attendance event); a rule with no value at all is a configuration error."""
+    on_date = on_date or timezone.localdate()
+    city, province = _city_and_province(region_code)
+    rows_by_key: dict[str, list[RuleValue]] = {key: [] for key in keys}
+    for row in RuleValue.objects.filter(key__in=keys, subject=subject):
+        rows_by_key[row.key].append(row)
+    values = {}
+    for key, rows in rows_by_key.items():
+        found = _in_force(rows, city=city, province=province, on_date=on_date)
+        if found is None:
+            raise LookupError(f"规则参数未配置：{rules.rule_label(key)}（{subject or '通用'}）")
+        values[key] = found.value
+    return values
 
 
 def rule_value_list(actor: Actor):
@@ -84,3 +108,21 @@ def rule_value_list(actor: Actor):
         .select_related("region", "created_by")
         .order_by("key", "subject", "scope", "-effective_from")
     )
+
+
+def operation_item_codes() -> set[str]:
+    """The codes of the catalogue's items in use."""
+    return set(OperationItem.objects.filter(enabled=True).values_list("code", flat=True))
+
+
+def rule_subject_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The subjects a new rule value may be given, grouped for a select: populations, then
+    every catalogue item in use. Which of them a given rule accepts is checked on saving."""
+    populations = [("", rules.RULE_SUBJECT_LABELS[""])] + [
+        (subject, label) for subject, label in rules.RULE_SUBJECT_LABELS.items() if subject
+    ]
+    items = [
+        (f"{rules.OPERATION_ITEM_SUBJECT_PREFIX}{code}", f"{code} {name}")
+        for code, name in OperationItem.objects.filter(enabled=True).values_list("code", "name")
+    ]
+    return [("人员类别", populations), ("特种作业项目", items)]

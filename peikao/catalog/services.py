@@ -10,6 +10,7 @@ from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.catalog import rules
 from peikao.catalog.models import RuleValue
+from peikao.catalog.selectors import operation_item_codes
 from peikao.core.errors import Conflict, DomainError
 from peikao.core.history import with_change_reason
 
@@ -34,6 +35,13 @@ def rule_value_set(
     require_rule_editor(actor)
     if key not in rules.RULE_DEFINITIONS:
         raise DomainError(f"未知的规则参数：{key}")
+    subject = (subject or "").strip()
+    item_codes = (
+        operation_item_codes() if subject.startswith(rules.OPERATION_ITEM_SUBJECT_PREFIX) else ()
+    )
+    refusal = rules.subject_error(key, subject, item_codes)
+    if refusal:
+        raise DomainError(refusal)
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):

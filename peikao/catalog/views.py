@@ -51,6 +51,7 @@ def rule_list(request):
             "values": selectors.rule_value_list(actor),
             "definitions": rules.RULE_DEFINITIONS,
             "can_edit": can_edit_rules(actor),
+            "subject_choices": selectors.rule_subject_choices(),
             "entered": request.POST,
         },
     )

@@ -165,3 +165,47 @@ def test_the_same_day_twice_is_a_conflict():
             value=85,
             effective_from=day,
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("key", "subject"),
+    [
+        ("training_hours_initial", "1.2"),
+        ("training_hours_initial", "低压电工作业"),
+        ("training_hours_initial", "item:9.99"),
+        ("class_hour_minutes", "special_operator"),
+        ("class_hour_minutes", "item:1.2"),
+        ("review_interval_years", ""),
+    ],
+)
+def test_a_subject_the_rule_is_never_read_for_is_refused(key, subject):
+    """A value stored under a subject the system never asks for would never apply."""
+    before = RuleValue.objects.count()
+    with pytest.raises(DomainError, match="的适用对象只能是"):
+        rule_value_set(
+            actor=acting_as("yc_admin"),
+            key=key,
+            subject=subject,
+            value="40",
+            effective_from=timezone.localdate() + timedelta(days=3),
+        )
+    assert RuleValue.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_catalogue_item_s_hours_apply_to_classes_of_that_item():
+    start = timezone.localdate() + timedelta(days=3)
+    rule_value_set(
+        actor=acting_as("yc_admin"),
+        key="training_hours_initial",
+        subject="item:2.1",
+        value="56",
+        effective_from=start,
+    )
+    assert (
+        rule_value(
+            "training_hours_initial", subject="item:2.1", region_code="140802", on_date=start
+        )
+        == 56
+    )

@@ -85,3 +85,11 @@ def test_an_officer_cannot_set_a_rule_value(login_as):
     )
     assert "只有省、市应急管理部门管理员可以修改规则参数。" in response.content.decode()
     assert not RuleValue.objects.filter(scope="city", key="class_size_limit").exists()
+
+
+def test_the_rule_form_offers_the_catalogue_s_subjects_not_free_text(login_as):
+    page = login_as("yc_admin").get(reverse("catalog:rules")).content.decode()
+    assert '<select class="form-select" id="rule-subject" name="subject">' in page
+    assert '<option value="item:1.2">1.2 低压电工作业</option>' in page
+    assert '<option value="special_operator">特种作业人员</option>' in page
+    assert 'list="rule-subjects"' not in page
