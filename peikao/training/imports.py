@@ -55,7 +55,7 @@ COLUMNS = (
         required=True,
         text=True,
         note="18位，最后一位可为X；性别和出生日期由号码确定",
-        example="140802199203150014",
+        example="140802199203150016",
     ),
     Column("phone", "手机号码", text=True, example="13912345678"),
     Column(
