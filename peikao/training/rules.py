@@ -5,6 +5,7 @@ Sources: 运城市通知 五 (开班前1个月上传培训计划); 忻州市通�
 学时不足取消考试资格); AQ 8011-2023 4.4.4 (学时 length and daily cap, configured as rule values).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -259,3 +260,9 @@ def earned_hours(
 def presence_overlaps(first: list[Interval], second: list[Interval]) -> bool:
     """Whether a person was present in two places at the same time."""
     return any(a.overlap_minutes(b) > 0 for a in first for b in second)
+
+
+def days_outside(days: Iterable[date], first: date, last: date) -> list[date]:
+    """The days that fall outside [first, last]: a class keeps to the dates of its approved
+    plan line (运城市通知 五: the plan approved by the regulator is what the class follows)."""
+    return sorted(day for day in set(days) if not first <= day <= last)

@@ -4,7 +4,7 @@ Filing lists every reason it is refused and saves nothing (忻州市通知 三�
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -61,15 +61,17 @@ def _institution_errors(institution: Organization) -> list[str]:
     return []
 
 
-def _plan_line_errors(line: PlanLine, first_day, capacity: int) -> list[str]:
+def _plan_line_errors(line: PlanLine, days: list[date], capacity: int) -> list[str]:
     errors = []
     if line.plan.status != TrainingPlan.Status.APPROVED:
         errors.append(f"培训计划“{line.plan}”尚未审核通过，不能据此开班。")
     if TrainingClass.objects.filter(plan_line=line).exists():
         errors.append("该计划明细已开班备案，不能重复备案。")
-    if first_day is not None and first_day < line.planned_start:
+    outside = rules.days_outside(days, line.planned_start, line.planned_end)
+    if outside:
         errors.append(
-            f"开班日期{first_day:%Y-%m-%d}早于计划的{line.planned_start:%Y-%m-%d}，"
+            f"课次日期{'、'.join(f'{day:%Y-%m-%d}' for day in outside)}不在经审核的计划"
+            f"（{line.planned_start:%Y-%m-%d}至{line.planned_end:%Y-%m-%d}）内，"
             "须按经审核的培训计划开班。"
         )
     if capacity > line.planned_size:
@@ -178,10 +180,11 @@ def filing_errors(
         )
         for s in sessions
     ]
-    first_day = min((s.starts_at.date() for s in local), default=None)
+    days = sorted({s.starts_at.date() for s in local})
+    first_day = days[0] if days else None
     errors = _institution_errors(institution)
     errors += scope_errors(institution, line.post_category, line.item, line.industry)
-    errors += _plan_line_errors(line, first_day, capacity)
+    errors += _plan_line_errors(line, days, capacity)
     resource_errors, rooms = _resource_errors(institution, sessions, line, main_room_id)
     errors += resource_errors
     errors += _monitoring_errors(rooms, now)

@@ -147,7 +147,19 @@ def test_a_start_in_the_past_is_refused(ready):
     ready["sessions"][0].update(starts_at=at(yesterday, 8), ends_at=at(yesterday, 12))
     messages = refusal(ready)
     assert f"第1次课（{yesterday:%Y-%m-%d} 08:00）的开始时间已过。" in messages
-    assert any("早于计划的" in m for m in messages)
+    assert any(f"课次日期{yesterday:%Y-%m-%d}不在经审核的计划" in m for m in messages)
+
+
+def test_sessions_after_the_planned_end_are_refused(ready):
+    """The approved plan line fixes the dates: a session past its end is refused too."""
+    line = ready["line"]
+    late = line.planned_end + timedelta(days=2)
+    ready["sessions"][-1].update(starts_at=at(late, 8), ends_at=at(late, 12))
+    messages = refusal(ready)
+    window = f"（{line.planned_start:%Y-%m-%d}至{line.planned_end:%Y-%m-%d}）"
+    assert (
+        f"课次日期{late:%Y-%m-%d}不在经审核的计划{window}内，须按经审核的培训计划开班。" in messages
+    )
 
 
 def test_every_room_used_must_be_networked(ready):
