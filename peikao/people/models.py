@@ -51,12 +51,15 @@ class Person(models.Model):
         related_name="staff",
     )
     post = models.CharField("岗位", max_length=50, blank=True)
+    # Blank when not known: the eligibility rules then ask for it when it decides the answer,
+    # instead of taking a woman for a worker (which refuses women cadres wrongly).
     female_post = models.CharField(
         "女职工岗位类型",
         max_length=10,
         choices=FemalePost.choices,
-        default=FemalePost.WORKER,
-        help_text="决定法定退休年龄",
+        blank=True,
+        default="",
+        help_text="决定法定退休年龄；未填写时，在影响报考条件判断时要求补填",
     )
     education = models.PositiveSmallIntegerField(
         "文化程度", choices=sorted(EDUCATION_NAMES.items()), null=True, blank=True

@@ -124,9 +124,11 @@ def applicant_from(
     coal_mine_periods: Iterable[tuple[date, date | None]],
     open_violations: int,
     on_date: date,
+    new_hire: bool | None = None,
 ) -> rules.Applicant:
     """The eligibility rules' view of a person, from data the caller has already read (the
-    Excel import reads every row's history in one query)."""
+    Excel import reads every row's history in one query). new_hire is a fact of the
+    application, not of the person: whether they are new at the employer they enrol from."""
     if person.education is None:
         raise DomainError(f"{person.name}未登记文化程度，无法审核报考条件。")
     return rules.Applicant(
@@ -142,15 +144,22 @@ def applicant_from(
         # No certificates are recorded yet, so no revocation for fraud can be known.
         fraud_revocation_date=None,
         open_violations=open_violations,
+        new_hire=new_hire,
     )
 
 
-def applicant_for_person(person: Person, on_date: date) -> rules.Applicant:
+def applicant_for_person(
+    person: Person, on_date: date, *, new_hire: bool | None = None
+) -> rules.Applicant:
     """The eligibility rules' view of a stored person on a day."""
     periods = person.work_history.filter(coal_mine=True).values_list("started_on", "ended_on")
     open_violations = person.violations.filter(status=Violation.Status.OPEN).count()
     return applicant_from(
-        person, coal_mine_periods=periods, open_violations=open_violations, on_date=on_date
+        person,
+        coal_mine_periods=periods,
+        open_violations=open_violations,
+        on_date=on_date,
+        new_hire=new_hire,
     )
 
 

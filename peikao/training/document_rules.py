@@ -56,13 +56,20 @@ def coal_work_document(item_code: str) -> RuleDocument:
     return RuleDocument(COAL_WORK_CODE, f"煤矿{years}年及以上工作经历证明", SEED_ANNEX_1)
 
 
-def rule_documents(target: Target) -> list[RuleDocument]:
-    """The documents the eligibility rules ask of this applicant, in the order they apply."""
+def rule_documents(target: Target, *, new_hire: bool | None = None) -> list[RuleDocument]:
+    """The documents the eligibility rules ask of this applicant, in the order they apply.
+
+    The annex-1 hazardous-chemical rules bind new hires only, so an incumbent (new_hire False)
+    shows no proof for them; when it is not known whether the applicant is a new hire the proof
+    is asked, since the rule may bind. The coal-mine rules bind everyone."""
     category = target.item_code.split(".")[0] if target.item_code else ""
     if target.post != SPECIAL_OPERATOR:
-        return [CHEMICAL_MANAGER_QUALIFICATION] if target.hazardous_chemical_key_unit else []
+        binds = target.hazardous_chemical_key_unit and new_hire is not False
+        return [CHEMICAL_MANAGER_QUALIFICATION] if binds else []
     if category == COAL_CATEGORY:
         return [COAL_EDUCATION, coal_work_document(target.item_code)]
+    if new_hire is False:
+        return []
     if category == HAZARDOUS_CHEMICAL_CATEGORY:
         if target.explosive_chemicals:
             return [CHEMICAL_COLLEGE_EDUCATION]

@@ -92,6 +92,24 @@ def test_the_coal_work_proof_names_the_years_of_the_item():
     assert rule_documents(Target("special_operator", "5.2"))[1].name == "煤矿2年及以上工作经历证明"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        Target("special_operator", "9.3", explosive_chemicals=True),
+        Target("special_operator", "9.1", major_hazard_or_key_process=True),
+        Target("safety_manager", hazardous_chemical_key_unit=True),
+    ],
+)
+def test_an_incumbent_shows_no_proof_for_the_new_hire_rules(target):
+    assert rule_documents(target, new_hire=False) == []
+    # A new hire shows it, and so does an applicant not known to be either (the rule may bind).
+    assert rule_documents(target, new_hire=True) == rule_documents(target) != []
+
+
+def test_the_coal_rules_bind_incumbents_too():
+    assert len(rule_documents(Target("special_operator", "5.2"), new_hire=False)) == 2
+
+
 # --------------------------------------------------------------------------- the checklist
 
 
