@@ -60,7 +60,8 @@ def stream_for(organization, actor: Actor) -> str:
     return "system"
 
 
-@transaction.atomic
+# Joins the caller's transaction without a savepoint of its own: a failed record fails the change.
+@transaction.atomic(savepoint=False)
 def audit_record(
     action: Action,
     *,
@@ -75,8 +76,10 @@ def audit_record(
     context = request_context.current()
     organization = owning_organization(target, actor)
     stream_key = stream_for(organization, actor)
-    AuditStream.objects.get_or_create(key=stream_key)
-    head = AuditStream.objects.select_for_update().get(key=stream_key)
+    head = AuditStream.objects.select_for_update().filter(key=stream_key).first()
+    if head is None:  # the stream's first record
+        AuditStream.objects.get_or_create(key=stream_key)
+        head = AuditStream.objects.select_for_update().get(key=stream_key)
     record = AuditRecord(
         stream=stream_key,
         seq=head.last_seq + 1,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
-from peikao.catalog.selectors import rule_value
+from peikao.catalog.selectors import rule_values
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.identifiers import normalise_id_number
 from peikao.core.masking import mask_id_number
@@ -67,15 +67,14 @@ def _check_event(enrolment: Enrolment, session: ClassSession, occurred_at: datet
 
 
 def _store(event: AttendanceEvent) -> tuple[AttendanceEvent, bool]:
-    """Saves the event once; a resent one returns the first, unchanged."""
-    existing = AttendanceEvent.objects.filter(event_key=event.event_key).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                event.save()
-            return event, True
-        except IntegrityError:
-            existing = AttendanceEvent.objects.get(event_key=event.event_key)
+    """Saves the event once; a resent one returns the first, unchanged. The insert is tried
+    first: resends are rare, so the unique key, not a lookup, tells them apart."""
+    try:
+        with transaction.atomic():
+            event.save()
+        return event, True
+    except IntegrityError:
+        existing = AttendanceEvent.objects.get(event_key=event.event_key)
     same = (
         existing.enrolment_id,
         existing.session_id,
@@ -93,38 +92,60 @@ def _store(event: AttendanceEvent) -> tuple[AttendanceEvent, bool]:
 
 
 def enrolment_recompute_hours(enrolment: Enrolment, *, actor: Actor) -> Enrolment:
-    """Hours from every event of the enrolment, the two-places flag, and the certificate."""
+    """Hours from every event of the enrolment, the two-places flag, and the certificate.
+    Hours and the flag are derived figures, left out of the row's history: they are written
+    with an update, not a save."""
     training_class = enrolment.training_class
-    region = training_class.organization.region_id
+    values = rule_values(
+        "class_hour_minutes", "daily_hour_cap", region_code=training_class.organization.region_id
+    )
     presence = _presence(enrolment)
-    sessions = [(_interval(s), s.hours) for s in training_class.sessions.all()]
+    sessions = [
+        (rules.Interval(timezone.localtime(start), timezone.localtime(end)), hours)
+        for start, end, hours in training_class.sessions.values_list(
+            "starts_at", "ends_at", "hours"
+        )
+    ]
     enrolment.hours = rules.earned_hours(
         sessions,
         presence,
-        minutes_per_hour=rule_value("class_hour_minutes", region_code=region),
-        daily_cap=rule_value("daily_hour_cap", region_code=region),
+        minutes_per_hour=values["class_hour_minutes"],
+        daily_cap=values["daily_hour_cap"],
     )
-    enrolment.overlap_flagged = enrolment.overlap_flagged or _flag_overlaps(enrolment, presence)
-    enrolment.save(update_fields=["hours", "overlap_flagged"])
+    enrolment.overlap_flagged = _flag_overlaps(enrolment, presence) or enrolment.overlap_flagged
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        hours=enrolment.hours, overlap_flagged=enrolment.overlap_flagged
+    )
     if enrolment.hours >= training_class.required_hours > 0:
         hours_certificate_issue(actor=actor, enrolment_id=enrolment.pk)
         violations_close_if_retrained(enrolment, actor=actor)
     return enrolment
 
 
-def _presence(enrolment: Enrolment) -> list[rules.Interval]:
+def _presence_of(events) -> list[rules.Interval]:
     return rules.presence_intervals(
-        [
-            (timezone.localtime(at), direction)
-            for at, direction in enrolment.attendance_events.values_list("occurred_at", "direction")
-        ]
+        [(timezone.localtime(at), direction) for at, direction in events]
     )
 
 
+def _presence(enrolment: Enrolment) -> list[rules.Interval]:
+    return _presence_of(enrolment.attendance_events.values_list("occurred_at", "direction"))
+
+
 def _flag_overlaps(enrolment: Enrolment, presence: list[rules.Interval]) -> bool:
-    """Flags this enrolment and every other of the same person whose presence overlaps it."""
-    others = Enrolment.objects.filter(person_id=enrolment.person_id).exclude(pk=enrolment.pk)
-    clashing = [other.pk for other in others if rules.presence_overlaps(presence, _presence(other))]
+    """Flags this enrolment and every other of the same person whose presence overlaps it.
+    The other enrolments' events are read in one query."""
+    events_by_enrolment: dict[int, list] = {}
+    others = AttendanceEvent.objects.filter(enrolment__person_id=enrolment.person_id).exclude(
+        enrolment_id=enrolment.pk
+    )
+    for other_id, at, direction in others.values_list("enrolment_id", "occurred_at", "direction"):
+        events_by_enrolment.setdefault(other_id, []).append((at, direction))
+    clashing = [
+        other_id
+        for other_id, events in events_by_enrolment.items()
+        if rules.presence_overlaps(presence, _presence_of(events))
+    ]
     if clashing:
         Enrolment.objects.filter(pk__in=clashing).update(overlap_flagged=True)
     return bool(clashing)
@@ -138,7 +159,6 @@ def _locked_enrolment(pk: int) -> Enrolment:
     )
 
 
-@transaction.atomic
 def _record(
     event: AttendanceEvent, enrolment: Enrolment, session: ClassSession, *, actor: Actor
 ) -> tuple[AttendanceEvent, bool]:
