@@ -1,11 +1,10 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from peikao.accounts.permissions import can_edit_rules
 from peikao.catalog import rules, selectors, services
+from peikao.catalog.forms import RuleValueForm
 from peikao.core.errors import DomainError
 
 
@@ -24,21 +23,14 @@ def catalogue(request):
 @login_required
 def rule_list(request):
     actor = request.actor
+    form = RuleValueForm(request.POST or None)
     if request.method == "POST":
-        try:
-            effective_from = date.fromisoformat(request.POST.get("effective_from", ""))
-        except ValueError:
-            messages.error(request, "请填写正确的生效日期。")
+        if not form.is_valid():
+            for message in form.messages():
+                messages.error(request, message)
         else:
             try:
-                services.rule_value_set(
-                    actor=request.actor,
-                    key=request.POST.get("key", ""),
-                    subject=request.POST.get("subject", "").strip(),
-                    value=request.POST.get("value", ""),
-                    effective_from=effective_from,
-                    source=request.POST.get("source", ""),
-                )
+                services.rule_value_set(actor=actor, **form.cleaned_data)
             except DomainError as error:
                 messages.error(request, str(error))
             else:

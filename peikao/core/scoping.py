@@ -1,6 +1,8 @@
 """Fetching one row for an actor: a row that is missing and a row the actor may not see give
 the same answer, so that nobody learns that something exists by guessing ids."""
 
+from typing import Any, cast
+
 from django.db.models import Model, QuerySet
 
 from peikao.core.errors import NotFound
@@ -18,7 +20,7 @@ def get_visible(queryset: QuerySet, actor, pk, *, for_update: bool = False):
     the change when `for_update` is set (its own row only, never the joined ones)."""
     if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk <= LARGEST_ID:
         raise not_found(queryset.model)
-    rows = queryset.visible_to(actor).filter(pk=pk)
+    rows = cast(Any, queryset).visible_to(actor).filter(pk=pk)
     if for_update:
         rows = rows.select_for_update(of=("self",))
     found = rows.first()

@@ -13,9 +13,13 @@ def can_manage_devices(actor: Actor) -> bool:
     return actor.role in DEVICE_MANAGER_ROLES
 
 
+def require_device_manager_role(actor: Actor) -> None:
+    if not can_manage_devices(actor):
+        raise PermissionDenied("只有培训机构管理员或考试点考务员可以管理本单位的监控与考勤设备。")
+
+
 def require_device_manager(actor: Actor, organization, *, missing: str) -> None:
     """404 (with `missing`) outside one's own organisation, 403 for a role that may not act."""
     if not actor.covers_organization(organization):
         raise NotFound(missing)
-    if not can_manage_devices(actor):
-        raise PermissionDenied("只有培训机构管理员或考试点考务员可以管理本单位的监控与考勤设备。")
+    require_device_manager_role(actor)

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 from peikao.monitoring import selectors, services
-from peikao.monitoring.models import Device
-from peikao.monitoring.permissions import can_manage_devices
+from peikao.monitoring.forms import DEVICE_KINDS, DeviceRegisterForm
+from peikao.monitoring.permissions import can_manage_devices, require_device_manager_role
 
 DEVICES_PER_PAGE = 50
 
@@ -24,7 +24,7 @@ def _device_page(request, *, issued=None, entered=None):
             "page": Paginator(devices, DEVICES_PER_PAGE).get_page(request.GET.get("page")),
             "can_manage": can_manage_devices(actor),
             "rooms": selectors.registrable_rooms(actor),
-            "kinds": Device.Kind.choices,
+            "kinds": DEVICE_KINDS,
             "issued": issued,
             "entered": entered or {},
         },
@@ -41,18 +41,20 @@ REFUSALS_SHOWN_AS_PAGES = (NotFound, PermissionDenied)
 def device_list(request):
     if request.method != "POST":
         return _device_page(request)
-    try:
-        room_id = int(request.POST.get("room", ""))
-    except ValueError:
-        messages.error(request, "请选择设备所在的教室或考场。")
+    require_device_manager_role(request.actor)
+    form = DeviceRegisterForm(request.POST, actor=request.actor)
+    if not form.is_valid():
+        for message in form.messages():
+            messages.error(request, message)
         return _device_page(request, entered=request.POST)
+    entered = form.cleaned_data
     try:
         issued = services.device_register(
             actor=request.actor,
-            room_id=room_id,
-            kind=request.POST.get("kind", ""),
-            name=request.POST.get("name", ""),
-            serial_number=request.POST.get("serial_number", ""),
+            room_id=entered["room"].pk,
+            kind=entered["kind"],
+            name=entered["name"],
+            serial_number=entered["serial_number"],
         )
     except REFUSALS_SHOWN_AS_PAGES:
         raise

@@ -129,6 +129,10 @@ class Organization(models.Model):
         return self.name
 
     @property
+    def is_institution(self) -> bool:
+        return self.kind == Organization.Kind.INSTITUTION
+
+    @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 

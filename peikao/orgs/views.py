@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from peikao.accounts.permissions import can_supervise_institutions
 from peikao.core.errors import DomainError
 from peikao.orgs import selectors, services
-from peikao.orgs.models import Organization
+from peikao.orgs.forms import kind_filter
 
 HISTORY_ROWS = 20
 ORGANIZATIONS_PER_PAGE = 50
@@ -28,7 +28,9 @@ def directory(request):
 
 @login_required
 def organization_list(request):
-    kind = request.GET.get("kind", "")
+    kind, kinds, ignored = kind_filter(request.GET)
+    for message in ignored:
+        messages.warning(request, message)
     organizations = selectors.organization_list(request.actor, kind=kind)
     return render(
         request,
@@ -37,7 +39,7 @@ def organization_list(request):
             "page": Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(
                 request.GET.get("page")
             ),
-            "kinds": Organization.Kind.choices,
+            "kinds": kinds,
             "kind": kind,
         },
     )
@@ -52,7 +54,7 @@ def organization_detail(request, organization_id: int):
         {
             "organization": organization,
             "can_supervise": can_supervise_institutions(request.actor)
-            and organization.kind == Organization.Kind.INSTITUTION,
+            and organization.is_institution,
             "history": selectors.organization_history(organization, limit=HISTORY_ROWS),
         },
     )

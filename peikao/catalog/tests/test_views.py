@@ -93,3 +93,36 @@ def test_the_rule_form_offers_the_catalogue_s_subjects_not_free_text(login_as):
     assert '<option value="item:1.2">1.2 低压电工作业</option>' in page
     assert '<option value="special_operator">特种作业人员</option>' in page
     assert 'list="rule-subjects"' not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("value", "请填写数值。"),
+        ("effective_from", "请填写生效日期。"),
+        ("key", "请选择规则参数。"),
+    ],
+)
+def test_a_field_left_blank_is_named_and_nothing_is_saved(login_as, field, message):
+    entered = {
+        "key": "class_size_limit",
+        "subject": "",
+        "value": "50",
+        "effective_from": tomorrow(),
+        "source": "",
+    }
+    entered[field] = ""
+    before = RuleValue.objects.count()
+    page = login_as("yc_admin").post(reverse("catalog:rules"), entered).content.decode()
+    assert message in page
+    assert RuleValue.objects.count() == before
+
+
+def test_an_unknown_rule_or_a_malformed_value_is_refused_in_chinese(login_as):
+    client = login_as("yc_admin")
+    page = client.post(
+        reverse("catalog:rules"),
+        {"key": "nonsense", "value": "五十", "effective_from": "2026-13-40"},
+    ).content.decode()
+    assert "规则参数的选项无效，请从列表中选择。" in page
+    assert "请填写正确的数值。" in page and "请填写正确的生效日期。" in page

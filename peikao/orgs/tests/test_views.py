@@ -122,3 +122,9 @@ def test_a_status_change_without_reason_is_refused(login_as):
 def test_status_change_needs_post(login_as):
     response = login_as("yc_officer").get(status_url(institution(HUAAN)))
     assert response.status_code == 405
+
+
+def test_an_unknown_kind_in_the_filter_is_named_and_the_whole_list_shown(login_as):
+    page = login_as("yc_officer").get("/orgs/", {"kind": "spaceport"}).content.decode()
+    assert "单位类型的选项无效，请从列表中选择。" in page
+    assert "运城市华安应急安全服务有限公司" in page

@@ -1,0 +1,21 @@
+"""Page input checked by Django forms, with messages that name the field: a field left blank
+says "请填写…" (or "请选择…" for a choice) before any rule reads it."""
+
+from django import forms
+
+
+class NamedErrorsForm(forms.Form):
+    """A form whose required, invalid and unknown-choice messages name the field in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "")
+            chosen = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+            field.error_messages["required"] = f"{'请选择' if chosen else '请填写'}{label}。"
+            field.error_messages["invalid"] = f"请填写正确的{label}。"
+            field.error_messages["invalid_choice"] = f"{label}的选项无效，请从列表中选择。"
+
+    def messages(self) -> list[str]:
+        """Every error, in the order of the fields, for the page's message area."""
+        return [str(error) for errors in self.errors.values() for error in errors]
