@@ -6,7 +6,6 @@ from peikao.core.forms import NamedErrorsForm
 from peikao.monitoring import selectors
 from peikao.monitoring.models import Device
 
-
 DEVICE_KINDS = list(Device.Kind.choices)
 
 
