@@ -39,9 +39,10 @@ def _fresh_cache():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The seed data and demo accounts are in the test database for every test."""
+    """The seed data and demo accounts are in the test database for every test; the demo day
+    (classes, plans, 三违) is not: each test builds the training it needs."""
     with django_db_blocker.unblock():
-        call_command("seed", "--demo", verbosity=0)
+        call_command("seed", "--demo-accounts-only", verbosity=0)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 from django.db import models
 
+# The note that marks a session of the demo timetable (exams/seed.py), never of a notice.
+DEMO_NOTE_PREFIX = "演示数据"
+
 
 class ExamSession(models.Model):
     """One published exam date at one exam point (a row of a city's annual timetable)."""
@@ -38,3 +41,7 @@ class ExamSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exam_date} {self.exam_point}"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.note.startswith(DEMO_NOTE_PREFIX)

@@ -1,12 +1,13 @@
-"""Loads the 2024 exam timetables of both notices."""
+"""Loads the 2024 exam timetables of both notices, and a demo timetable for the coming months."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from peikao.core.seed_files import read_seed_file
-from peikao.exams.models import ExamSession
+from peikao.exams.models import DEMO_NOTE_PREFIX, ExamSession
 from peikao.orgs.models import Organization
 
 Series = ExamSession.Series
@@ -60,5 +61,54 @@ def load_xinzhou_timetable() -> None:
                 "category_text": Series.ALL_POSTS.label,
                 "training_types": ["initial", "refresher"],
                 "note": data["remark"],
+            },
+        )
+
+
+DEMO_NOTE = f"{DEMO_NOTE_PREFIX}：非正式通知，仅供试用"
+DEMO_DAYS_AHEAD = 92  # three months
+DEMO_EXAM_POINT = "运城市华安应急安全服务有限公司"
+YUNCHENG = "140800"
+DEMO_REGISTRATION_DAYS = 10  # registration closes ten days before the exam, at 17:00
+
+
+def _second_wednesday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(2 - first.weekday()) % 7 + 7)
+
+
+def demo_exam_dates(today: date) -> list[date]:
+    """The second Wednesday of each month, from tomorrow to three months ahead. Fixed per
+    month, so that a rerun finds the same sessions and a later month adds its own."""
+    horizon = today + timedelta(days=DEMO_DAYS_AHEAD)
+    dates = []
+    year, month = today.year, today.month
+    while date(year, month, 1) <= horizon:
+        exam_date = _second_wednesday(year, month)
+        if today < exam_date <= horizon:
+            dates.append(exam_date)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return dates
+
+
+def load_demo_timetable() -> None:
+    """A demo timetable at 华安's exam point for the coming three months, beside the real
+    2024 sessions, each marked 演示数据."""
+    point = Organization.objects.get(kind=Organization.Kind.EXAM_POINT, name=DEMO_EXAM_POINT)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    for exam_date in demo_exam_dates(timezone.localdate()):
+        ExamSession.objects.get_or_create(
+            city_id=YUNCHENG,
+            series=Series.SPECIAL_OPERATOR,
+            exam_point=point,
+            exam_date=exam_date,
+            defaults={
+                "year": exam_date.year,
+                "category_text": f"{Series.SPECIAL_OPERATOR.label}（演示数据）",
+                "training_types": ["initial", "refresher"],
+                "registration_deadline": datetime.combine(
+                    exam_date - timedelta(days=DEMO_REGISTRATION_DAYS), time(17), tzinfo=zone
+                ),
+                "note": DEMO_NOTE,
             },
         )

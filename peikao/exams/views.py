@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from peikao.exams import selectors
 from peikao.exams.models import ExamSession
@@ -33,5 +34,6 @@ def timetable(request):
             "exam_points": exam_point_list(),
             "series_choices": ExamSession.Series.choices,
             "month_error": month_error,
+            "today": timezone.localdate(),
         },
     )

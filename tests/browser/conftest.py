@@ -50,7 +50,7 @@ def _launched_chromium():
 def seeded_database(transactional_db):
     """The live server's tests are transactional: the database is flushed after each one, so
     the seed and the demo accounts are loaded again before each."""
-    call_command("seed", "--demo", verbosity=0)
+    call_command("seed", "--demo-accounts-only", verbosity=0)
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from peikao.exams.models import ExamSession
+from peikao.exams.seed import DEMO_NOTE, load_demo_timetable
 from peikao.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +57,12 @@ def test_a_month_without_exams_shows_the_empty_state(client):
     page = client.get(reverse("exams:timetable"), {"month": "2023-01"}).content.decode()
     assert "共 0 场考试" in page
     assert "没有符合条件的考试场次，请调整筛选条件。" in page
+
+
+def test_the_2024_sessions_show_as_past_and_the_demo_ones_as_demo(client):
+    load_demo_timetable()
+    page = client.get(reverse("exams:timetable"), {"city": "140800"}).content.decode()
+    demo = ExamSession.objects.filter(note=DEMO_NOTE).count()
+    assert demo and page.count('data-testid="demo"') == demo
+    past = ExamSession.objects.filter(city_id="140800", exam_date__lt=timezone.localdate())
+    assert page.count('data-testid="past"') == past.count() > 0

@@ -13,7 +13,7 @@ from peikao.monitoring.selectors import device_by_key
 
 @pytest.fixture
 def demo_devices(transactional_db):
-    call_command("seed", "--demo", verbosity=0)
+    call_command("seed", "--demo-accounts-only", verbosity=0)
     load_demo_devices()
     return device_by_key(DEMO_CAMERA_KEY), device_by_key(DEMO_TERMINAL_KEY)
 

@@ -105,5 +105,5 @@ def test_seeding_again_changes_nothing():
         )
 
     before = counts()
-    call_command("seed", "--demo", verbosity=0)
+    call_command("seed", "--demo-accounts-only", verbosity=0)
     assert counts() == before

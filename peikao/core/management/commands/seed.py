@@ -4,15 +4,16 @@ from django.db import transaction
 from peikao.accounts.models import Role
 from peikao.accounts.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
 from peikao.catalog.seed import load_catalog, load_document_requirements, load_rule_values
-from peikao.exams.seed import load_xinzhou_timetable, load_yuncheng_timetable
-from peikao.monitoring.seed import load_demo_devices
+from peikao.exams.seed import load_demo_timetable, load_xinzhou_timetable, load_yuncheng_timetable
+from peikao.monitoring.seed import load_demo_devices, load_demo_heartbeats
 from peikao.orgs.seed import (
     load_institutions,
     load_regions,
     load_regulators,
     load_xinzhou_exam_points,
 )
-from peikao.training.seed import load_demo_training
+from peikao.people.seed import load_demo_violation
+from peikao.training.seed import load_demo_day, load_demo_training
 
 # Order matters: each step refers to what the earlier ones loaded.
 SEED_STEPS = [
@@ -30,21 +31,45 @@ SEED_STEPS = [
 
 # The demo accounts first: the devices and the teacher belong to them.
 DEMO_STEPS = [load_demo_accounts, load_demo_devices, load_demo_training]
+# A demo that lives in the day it is loaded (training/seed.py says how a later day goes on):
+# the devices report first, as the classes' attendance comes from the terminal.
+DEMO_DAY_STEPS = [load_demo_heartbeats, load_demo_day, load_demo_violation, load_demo_timetable]
 
 
 class Command(BaseCommand):
-    help = "载入两份通知中的基础数据（可重复执行）；--demo 同时创建各角色演示账号"
+    help = (
+        "载入两份通知中的基础数据（可重复执行）；--demo 同时创建各角色演示账号，"
+        "以及以今天为准的演示培训班、培训计划、三违记录和考试计划"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--demo", action="store_true", help="创建各角色演示账号")
+        parser.add_argument(
+            "--demo", action="store_true", help="创建各角色演示账号和以今天为准的演示数据"
+        )
+        parser.add_argument(
+            "--demo-accounts-only",
+            action="store_true",
+            help="只创建演示账号、设备和教师，不建演示培训班等（测试用）",
+        )
 
-    def handle(self, *args, demo: bool = False, verbosity: int = 1, **options):
+    def handle(
+        self,
+        *args,
+        demo: bool = False,
+        demo_accounts_only: bool = False,
+        verbosity: int = 1,
+        **options,
+    ):
+        demo = demo or demo_accounts_only
         with transaction.atomic():
             for step in SEED_STEPS:
                 step()
             if demo:
                 for demo_step in DEMO_STEPS:
                     demo_step()
+            if demo and not demo_accounts_only:
+                for day_step in DEMO_DAY_STEPS:
+                    day_step()
         if verbosity == 0:
             return
         self.stdout.write(self.style.SUCCESS("基础数据已载入。"))

@@ -1,0 +1,160 @@
+"""`seed --demo` builds a demo that lives in the day it runs, and again the next day without
+duplicating anything (peikao/training/seed.py says how a later day goes on)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from peikao.audit.models import AuditRecord
+from peikao.exams.models import ExamSession
+from peikao.exams.seed import DEMO_NOTE
+from peikao.people.models import Violation
+from peikao.training.models import (
+    AttendanceEvent,
+    ClassSession,
+    Enrolment,
+    HoursCertificate,
+    TrainingClass,
+    TrainingPlan,
+)
+from peikao.training.seed import demo_classes
+
+pytestmark = pytest.mark.django_db
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+DAY = date(2026, 12, 2)  # a Wednesday
+
+
+def at_ten(day: date) -> datetime:
+    """10:00 in Beijing: the running class's morning session has begun."""
+    return datetime(day.year, day.month, day.day, 10, tzinfo=BEIJING)
+
+
+def seed_demo(day: date) -> None:
+    with time_machine.travel(at_ten(day), tick=False):
+        call_command("seed", "--demo", verbosity=0)
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        TrainingPlan.objects.count(),
+        TrainingClass.objects.count(),
+        ClassSession.objects.count(),
+        Enrolment.objects.count(),
+        AttendanceEvent.objects.count(),
+        HoursCertificate.objects.count(),
+        Violation.objects.count(),
+        ExamSession.objects.count(),
+        AuditRecord.objects.count(),
+    )
+
+
+def running_on(day: date):
+    return demo_classes().filter(
+        status=TrainingClass.Status.IN_PROGRESS, starts_on__lte=day, ends_on__gte=day
+    )
+
+
+def finished_before(day: date):
+    return demo_classes().filter(
+        status=TrainingClass.Status.FINISHED,
+        ends_on__gte=day - timedelta(days=14),
+        ends_on__lt=day,
+    )
+
+
+def test_the_demo_day_has_each_piece_of_waiting_work():
+    seed_demo(DAY)
+    finished = finished_before(DAY).get()
+    assert DAY - timedelta(days=14) <= finished.ends_on <= DAY - timedelta(days=7)
+    enrolments = list(finished.enrolments.order_by("hours"))
+    short, *complete = enrolments
+    assert short.hours < finished.required_hours
+    assert not HoursCertificate.objects.filter(enrolment=short).exists()
+    assert all(HoursCertificate.objects.filter(enrolment=e).exists() for e in complete)
+    assert AttendanceEvent.objects.filter(
+        enrolment__training_class=finished, source=AttendanceEvent.Source.DEVICE
+    ).exists()
+
+    running = running_on(DAY).get()
+    this_morning = AttendanceEvent.objects.filter(
+        enrolment__training_class=running,
+        direction=AttendanceEvent.Direction.IN,
+        occurred_at__date=DAY,
+    )
+    assert this_morning.count() == running.enrolments.count()
+
+    assert TrainingPlan.objects.filter(status=TrainingPlan.Status.SUBMITTED).count() == 1
+    assert Violation.objects.filter(status=Violation.Status.OPEN).count() == 1
+    demo_dates = ExamSession.objects.filter(note=DEMO_NOTE).values_list("exam_date", flat=True)
+    assert demo_dates and all(DAY < d <= DAY + timedelta(days=92) for d in demo_dates)
+    assert ExamSession.objects.filter(year=2024).exists()
+
+
+def test_seeding_twice_on_one_day_changes_nothing():
+    seed_demo(DAY)
+    before = counts()
+    seed_demo(DAY)
+    assert counts() == before
+
+
+@pytest.mark.parametrize("later", [1, 5, 20])
+def test_a_later_day_keeps_the_history_and_runs_one_class_today(later):
+    seed_demo(DAY)
+    first_classes = set(demo_classes().values_list("pk", flat=True))
+    day = DAY + timedelta(days=later)
+    seed_demo(day)
+    assert running_on(day).count() == 1
+    assert finished_before(day).count() >= 1
+    # Nothing built earlier was moved or removed: it is history now.
+    assert first_classes <= set(demo_classes().values_list("pk", flat=True))
+    assert (
+        not demo_classes().filter(status=TrainingClass.Status.IN_PROGRESS, ends_on__lt=day).exists()
+    )
+    assert TrainingPlan.objects.filter(status=TrainingPlan.Status.SUBMITTED).exists()
+    assert Violation.objects.filter(status=Violation.Status.OPEN).count() == 1
+    before = counts()
+    seed_demo(day)
+    assert counts() == before
+
+
+def test_the_class_running_today_takes_a_clerks_attendance(login_as):
+    seed_demo(DAY)
+    running = running_on(DAY).get()
+    enrolment = running.enrolments.order_by("pk").first()
+    afternoon = running.sessions.filter(starts_at__date=DAY).order_by("starts_at").last()
+    with time_machine.travel(at_ten(DAY) + timedelta(hours=5), tick=False):
+        client = login_as("huaan_clerk")
+        response = client.post(
+            reverse("training:attendance_record", args=[running.pk]),
+            {
+                "enrolment": enrolment.pk,
+                "session": afternoon.pk,
+                "direction": "in",
+                "date": DAY.isoformat(),
+                "time": "14:02",
+                "reason": "终端识别失败，教务员核验身份证后补录",
+            },
+            follow=True,
+        )
+    assert "考勤已补录，学时已重新计算。" in response.content.decode()
+    assert AttendanceEvent.objects.filter(
+        enrolment=enrolment, session=afternoon, source=AttendanceEvent.Source.CLERK
+    ).exists()
+
+
+def test_the_finished_class_is_archived_or_says_what_is_missing(login_as):
+    seed_demo(DAY)
+    finished = finished_before(DAY).get()
+    with time_machine.travel(at_ten(DAY), tick=False):
+        response = login_as("huaan_clerk").post(
+            reverse("training:archive_create", args=[finished.pk]), follow=True
+        )
+    assert response.status_code == 200
+    finished.refresh_from_db()
+    page = response.content.decode()
+    assert finished.status == TrainingClass.Status.ARCHIVED or 'role="alert"' in page
