@@ -1,7 +1,12 @@
 """What each role does next and where it goes: the home page's tasks and the menu."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.urls import reverse
+
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
 
 
@@ -65,29 +70,46 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.TRAINEE: [NavLink("本人信息", "people:me"), NavLink("我的培训", "training:classes")],
 }
 
-# The home page: what the role has to do next, in the order of the work.
-ROLE_TASKS: dict[str, list[str]] = {
-    Role.REGULATOR_ADMIN: [
-        "审核辖区培训机构的培训计划",
-        "维护规则参数（学时、有效期、班额）",
-        "查看辖区培训机构状态，必要时暂停培训",
-    ],
-    Role.REGULATOR_OFFICER: [
-        "审核培训计划与开班备案",
-        "巡查辖区培训班与考试",
-        "对考评排名靠后的机构通报、暂停培训",
-    ],
-    Role.EXAM_CENTER_OFFICER: ["审核考试报名资料", "安排考试场次与座位", "发放证书"],
-    Role.INSTITUTION_ADMIN: [
-        "开班前1个月上传经审核的培训计划",
-        "确认监控设备联网运行",
-        "维护师资与教室",
-    ],
-    Role.INSTITUTION_CLERK: ["开班备案", "学员报名与材料上传", "考勤与学时"],
-    Role.TEACHER: ["查看授课安排"],
-    Role.EXAM_POINT_CLERK: ["维护考场与座位", "考前检查监控设备", "考生实名核验"],
-    Role.PROCTOR: ["查看监考安排"],
-    Role.PRACTICAL_EXAMINER: ["查看实操考评安排"],
-    Role.ENTERPRISE_SAFETY_OFFICER: ["查看本单位人员持证情况", "登记“三违”人员并安排专门培训"],
-    Role.TRAINEE: ["查看本人信息", "查看考试计划"],
-}
+# The home page: what waits for the actor, as counts that link to the work. Each app that owns
+# the work says what it shows (its home.py) and registers it when Django starts (apps.py), so
+# that accounts imports none of them.
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """ "3 份培训计划待审核" linking to the list of those plans; without a link, a plain
+    statement (what comes with a later part of the system)."""
+
+    text: str
+    url: str = ""
+    count: int | None = None
+
+
+HomeWork = Callable[[Actor], list[HomeItem]]
+_HOME_WORK: dict[str, tuple[int, HomeWork]] = {}
+
+
+def register_home_work(app_label: str, provider: HomeWork, *, rank: int) -> None:
+    """`rank` orders the apps' items: the work itself first (training), then what it rests on."""
+    _HOME_WORK[app_label] = (rank, provider)
+
+
+def home_items(actor: Actor) -> list[HomeItem]:
+    """What waits for the actor, app by app."""
+    providers = sorted(_HOME_WORK.values(), key=lambda ranked: ranked[0])
+    return [item for _, provider in providers for item in provider(actor)]
+
+
+def counted(
+    count: int,
+    unit_and_text: str,
+    url_name: str,
+    *,
+    args: tuple[int, ...] = (),
+    query: dict[str, str] | None = None,
+) -> HomeItem:
+    """A count that links to the page of url_name, a list filtered by query."""
+    url = reverse(url_name, args=args)
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    return HomeItem(f"{count} {unit_and_text}", url, count)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from peikao.accounts import selectors, services
 from peikao.accounts.forms import LoginForm
-from peikao.accounts.navigation import ROLE_TASKS
+from peikao.accounts.navigation import home_items
 from peikao.core.errors import DomainError
 
 USERS_PER_PAGE = 50
@@ -46,7 +46,7 @@ def home(request):
         "accounts/home.html",
         {
             "membership": membership,
-            "tasks": ROLE_TASKS.get(membership.role, []) if membership else [],
+            "items": home_items(request.actor) if membership else [],
         },
     )
 

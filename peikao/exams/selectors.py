@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from peikao.exams.models import ExamSession
 from peikao.orgs.regions import region_subtree
@@ -31,3 +31,13 @@ def month_start(month: str) -> date | None:
         return date(year, number, 1)
     except (ValueError, TypeError):
         return None
+
+
+def upcoming_session_count(
+    *, today: date, days: int, city: str = "", exam_point: int | None = None
+) -> int:
+    """Sessions of the published timetable from today to `days` ahead."""
+    sessions = public_timetable(city=city, exam_point=exam_point).filter(
+        exam_date__gte=today, exam_date__lte=today + timedelta(days=days)
+    )
+    return sessions.count()

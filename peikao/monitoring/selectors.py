@@ -91,3 +91,9 @@ def live_camera_rooms(room_ids: Iterable[int], at: datetime) -> set[int]:
         for room_id, last_heartbeat_at in heartbeats
         if rules.camera_online(last_heartbeat_at, at, windows[region_of[room_id]])
     }
+
+
+def device_online_counts(actor: Actor) -> tuple[int, int]:
+    """How many of the active devices one sees report in time, and how many do not."""
+    online = [device.online for device in device_list(actor).filter(active=True)]  # type: ignore[attr-defined]
+    return sum(online), len(online) - sum(online)

@@ -4,7 +4,7 @@ from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_visible_organization
 from peikao.catalog.models import OperationItem
 from peikao.core.errors import NotFound
-from peikao.orgs.models import Organization, Region
+from peikao.orgs.models import Organization, Region, Room
 from peikao.orgs.regions import region_subtree
 
 
@@ -66,3 +66,10 @@ def public_institution_directory(*, city: str = ""):
 
 def city_list():
     return Region.objects.filter(level=Region.Level.CITY).order_by("code")
+
+
+def room_count(actor: Actor) -> int:
+    """The rooms of the organisation the actor works for."""
+    if actor.organization is None:
+        return 0
+    return Room.objects.filter(organization=actor.organization).count()
