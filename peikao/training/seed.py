@@ -116,6 +116,9 @@ RUNNING_TRAINEES = (
     ("140802199306060056", "吴九"),
     ("140802199608180053", "郑十"),
 )
+# The terminal did not recognise 郑十 leaving on the second afternoon (the fourth session): the
+# check-out that the clerk records by hand in the README's walk.
+UNRECOGNISED_CHECK_OUT = (RUNNING_TRAINEES[-1][0], 3, "out")
 
 
 def _institution() -> Organization:
@@ -228,14 +231,15 @@ def _attendance_until_now(training_class: TrainingClass, terminal: Device) -> No
         .order_by("pk")
         .values_list("person__id_number", flat=True)
     )
-    for session in training_class.sessions.filter(starts_at__lte=now).order_by("starts_at"):
+    sessions = training_class.sessions.filter(starts_at__lte=now).order_by("starts_at")
+    for number, session in enumerate(sessions):
         for place, id_number in enumerate(numbers):
             if id_number == FINISHED_TRAINEES[-1][0] and _misses(training_class, session):
                 continue
             arrival = session.starts_at - timedelta(minutes=10 - place)
             departure = session.ends_at + timedelta(minutes=place)
             for direction, moment in (("in", arrival), ("out", departure)):
-                if moment > now:
+                if moment > now or (id_number, number, direction) == UNRECOGNISED_CHECK_OUT:
                     continue
                 attendance_from_device(
                     device=terminal,

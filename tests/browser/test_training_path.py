@@ -1,14 +1,18 @@
-"""A clerk's whole training path in Chromium: plan, approval by the regulator, class filing
-with its timetable, enrolment, attendance from the terminal, hours and the hours certificate."""
+"""The training path in Chromium: the README's walk on the demo of the day, then a clerk's
+whole path from a new plan, approval by the regulator, class filing with its timetable,
+enrolment, attendance from the terminal, to hours and the hours certificate."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from peikao.monitoring.seed import DEMO_CAMERA_KEY, DEMO_TERMINAL_KEY
-from peikao.training.models import ClassSession, TrainingClass
+from peikao.training.models import ClassSession, TrainingClass, TrainingPlan
+from peikao.training.seed import demo_classes
 
 pytestmark = pytest.mark.browser
 
@@ -172,3 +176,50 @@ def test_from_plan_to_hours_certificate(page, log_in):
     expect(classes).to_contain_text("培训中")
     expect(classes).to_contain_text("1/30")
     expect(classes).to_contain_text("1/1")  # one trainee, hours complete
+
+
+def follow_home_count(page, text):
+    page.goto("/home/")
+    page.get_by_test_id("tasks").get_by_role("link", name=text).click()
+
+
+def test_the_readme_walk_on_the_first_day(page, log_in):
+    """README, "A walk through training", steps 1 to 3, on the demo of the day it runs."""
+    call_command("seed", "--demo", verbosity=0)
+    running = demo_classes().get(status=TrainingClass.Status.IN_PROGRESS)
+    finished = demo_classes().get(status=TrainingClass.Status.FINISHED)
+    plan = TrainingPlan.objects.get(status=TrainingPlan.Status.SUBMITTED)
+
+    log_in("yc_officer")
+    follow_home_count(page, "1 份培训计划待审核")
+    page.get_by_test_id("plans").get_by_role("link", name=plan.title).click()
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.get_by_role("status")).to_contain_text("培训计划已审核通过。")
+
+    log_out(page)
+    log_in("huaan_clerk")
+    follow_home_count(page, "1 个培训班今日在训")
+    page.get_by_test_id("classes").get_by_role("link", name=running.name).click()
+    page.get_by_role("link", name="考勤与学时").click()
+    sheet = page.get_by_test_id("attendance-sheet")
+    hours = sheet.locator("tbody tr", has_text="郑十").get_by_test_id("hours")
+    short = Decimal(hours.inner_text())
+    missed = running.sessions.order_by("starts_at")[3]
+    ends = timezone.localtime(missed.ends_at)
+    form = page.get_by_test_id("attendance-form")
+    form.get_by_label("学员").select_option(label="郑十")
+    form.get_by_label("课次").select_option(label=f"{ends:%m-%d} 14:00 低压电器实操")
+    form.get_by_label("签到/签退").select_option(label="签退")
+    form.get_by_label("日期").fill(ends.date().isoformat())
+    form.get_by_label("时间").fill(ends.strftime("%H:%M"))
+    form.get_by_label("补录原因").fill("终端未识别，核验身份证后补录")
+    form.get_by_role("button", name="补录").click()
+    expect(page.get_by_role("status")).to_contain_text("考勤已补录，学时已重新计算。")
+    expect(hours).to_have_text(str(short + missed.hours))
+
+    menu(page, "培训班")
+    page.get_by_test_id("classes").get_by_role("link", name=finished.name).click()
+    page.get_by_role("link", name="考勤与学时").click()
+    rows = page.get_by_test_id("attendance-sheet").locator("tbody tr")
+    expect(rows.filter(has_text="周八")).to_contain_text("未达到")
+    expect(page.get_by_test_id("certificate-link")).to_have_count(3)
