@@ -493,6 +493,8 @@ class AttendanceRejection(models.Model):
     reason = models.CharField("拒绝原因", max_length=200)
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
 
+    objects = OrganizationOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "被拒绝的考勤"
         ordering = ["-received_at", "-id"]

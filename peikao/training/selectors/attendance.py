@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
-from peikao.orgs.models import Organization
 from peikao.training import rules
 from peikao.training.models import AttendanceEvent, AttendanceRejection, ClassSession, Enrolment
 from peikao.training.selectors.classes import class_detail
@@ -61,7 +60,6 @@ def attendance_sheet(actor: Actor, class_id: int) -> AttendanceSheet:
 
 def rejection_list(actor: Actor):
     """Refused attendance at the institutions one sees (not for trainees or enterprises)."""
-    institutions = actor.organizations(Organization.objects.institutions())
-    return AttendanceRejection.objects.filter(organization__in=institutions).select_related(
+    return AttendanceRejection.objects.visible_to(actor).select_related(
         "organization", "device", "recorded_by", "session"
     )

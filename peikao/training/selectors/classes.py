@@ -40,9 +40,8 @@ def required_hours(line, *, region_code: str, on_date: date) -> Decimal:
 
 
 def plan_list(actor: Actor, *, status: str = ""):
-    plans = actor.organizations(Organization.objects.institutions())
     queryset = (
-        TrainingPlan.objects.filter(organization__in=plans)
+        TrainingPlan.objects.visible_to(actor)
         .select_related("organization", "created_by", "reviewed_by")
         .annotate(line_count=Count("lines"))
     )
@@ -72,8 +71,8 @@ def plan_lines(plan: TrainingPlan):
 def lines_ready_for_filing(actor: Actor):
     """Lines of the institution's approved plans that have no class yet."""
     return (
-        PlanLine.objects.filter(
-            plan__organization__in=actor.organizations(Organization.objects.institutions()),
+        PlanLine.objects.visible_to(actor)
+        .filter(
             plan__status=TrainingPlan.Status.APPROVED,
             training_class__isnull=True,
         )
@@ -84,7 +83,7 @@ def lines_ready_for_filing(actor: Actor):
 
 def institution_choices(actor: Actor):
     """The institutions one sees, for a filter."""
-    return actor.organizations(Organization.objects.institutions())
+    return Organization.objects.institutions().visible_to(actor)
 
 
 def training_scope(actor: Actor) -> dict:
@@ -99,17 +98,15 @@ def training_scope(actor: Actor) -> dict:
 
 
 def teacher_list(actor: Actor):
-    institutions = actor.organizations(Organization.objects.institutions())
     return (
-        Teacher.objects.filter(organization__in=institutions)
+        Teacher.objects.visible_to(actor)
         .select_related("organization")
         .prefetch_related("items", "post_categories")
     )
 
 
 def classroom_list(actor: Actor):
-    institutions = actor.organizations(Organization.objects.institutions())
-    return Room.objects.filter(organization__in=institutions, kind=Room.Kind.CLASSROOM)
+    return Room.objects.visible_to(actor).filter(kind=Room.Kind.CLASSROOM)
 
 
 def class_list(
