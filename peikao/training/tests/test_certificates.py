@@ -2,7 +2,9 @@
 
 import hashlib
 import re
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.storage import default_storage
@@ -78,12 +80,15 @@ def test_refused_for_a_withdrawn_trainee_and_an_archived_class():
         hours_certificate_issue(actor=TEST_JOB, enrolment_id=archived.pk)
 
 
+# The number carries the year of issue: the clock stands still, on the eve of a new year.
+@pytest.mark.time_machine(
+    datetime(2026, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+)
 def test_issued_when_hours_reach_the_requirement():
     enrolment = enrolment_with("8")
     certificate = hours_certificate_issue(actor=acting_as("huaan_clerk"), enrolment_id=enrolment.pk)
 
-    year = timezone.localdate().year
-    assert certificate.number == f"XS{year}{huaan().pk:04d}000001"
+    assert certificate.number == f"XS2026{huaan().pk:04d}000001"
     assert certificate.hours == Decimal("8")
     with default_storage.open(path_of(certificate.file), "rb") as stored:
         pdf = stored.read()

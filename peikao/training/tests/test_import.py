@@ -4,6 +4,7 @@ problem by row and column."""
 import io
 import zipfile
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -146,6 +147,8 @@ def test_already_enrolled_name_mismatch_and_eligibility_are_reported_by_row():
     assert problems[2][:2] == (4, "报考条件") and "文化程度应为初中及以上" in problems[2][2]
 
 
+# 2026-06-01 to 2026-11-23 is five whole months, whatever day the test runs.
+@pytest.mark.time_machine(datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 def test_a_coal_class_counts_the_work_period_given_in_the_row():
     training_class = special_operator_class("5.2")
     coal = {
