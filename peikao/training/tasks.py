@@ -1,13 +1,25 @@
-"""Nightly jobs of training: classes follow their calendar, and archives past their retention
-date are removed. Each change is audited by its service; a rerun does nothing twice."""
+"""Background and nightly jobs of training: hours certificates rendered after the attendance
+that earned them commits, classes following their calendar, and archives past their retention
+date removed. Each change is audited by its service; a rerun does nothing twice."""
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peikao.accounts.actor import Actor
 from peikao.training.services.archives import archive_purge_expired
+from peikao.training.services.certificates import hours_certificate_issue
 from peikao.training.services.classes import classes_follow_calendar
+
+
+@db_task()
+def hours_certificate_issue_after_commit(enrolment_id: int) -> int:
+    """The PDF is rendered here, outside the attendance transaction that reached the hours;
+    the page shows 生成中 until it is stored. A second run returns the first certificate."""
+    certificate = hours_certificate_issue(
+        actor=Actor.system("hours_certificate_issue"), enrolment_id=enrolment_id
+    )
+    return certificate.pk
 
 
 # Just after midnight, so that today's classes show as running from the morning on.

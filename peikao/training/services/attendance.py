@@ -7,6 +7,7 @@ when they reach what the syllabus requires (忻州市通知 四: 未达到规定
 """
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,10 +27,11 @@ from peikao.training.models import (
     AttendanceRejection,
     ClassSession,
     Enrolment,
+    HoursCertificate,
 )
 from peikao.training.permissions import require_institution_writer
-from peikao.training.services.certificates import hours_certificate_issue
 from peikao.training.services.violations import violations_close_if_retrained
+from peikao.training.tasks import hours_certificate_issue_after_commit
 
 Direction = AttendanceEvent.Direction
 # A terminal's clock may run a little ahead of the server's; beyond this an event is refused.
@@ -117,7 +119,8 @@ def enrolment_recompute_hours(enrolment: Enrolment, *, actor: Actor) -> Enrolmen
         hours=enrolment.hours, overlap_flagged=enrolment.overlap_flagged
     )
     if enrolment.hours >= training_class.required_hours > 0:
-        hours_certificate_issue(actor=actor, enrolment_id=enrolment.pk)
+        if not HoursCertificate.objects.filter(enrolment=enrolment).exists():
+            transaction.on_commit(partial(hours_certificate_issue_after_commit, enrolment.pk))
         violations_close_if_retrained(enrolment, actor=actor)
     return enrolment
 

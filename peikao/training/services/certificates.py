@@ -1,9 +1,10 @@
 """学时证明: issued once an enrolment's hours reach its class's required hours.
 
-The attendance service calls `hours_certificate_issue` when it credits hours; it has already
-checked who may record attendance, so this function checks only the facts. It has no
-actor argument because the issue is a consequence of attendance (often a terminal's
-event, with no person acting), not a request of its own.
+When attendance brings an enrolment's hours to the syllabus, the attendance service enqueues
+`hours_certificate_issue` to run after its transaction commits (training/tasks.py): the PDF is
+rendered in the background, never while the attendance transaction holds its locks, and the
+pages show 生成中 until it is stored. The issue is a consequence of the hours, not a request of
+its own, so it checks only the facts and is made by a system actor.
 """
 
 import hashlib

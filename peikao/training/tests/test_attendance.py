@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from peikao.accounts.testing import acting_as
+from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
@@ -86,13 +87,25 @@ def test_a_resent_event_changes_nothing(course):
         punch(course, "out", session.ends_at, "same")
 
 
-def test_reaching_the_required_hours_issues_the_certificate(course):
-    attend_morning(course, course["sessions"][0], "d1")
-    attend_morning(course, course["sessions"][1], "d2")
+def test_reaching_the_required_hours_issues_the_certificate_after_commit(
+    course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        attend_morning(course, course["sessions"][0], "d1")
+        attend_morning(course, course["sessions"][1], "d2")
     course["enrolment"].refresh_from_db()
     assert course["enrolment"].hours == Decimal("10.6")
+    # The PDF is not rendered inside the attendance transaction: it waits for the commit.
+    assert not HoursCertificate.objects.filter(enrolment=course["enrolment"]).exists()
+    assert len(waiting) == 1
+    for callback in waiting:
+        callback()
     certificate = HoursCertificate.objects.get(enrolment=course["enrolment"])
     assert certificate.hours == Decimal("10.6")
+    record = AuditRecord.objects.get(
+        action="hours_certificate.issued", object_id=str(certificate.pk)
+    )
+    assert record.actor_name == "hours_certificate_issue" and record.role == "system"
 
 
 def test_arriving_late_counts_only_the_overlap(course):

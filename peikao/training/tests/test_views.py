@@ -219,3 +219,22 @@ def test_staff_page_for_the_admin(login_as):
     assert "教师已登记。" in messages_of(response)
     page = login_as("huaan_clerk").get("/training/staff/").content.decode()
     assert "赵老师" in page and 'data-testid="teacher-form"' not in page
+
+
+def test_the_sheet_says_a_certificate_is_being_made_until_it_is_stored(login_as):
+    """Hours complete, certificate not yet rendered (it is made after the commit)."""
+    from decimal import Decimal
+
+    from peikao.accounts.actor import Actor
+    from peikao.training.services.certificates import hours_certificate_issue
+
+    training_class = running_class(required_hours=Decimal(5))
+    SessionFactory.create(training_class=training_class)
+    enrolment = EnrolmentFactory.create(training_class=training_class, hours=Decimal(5))
+    client = login_as("huaan_clerk")
+    url = f"/training/classes/{training_class.pk}/attendance/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="certificate-pending"' in page and "学时证明生成中" in page
+    certificate = hours_certificate_issue(actor=Actor.system("test"), enrolment_id=enrolment.pk)
+    page = client.get(url).content.decode()
+    assert certificate.number in page and "学时证明生成中" not in page
