@@ -16,6 +16,8 @@ $(UV):
 
 install: .venv/.synced
 
+# bin/serve serves as production does: DEBUG off (the Chinese 403/404/500 pages), static files
+# collected with hashed names and gzip copies. DJANGO_DEBUG=1 make run turns DEBUG on.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed --demo

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for pages and JSON (BREACH: see peikao/core/compression.py). Static files come
+    # precompressed from WhiteNoise, above, and stop there. Above every middleware that reads or
+    # writes the body, so that compression comes last on the way out.
+    "peikao.core.compression.TextGZipMiddleware",
     "peikao.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,13 +168,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": os.environ.get("PEIKAO_MEDIA_ROOT", str(VAR_DIR / "private"))},
     },
+    # With DEBUG off (production, and `make run`), the files `collectstatic` wrote: hashed names
+    # that WhiteNoise serves with a ten-year cache, and their gzip copies. With DEBUG on when
+    # the settings load (runserver, pytest), the source files as they are, where they lie.
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = DEBUG
 # The largest document or photo a trainee's file may take (bytes).
 PEIKAO_DOCUMENT_MAX_BYTES = int(os.environ.get("PEIKAO_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
