@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "peikao.exams",
     "peikao.monitoring",
     "peikao.training",
+    "peikao.seeding",
 ]
 
 MIDDLEWARE = [

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peikao.accounts.models import Membership, Role, User
-from peikao.core.identifiers import identity_from_id_number
 from peikao.orgs.models import Organization, Room
-from peikao.people.models import Person
 
 DEMO_PASSWORD = "Peikao@2024"
 
@@ -120,29 +118,19 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _person(data: dict, employer: Organization) -> Person:
-    facts = identity_from_id_number(data["id_number"])
-    person, _ = Person.objects.update_or_create(
-        id_number=facts.id_number,
-        defaults={
-            "name": data["name"],
-            "sex": facts.sex,
-            "birth_date": facts.birth_date,
-            "phone": data["phone"],
-            "employer": employer,
-        },
-    )
-    return person
-
-
-def load_demo_accounts() -> None:
+def load_demo_enterprise() -> Organization:
     enterprise, _ = Organization.objects.update_or_create(
         kind=Organization.Kind.ENTERPRISE,
         name=DEMO_ENTERPRISE["name"],
         defaults={k: v for k, v in DEMO_ENTERPRISE.items() if k != "name"},
     )
-    trainee = _person(DEMO_TRAINEE, enterprise)
-    _person(DEMO_STAFF, enterprise)
+    return enterprise
+
+
+def load_demo_accounts() -> None:
+    """The demo accounts of every role, in their organisations; the trainee's account is tied
+    to its person by people.seed.load_demo_people, which comes after."""
+    load_demo_enterprise()
     exam_point = Organization.objects.get(kind=Organization.Kind.EXAM_POINT, name=HUAAN)
     Room.objects.get_or_create(
         organization=exam_point,
@@ -167,7 +155,4 @@ def load_demo_accounts() -> None:
             if account.organization
             else None
         )
-        if account.role == Role.TRAINEE and user.person_id != trainee.pk:
-            user.person = trainee
-            user.save(update_fields=["person"])
         Membership.objects.get_or_create(user=user, organization=organization, role=account.role)

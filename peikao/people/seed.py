@@ -6,12 +6,37 @@ from datetime import timedelta
 from django.utils import timezone
 
 from peikao.accounts.actor import actor_of_membership
-from peikao.accounts.models import Membership, Role
-from peikao.accounts.seed import DEMO_STAFF
-from peikao.people.models import Violation
+from peikao.accounts.models import Membership, Role, User
+from peikao.accounts.seed import DEMO_STAFF, DEMO_TRAINEE, load_demo_enterprise
+from peikao.core.identifiers import identity_from_id_number
+from peikao.orgs.models import Organization
+from peikao.people.models import Person, Violation
 from peikao.people.services import violation_record
 
 DEMO_VIOLATION_DAYS_AGO = 3
+
+
+def _person(data: dict, employer: Organization) -> Person:
+    facts = identity_from_id_number(data["id_number"])
+    person, _ = Person.objects.update_or_create(
+        id_number=facts.id_number,
+        defaults={
+            "name": data["name"],
+            "sex": facts.sex,
+            "birth_date": facts.birth_date,
+            "phone": data["phone"],
+            "employer": employer,
+        },
+    )
+    return person
+
+
+def load_demo_people() -> None:
+    """张三 (the demo trainee, whose account is tied to him) and 李四, of the demo enterprise."""
+    enterprise = load_demo_enterprise()
+    trainee = _person(DEMO_TRAINEE, enterprise)
+    _person(DEMO_STAFF, enterprise)
+    User.objects.filter(username="demo_trainee").exclude(person=trainee).update(person=trainee)
 
 
 def load_demo_violation() -> None:

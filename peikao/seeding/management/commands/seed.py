@@ -12,7 +12,7 @@ from peikao.orgs.seed import (
     load_regulators,
     load_xinzhou_exam_points,
 )
-from peikao.people.seed import load_demo_violation
+from peikao.people.seed import load_demo_people, load_demo_violation
 from peikao.training.seed import load_demo_day, load_demo_training
 
 # Order matters: each step refers to what the earlier ones loaded.
@@ -30,7 +30,7 @@ SEED_STEPS = [
 
 
 # The demo accounts first: the devices and the teacher belong to them.
-DEMO_STEPS = [load_demo_accounts, load_demo_devices, load_demo_training]
+DEMO_STEPS = [load_demo_accounts, load_demo_people, load_demo_devices, load_demo_training]
 # A demo that lives in the day it is loaded (training/seed.py says how a later day goes on):
 # the devices report first, as the classes' attendance comes from the terminal.
 DEMO_DAY_STEPS = [load_demo_heartbeats, load_demo_day, load_demo_violation, load_demo_timetable]
