@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +37,11 @@ def at_ten(day: date) -> datetime:
 
 
 def seed_demo(day: date) -> None:
-    with time_machine.travel(at_ten(day), tick=False):
+    # The hours certificates are rendered once the seed's transaction commits, as in a real run.
+    with (
+        time_machine.travel(at_ten(day), tick=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         call_command("seed", "--demo", verbosity=0)
 
 
