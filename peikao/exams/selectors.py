@@ -41,3 +41,8 @@ def upcoming_session_count(
         exam_date__gte=today, exam_date__lte=today + timedelta(days=days)
     )
     return sessions.count()
+
+
+def series_choices() -> list[tuple[str, str]]:
+    """The timetable's series (principals and managers, special operators), for its filter."""
+    return list(ExamSession.Series.choices)

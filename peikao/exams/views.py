@@ -2,7 +2,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from peikao.exams import selectors
-from peikao.exams.models import ExamSession
 from peikao.orgs.selectors import city_list, exam_point_list
 
 
@@ -32,7 +31,7 @@ def timetable(request):
             "filters": filters,
             "cities": city_list(),
             "exam_points": exam_point_list(),
-            "series_choices": ExamSession.Series.choices,
+            "series_choices": selectors.series_choices(),
             "month_error": month_error,
             "today": timezone.localdate(),
         },
