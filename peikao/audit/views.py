@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from peikao.audit import selectors
+from peikao.core.pagination import keyset_page_of_request
 
 RECORDS_PER_PAGE = 50
 
@@ -18,7 +18,7 @@ def audit_list(request):
         request,
         "audit/list.html",
         {
-            "page": Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page")),
+            "page": keyset_page_of_request(request, records, size=RECORDS_PER_PAGE),
             "action_groups": ACTION_GROUPS,
             "action": action,
         },

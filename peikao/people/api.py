@@ -4,6 +4,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core.masking import mask_id_number, mask_phone
+from peikao.core.pagination import KeysetPagination
 from peikao.people import selectors, services
 
 router = Router(tags=["人员"])
@@ -36,7 +37,7 @@ class PersonOut(Schema):
 
 
 @router.get("/", response=list[PersonOut], summary="管辖范围内的人员")
-@paginate
+@paginate(KeysetPagination)
 def person_list(request):
     return selectors.person_list(request.actor)
 

@@ -20,7 +20,8 @@ def person_list(actor: Actor):
     queryset = Person.objects.select_related("employer__region").annotate(
         cleared_to_work=~Exists(open_violation)
     )
-    return queryset.visible_to(actor).order_by("employer_id", "id")
+    # In the order of registration: a long list, paged by keyset on the primary key.
+    return queryset.visible_to(actor).order_by("id")
 
 
 def person_detail(actor: Actor, person_id: int) -> Person:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from peikao.catalog import selectors as catalog_selectors
 from peikao.core.errors import DomainError
+from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action
 from peikao.people import rules, selectors, services
 from peikao.people.forms import ELIGIBILITY_FLAGS, EligibilityForm, form_errors
@@ -21,7 +22,7 @@ PEOPLE_PER_PAGE = 50
 @login_required
 def person_list(request):
     people = selectors.person_list(request.actor)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page_of_request(request, people, size=PEOPLE_PER_PAGE)
     return render(request, "people/person_list.html", {"page": page})
 
 

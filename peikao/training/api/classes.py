@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.core.pagination import KeysetPagination
 from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
 from peikao.training.models import TrainingClass
 from peikao.training.selectors import classes as selectors
@@ -85,7 +86,7 @@ class ReasonIn(Schema):
 
 
 @router.get("/classes", response=list[ClassOut], summary="培训班（今日在训的在前）")
-@paginate
+@paginate(KeysetPagination, rows_shown=selectors.with_trainee_counts)
 def class_list(
     request, status: str = "", institution_id: int | None = None, on_date: date | None = None
 ):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError
+from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action
 from peikao.training import rules
 from peikao.training.models import TrainingClass
@@ -18,6 +19,7 @@ from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
 
 BLANK_SESSION_ROWS = 8
+CLASSES_PER_PAGE = 50
 SESSION_FIELDS = ("date", "start", "end", "topic", "teacher", "room")
 
 
@@ -31,16 +33,19 @@ def class_list(request):
         day = date.fromisoformat(on_date) if on_date else None
     except ValueError:
         day = None
+    classes = selectors.class_list(
+        actor,
+        status=status,
+        institution_id=int(institution) if institution.isdigit() else None,
+        on_date=day,
+    )
+    page = keyset_page_of_request(request, classes, size=CLASSES_PER_PAGE)
+    selectors.with_trainee_counts(page.rows)
     return render(
         request,
         "training/class_list.html",
         {
-            "classes": selectors.class_list(
-                actor,
-                status=status,
-                institution_id=int(institution) if institution.isdigit() else None,
-                on_date=day,
-            ),
+            "page": page,
             "statuses": TrainingClass.Status.choices,
             "status": status,
             "institutions": selectors.institution_choices(actor),

@@ -4,6 +4,7 @@ and classrooms."""
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -39,6 +40,9 @@ def _date(value) -> date | None:
         return None
 
 
+PLANS_PER_PAGE = 50
+
+
 @login_required
 def plan_list(request):
     status = request.GET.get("status", "")
@@ -46,7 +50,9 @@ def plan_list(request):
         request,
         "training/plan_list.html",
         {
-            "plans": selectors.plan_list(request.actor, status=status),
+            "page": Paginator(
+                selectors.plan_list(request.actor, status=status), PLANS_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "statuses": TrainingPlan.Status.choices,
             "status": status,
             "can_write": request.actor.role in INSTITUTION_WRITERS,
