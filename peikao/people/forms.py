@@ -5,8 +5,11 @@ from django import forms
 
 from peikao.catalog import selectors as catalog_selectors
 from peikao.people import rules
+from peikao.people.models import Violation
 
 BLANK_CHOICE = ("", "请选择")
+VIOLATION_KINDS = Violation.Kind.choices
+VIOLATION_STATUSES = Violation.Status.choices
 NEW_HIRE_CHOICES = [("", "未说明"), ("true", "是（新入职）"), ("false", "否（在岗人员）")]
 FEMALE_POST_CHOICES = [("", "未选择（男性不填）")] + [
     (post.value, rules.FEMALE_POST_NAMES[post]) for post in rules.FemalePost

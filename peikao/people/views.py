@@ -12,8 +12,13 @@ from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action
 from peikao.people import rules, selectors, services
-from peikao.people.forms import ELIGIBILITY_FLAGS, EligibilityForm, form_errors
-from peikao.people.models import Violation
+from peikao.people.forms import (
+    ELIGIBILITY_FLAGS,
+    VIOLATION_KINDS,
+    VIOLATION_STATUSES,
+    EligibilityForm,
+    form_errors,
+)
 from peikao.people.permissions import require_eligibility_checker
 
 PEOPLE_PER_PAGE = 50
@@ -41,9 +46,9 @@ def violation_list(request):
         "people/violation_list.html",
         {
             "page": Paginator(violations, PEOPLE_PER_PAGE).get_page(request.GET.get("page")),
-            "statuses": Violation.Status.choices,
+            "statuses": VIOLATION_STATUSES,
             "status": status,
-            "kinds": Violation.Kind.choices,
+            "kinds": VIOLATION_KINDS,
             "can_record": request.actor.role in services.VIOLATION_RECORDERS,
             "today": timezone.localdate(),
         },
