@@ -85,6 +85,26 @@ class EligibilityForm(forms.Form):
         return self.cleaned_data["coal_mine_work_months"] or 0
 
 
+class ViolationForm(forms.Form):
+    """A 三违 record as the page gives it; the service checks the rest (the date, the scope)."""
+
+    id_number = forms.CharField(
+        label="身份证号码", max_length=18, error_messages=_required("身份证号码")
+    )
+    kind = forms.ChoiceField(
+        label="类型", choices=VIOLATION_KINDS, error_messages={"required": "请选择三违类型。"}
+    )
+    occurred_on = forms.DateField(
+        label="发生日期",
+        error_messages={**_required("发生日期"), "invalid": "发生日期无效，请按 2026-01-31 填写。"},
+    )
+    post = forms.CharField(label="岗位", max_length=50, required=False)
+    confirmed_by = forms.CharField(
+        label="确认人", max_length=50, error_messages=_required("确认人")
+    )
+    description = forms.CharField(label="经过", error_messages={"required": "请填写违章经过。"})
+
+
 def form_errors(form: forms.Form) -> list[str]:
     """Every error of the form, each naming its field."""
     named = []

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from peikao.people.forms import (
     VIOLATION_KINDS,
     VIOLATION_STATUSES,
     EligibilityForm,
+    ViolationForm,
     form_errors,
 )
 from peikao.people.permissions import require_eligibility_checker
@@ -58,22 +57,14 @@ def violation_list(request):
 @login_required
 @require_POST
 def violation_record(request):
-    try:
-        occurred_on = date.fromisoformat(request.POST.get("occurred_on", ""))
-    except ValueError:
-        messages.error(request, "请填写发生日期。")
+    form = ViolationForm(request.POST)
+    if not form.is_valid():
+        for error in form_errors(form):
+            messages.error(request, error)
         return redirect("people:violations")
     form_action(
         request,
-        lambda: services.violation_record(
-            actor=request.actor,
-            id_number=request.POST.get("id_number", ""),
-            kind=request.POST.get("kind", ""),
-            occurred_on=occurred_on,
-            description=request.POST.get("description", ""),
-            confirmed_by=request.POST.get("confirmed_by", ""),
-            post=request.POST.get("post", ""),
-        ),
+        lambda: services.violation_record(actor=request.actor, **form.cleaned_data),
         "三违记录已登记；该人员须完成专项培训并考试合格后方可上岗。",
     )
     return redirect("people:violations")
