@@ -19,6 +19,7 @@ from peikao.training.models import (
     AttendanceEvent,
     ClassSession,
     Enrolment,
+    EnrolmentDocument,
     HoursCertificate,
     TrainingClass,
     TrainingPlan,
@@ -51,6 +52,7 @@ def counts() -> tuple[int, ...]:
         TrainingClass.objects.count(),
         ClassSession.objects.count(),
         Enrolment.objects.count(),
+        EnrolmentDocument.objects.count(),
         AttendanceEvent.objects.count(),
         HoursCertificate.objects.count(),
         Violation.objects.count(),
@@ -82,6 +84,9 @@ def test_the_demo_day_has_each_piece_of_waiting_work():
     assert short.hours < finished.required_hours
     assert not HoursCertificate.objects.filter(enrolment=short).exists()
     assert all(HoursCertificate.objects.filter(enrolment=e).exists() for e in complete)
+    # At 结业 the hours alone decided: every trainee handed in the checklist's documents.
+    assert short.status == Enrolment.Status.NOT_COMPLETED
+    assert {e.status for e in complete} == {Enrolment.Status.COMPLETED}
     assert AttendanceEvent.objects.filter(
         enrolment__training_class=finished, source=AttendanceEvent.Source.DEVICE
     ).exists()

@@ -8,6 +8,7 @@ marked as demo values, so that a class of 1.1 or 1.2 can be filed at once.
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from peikao.monitoring.models import Device
 from peikao.monitoring.seed import DEMO_ROOM, DEMO_TERMINAL_SERIAL
 from peikao.orgs.models import Organization, Room
 from peikao.training import rules
+from peikao.training.document_rules import HOURS_CERTIFICATE_ITEM
 from peikao.training.models import (
     ClassSession,
     Enrolment,
@@ -29,8 +31,10 @@ from peikao.training.models import (
     TrainingPlan,
     TrainingType,
 )
+from peikao.training.selectors.enrolment import checklist
 from peikao.training.services.attendance import attendance_from_device
 from peikao.training.services.classes import classes_follow_calendar
+from peikao.training.services.documents import document_upload
 from peikao.training.services.enrolment import enrolment_create
 from peikao.training.services.plans import plan_create, plan_line_add, plan_submit
 
@@ -103,6 +107,8 @@ FINISHED_FROM = 13  # the finished class ran from 13 to 7 days ago
 RECENTLY_FINISHED = 14
 SHORT_OF_HOURS_MISSES = 2  # the last days that one trainee of the finished class missed
 PLAN_AHEAD = timedelta(days=45)
+# A one-page PDF standing for every document a demo trainee hands in.
+DEMO_DOCUMENT = b"%PDF-1.4\n% demo document of the Peikao demo\ntrailer<<>>\n%%EOF\n"
 
 # Trainees of 运城市示范化工有限公司 (the demo enterprise); their ID numbers pass the checksum.
 FINISHED_TRAINEES = (
@@ -206,11 +212,13 @@ def _historical_class(first_day: date, clerk: Actor) -> TrainingClass:
 
 
 def _enrol(training_class: TrainingClass, trainees, clerk: Actor) -> None:
+    """Enrols each trainee with the documents of their checklist, so that hours alone decide
+    who completes the class."""
     enrolled = set(training_class.enrolments.values_list("person__id_number", flat=True))
     for id_number, name in trainees:
         if id_number in enrolled:
             continue
-        enrolment_create(
+        enrolment = enrolment_create(
             actor=clerk,
             class_id=training_class.pk,
             id_number=id_number,
@@ -219,6 +227,22 @@ def _enrol(training_class: TrainingClass, trainees, clerk: Actor) -> None:
             employer_name=DEMO_ENTERPRISE["name"],
             employer_credit_code=DEMO_ENTERPRISE["credit_code"],
             post="电工",
+        )
+        _upload_documents(enrolment, clerk)
+
+
+def _upload_documents(enrolment: Enrolment, clerk: Actor) -> None:
+    for item in checklist(enrolment):
+        if item.name == HOURS_CERTIFICATE_ITEM:
+            continue  # the platform issues it once the hours are met
+        document_upload(
+            actor=clerk,
+            enrolment_id=enrolment.pk,
+            uploaded_file=SimpleUploadedFile(
+                f"{item.name}（演示）.pdf", DEMO_DOCUMENT, content_type="application/pdf"
+            ),
+            requirement_id=item.requirement_id,
+            rule_document=item.rule_document,
         )
 
 
