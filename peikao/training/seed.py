@@ -1,8 +1,33 @@
-"""Demo training data: 华安's teacher and the syllabus hours its demo classes need.
+"""Demo training: 华安's teacher, the syllabus hours its demo classes need, and the demo day.
 
 The initial hours of each special-operation item come from the province's syllabus, which the
 seed notices do not give; a city administrator sets them as rule values. The demo sets two,
 marked as demo values, so that a class of 1.1 or 1.2 can be filed at once.
+
+The demo day (`load_demo_day`) is a demo that lives in the day it runs: a class of 华安 that
+finished last week, a class running today, a plan waiting for review. Each run looks at what
+the demo already holds and adds only what today lacks, so a second run on the same day changes
+nothing, and a run on a later day leaves a coherent demo without rewriting history:
+
+- Classes are never moved in time. A demo class is named after its first day, its natural key.
+  Each run lets the calendar act (`classes_follow_calendar`, the nightly job) before and after
+  building, so yesterday's running class closes once its last day has passed and stays as
+  history; a new one is built only when no demo class covers today, from the day after the
+  last one ended at the earliest (the same trainees are never in two classes at once).
+- A finished class is built only when no demo class has finished in the last two weeks; the
+  running class, once closed, is the finished class of the following days.
+- The attendance of a demo class in progress is brought up to now through the terminal, with
+  event ids fixed by session, trainee and direction: a rerun resends events that change
+  nothing. So the check-ins of "this morning" are those of the sessions begun when it runs.
+- The plan waiting for review is named after the month its class would open; one is added when
+  that month has none, whatever became of the earlier one.
+
+The services refuse to plan, file or record a class in the past, rightly. A class that ran
+last week was planned and filed weeks before: its approved plan line, the class and its
+timetable are written here with the models, as historical rows (the only rows the demo writes
+so). Everything after filing goes through the services with the demo clerk's actor: enrolment
+with the checklist's documents, the terminal's attendance, the hours and their certificates,
+and the calendar's moves (by `Actor.system("seed")`).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -73,27 +98,7 @@ def load_demo_training() -> None:
 
 
 # --------------------------------------------------------------------------- the demo day
-#
-# A demo that lives in today. Each run looks at what the demo already holds and adds only what
-# today lacks, so a second run on the same day changes nothing, and a run on a later day leaves
-# a coherent demo without rewriting history:
-#
-# - Classes are never moved in time. A demo class is named after its first day, which is its
-#   natural key. Each run first lets the calendar act (classes_follow_calendar, the nightly
-#   job), so yesterday's running class closes when its last day has passed and stays as
-#   history; a new one is built only when no demo class covers today.
-# - A finished class is built only when no demo class has finished in the last two weeks; the
-#   running class, once closed, becomes the finished class of the following days.
-# - Attendance of a demo class in progress is brought up to now through the terminal, event by
-#   event with stable event ids, so a rerun resends events that change nothing.
-# - The plan waiting for review is named after the month its class would open; one is added
-#   when that month has none, whatever became of the earlier one.
-#
-# The services refuse to plan, file or record a class in the past, rightly. A class that ran
-# last week was therefore planned and filed weeks ago: its approved plan line, its class and
-# its timetable are written here as historical rows (the only rows the demo writes with the
-# models). Everything after filing goes through the services: enrolment, the terminal's
-# attendance, the hours and their certificates, and the calendar's moves.
+# (how it carries on from day to day: see the module's docstring)
 
 DEMO_MARK = "（演示）"
 HISTORY_PLAN = f"华安已审核的培训计划{DEMO_MARK}"
