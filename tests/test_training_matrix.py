@@ -6,7 +6,7 @@ The world: a class at 华安 (盐湖区 140802) with the demo trainee 张三 (em
 enterprise) enrolled, and a class at 丰喜 (闻喜县 140821), which the 盐湖区 officer must not see.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -364,16 +364,21 @@ def test_violations(login_as, world, username):
 
 @pytest.fixture
 def archived(world):
-    """The 华安 class finished with its trainee's hours certificate, then archived."""
+    """The 华安 class closed by the nightly job after its last day, its trainee complete with
+    every document and the hours certificate, then archived."""
     from peikao.accounts.testing import acting_as
     from peikao.training.services.archives import class_archive
     from peikao.training.services.certificates import hours_certificate_issue
+    from peikao.training.services.classes import classes_follow_calendar
+    from peikao.training.tests.factories import checklist_documents
 
     enrolment = world["enrolments"]["huaan"]
     enrolment.hours = Decimal(5)
     enrolment.save(update_fields=["hours"])
+    checklist_documents(enrolment)
     hours_certificate_issue(actor=TEST_JOB, enrolment_id=enrolment.pk)
-    TrainingClass.objects.filter(pk=world["classes"]["huaan"].pk).update(status="finished")
+    last_day = world["classes"]["huaan"].ends_on
+    classes_follow_calendar(actor=TEST_JOB, today=last_day + timedelta(days=1))
     actor = acting_as("huaan_clerk")
     class_archive(actor=actor, class_id=world["classes"]["huaan"].pk)
     return world

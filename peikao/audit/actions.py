@@ -41,6 +41,8 @@ class Action(StrEnum):
     PERSON_PHOTO_UPLOADED = "person.photo_uploaded"
     ENROLMENT_CREATED = "enrolment.created"
     ENROLMENT_WITHDRAWN = "enrolment.withdrawn"
+    ENROLMENT_COMPLETED = "enrolment.completed"
+    ENROLMENT_NOT_COMPLETED = "enrolment.not_completed"
     ENROLMENT_IMPORTED = "enrolment.imported"
     ENROLMENT_DOCUMENT_UPLOADED = "enrolment.document_uploaded"
     ENROLMENT_DOCUMENT_DELETED = "enrolment.document_deleted"
@@ -88,6 +90,8 @@ LABELS: dict[Action, str] = {
     Action.PERSON_PHOTO_UPLOADED: "上传照片",
     Action.ENROLMENT_CREATED: "学员报名",
     Action.ENROLMENT_WITHDRAWN: "学员退出",
+    Action.ENROLMENT_COMPLETED: "学员结业",
+    Action.ENROLMENT_NOT_COMPLETED: "学员未达结业要求",
     Action.ENROLMENT_IMPORTED: "批量导入学员",
     Action.ENROLMENT_DOCUMENT_UPLOADED: "上传报名材料",
     Action.ENROLMENT_DOCUMENT_DELETED: "删除报名材料",

@@ -7,11 +7,12 @@ from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_institution_supervisor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
 from peikao.core.identifiers import validate_credit_code
 from peikao.orgs.models import Organization
-from peikao.orgs.rules import STATUS_TRANSITIONS, transition_error
+from peikao.orgs.rules import INSTITUTION, TRANSITION_TO
 
 Status = Organization.Status
 
@@ -49,18 +50,15 @@ def institution_change_status(
     reason = _require_reason(reason)
     institution = _locked_institution(actor, institution_id)
     require_institution_supervisor(actor, institution)
-    error = transition_error(institution.status, target)
-    if error:
-        raise Conflict(error)
-    before = institution.status
-    institution.status, institution.status_reason = target, reason
-    with_change_reason(institution, reason)
-    institution.save(update_fields=["status", "status_reason"])
-    audit_record(
-        Action(STATUS_TRANSITIONS[(before, target)]),
+    if target not in TRANSITION_TO:
+        raise Conflict(f"机构不能从“{INSTITUTION.name_of(institution.status)}”变为“{target}”。")
+    transition_apply(
+        institution,
+        INSTITUTION,
+        TRANSITION_TO[target],
         actor=actor,
-        target=institution,
-        detail={"from": before, "to": target, "reason": reason},
+        reason=reason,
+        changes={"status_reason": reason},
     )
     return institution
 

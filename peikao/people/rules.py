@@ -43,6 +43,7 @@ from datetime import date
 from enum import IntEnum, StrEnum
 
 from peikao.core.errors import DomainError
+from peikao.core.state_machine import StateMachine, Transition
 
 
 class EligibilityInputError(DomainError):
@@ -538,3 +539,17 @@ def _history(applicant: Applicant, on_date: date) -> list[Refusal]:
             )
         )
     return refusals
+
+
+# A 三违 record: open ──close──▶ closed, when the person has finished a special-retraining
+# class and passed its test (the people service closes it; training reports the retraining).
+VIOLATION_OPEN, VIOLATION_CLOSED = "open", "closed"
+VIOLATION = StateMachine(
+    noun="三违记录",
+    states={VIOLATION_OPEN: "待专项培训", VIOLATION_CLOSED: "已完成专项培训"},
+    transitions=(
+        Transition(
+            "close", frozenset({VIOLATION_OPEN}), VIOLATION_CLOSED, "violation.closed", "关闭"
+        ),
+    ),
+)

@@ -287,6 +287,8 @@ class EnrolmentQuerySet(models.QuerySet):
 class Enrolment(models.Model):
     class Status(models.TextChoices):
         ENROLLED = "enrolled", "在训"
+        COMPLETED = "completed", "已结业"
+        NOT_COMPLETED = "not_completed", "未结业"
         WITHDRAWN = "withdrawn", "已退出"
 
     training_class = models.ForeignKey(
@@ -304,8 +306,10 @@ class Enrolment(models.Model):
         related_name="+",
     )
     status = models.CharField(
-        "状态", max_length=10, choices=Status.choices, default=Status.ENROLLED
+        "状态", max_length=20, choices=Status.choices, default=Status.ENROLLED
     )
+    # Decided at 结业: what a trainee who did not complete fell short of.
+    shortfall = models.CharField("未结业原因", max_length=500, blank=True)
     # The applicant's workplace, as the hazardous-chemical eligibility rules ask.
     major_hazard_or_key_process = models.BooleanField(
         "从事重大危险源或重点监管危险化工工艺", default=False

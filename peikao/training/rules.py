@@ -10,22 +10,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from peikao.core.state_machine import StateMachine, Transition
 from peikao.people.rules import add_months
 
 # Plans: draft ──submit──▶ submitted ──approve──▶ approved
 #                              └──return──▶ returned ──submit──▶ submitted
 DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
-PLAN_TRANSITIONS = {
-    (DRAFT, SUBMITTED): "plan.submitted",
-    (RETURNED, SUBMITTED): "plan.submitted",
-    (SUBMITTED, APPROVED): "plan.approved",
-    (SUBMITTED, RETURNED): "plan.returned",
-}
-PLAN_STATUS_NAMES = {DRAFT: "草稿", SUBMITTED: "待审核", APPROVED: "已通过", RETURNED: "已退回"}
+PLAN = StateMachine(
+    noun="培训计划",
+    states={DRAFT: "草稿", SUBMITTED: "待审核", APPROVED: "已通过", RETURNED: "已退回"},
+    transitions=(
+        Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, "plan.submitted", "提交"),
+        Transition("approve", frozenset({SUBMITTED}), APPROVED, "plan.approved", "审核通过"),
+        Transition("return", frozenset({SUBMITTED}), RETURNED, "plan.returned", "退回"),
+    ),
+)
 PLAN_EDITABLE = frozenset({DRAFT, RETURNED})
 
 # Classes: filed ──start──▶ in_progress ──finish──▶ finished ──archive──▶ archived (final);
-# the regulator suspends a filed or running class with a reason and may lift the suspension.
+# the regulator suspends a filed or running class with a reason and may resume it.
 FILED, IN_PROGRESS, FINISHED, ARCHIVED, CLASS_SUSPENDED = (
     "filed",
     "in_progress",
@@ -33,46 +36,78 @@ FILED, IN_PROGRESS, FINISHED, ARCHIVED, CLASS_SUSPENDED = (
     "archived",
     "suspended",
 )
-CLASS_TRANSITIONS = {
-    (FILED, IN_PROGRESS): "class.started",
-    (IN_PROGRESS, FINISHED): "class.finished",
-    (FINISHED, ARCHIVED): "class.archived",
-    (FILED, CLASS_SUSPENDED): "class.suspended",
-    (IN_PROGRESS, CLASS_SUSPENDED): "class.suspended",
-    (CLASS_SUSPENDED, FILED): "class.resumed",
-}
-CLASS_STATUS_NAMES = {
-    FILED: "已备案",
-    IN_PROGRESS: "培训中",
-    FINISHED: "已结业",
-    ARCHIVED: "已归档",
-    CLASS_SUSPENDED: "已叫停",
-}
+CLASS = StateMachine(
+    noun="培训班",
+    states={
+        FILED: "已备案",
+        IN_PROGRESS: "培训中",
+        FINISHED: "已结业",
+        ARCHIVED: "已归档",
+        CLASS_SUSPENDED: "已叫停",
+    },
+    transitions=(
+        Transition("start", frozenset({FILED}), IN_PROGRESS, "class.started", "开始培训"),
+        Transition("finish", frozenset({IN_PROGRESS}), FINISHED, "class.finished", "结业"),
+        Transition("archive", frozenset({FINISHED}), ARCHIVED, "class.archived", "归档"),
+        Transition(
+            "suspend", frozenset({FILED, IN_PROGRESS}), CLASS_SUSPENDED, "class.suspended", "叫停"
+        ),
+        Transition("resume", frozenset({CLASS_SUSPENDED}), FILED, "class.resumed", "恢复"),
+    ),
+    final={ARCHIVED: "该培训班已归档，档案已冻结，不能再变更。"},
+)
+CLASS_STATUS_NAMES = CLASS.states
 # What a class accepts in each state: enrolments before it ends, attendance while it runs.
 ENROLMENT_OPEN = frozenset({FILED, IN_PROGRESS})
 ATTENDANCE_OPEN = frozenset({FILED, IN_PROGRESS})
 
+# Enrolments: enrolled ──withdraw──▶ withdrawn ──reenrol──▶ enrolled; at 结业 each enrolled
+# trainee is decided: ──complete──▶ completed or ──fail──▶ not_completed (both final).
+ENROLLED, COMPLETED, NOT_COMPLETED, WITHDRAWN = (
+    "enrolled",
+    "completed",
+    "not_completed",
+    "withdrawn",
+)
+ENROLMENT = StateMachine(
+    noun="学员",
+    states={ENROLLED: "在训", COMPLETED: "已结业", NOT_COMPLETED: "未结业", WITHDRAWN: "已退出"},
+    transitions=(
+        Transition("withdraw", frozenset({ENROLLED}), WITHDRAWN, "enrolment.withdrawn", "退出"),
+        Transition("reenrol", frozenset({WITHDRAWN}), ENROLLED, "enrolment.created", "重新报名"),
+        Transition("complete", frozenset({ENROLLED}), COMPLETED, "enrolment.completed", "结业"),
+        Transition(
+            "fail", frozenset({ENROLLED}), NOT_COMPLETED, "enrolment.not_completed", "未结业"
+        ),
+    ),
+    final={
+        COMPLETED: "该学员已结业，不能再变更。",
+        NOT_COMPLETED: "该学员未达到结业要求，培训班已结业，不能再变更。",
+    },
+)
 
-def _transition_error(
-    transitions: dict, names: dict[str, str], current: str, target: str, noun: str
-) -> str:
-    if (current, target) in transitions:
-        return ""
-    if current == target:
-        return f"该{noun}已经是“{names.get(current, current)}”状态。"
-    return f"{noun}不能从“{names.get(current, current)}”变为“{names.get(target, target)}”。"
+
+@dataclass(frozen=True)
+class Outcome:
+    """A trainee's outcome at 结业: the transition to take and what falls short, if anything."""
+
+    transition: str
+    shortfalls: tuple[str, ...] = ()
 
 
-def plan_transition_error(current: str, target: str) -> str:
-    """'' when the plan may make this change, else why not, in Chinese."""
-    return _transition_error(PLAN_TRANSITIONS, PLAN_STATUS_NAMES, current, target, "培训计划")
-
-
-def class_transition_error(current: str, target: str) -> str:
-    """'' when the class may make this change, else why not, in Chinese."""
-    if current == ARCHIVED and target != ARCHIVED:
-        return "该培训班已归档，档案已冻结，不能再变更。"
-    return _transition_error(CLASS_TRANSITIONS, CLASS_STATUS_NAMES, current, target, "培训班")
+def enrolment_outcome(
+    *, hours: Decimal, required_hours: Decimal, missing_documents: list[str]
+) -> Outcome:
+    """Completed when the hours reach the syllabus and every required document is present;
+    otherwise not completed, with what is short (忻州市通知 四: 学时不足取消考试资格)."""
+    shortfalls = []
+    if hours < required_hours:
+        shortfalls.append(
+            f"学时不足：已获{show_hours(hours)}学时，大纲规定{show_hours(required_hours)}学时"
+        )
+    if missing_documents:
+        shortfalls.append("缺少材料：" + "、".join(missing_documents))
+    return Outcome("fail" if shortfalls else "complete", tuple(shortfalls))
 
 
 def frozen_class_error(status: str) -> str:

@@ -1,7 +1,7 @@
 from django import template
 
 from peikao.audit.actions import action_label
-from peikao.orgs.rules import STATUS_TRANSITIONS
+from peikao.orgs.rules import INSTITUTION
 
 register = template.Library()
 
@@ -10,9 +10,8 @@ register = template.Library()
 def status_transitions(current_status: str) -> list[tuple[str, str]]:
     """(target status, action name) of every change the institution's status allows."""
     return [
-        (target, action_label(action))
-        for (source, target), action in STATUS_TRANSITIONS.items()
-        if source == current_status
+        (transition.target, action_label(transition.action))
+        for transition in INSTITUTION.available(current_status)
     ]
 
 

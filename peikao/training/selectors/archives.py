@@ -8,6 +8,7 @@ from peikao.accounts.actor import INSTITUTION_ROLES, REGION_WIDE_ROLES, Actor
 from peikao.accounts.models import Role
 from peikao.core.errors import NotFound
 from peikao.training.models import ClassArchive, Enrolment, HoursCertificate, TrainingClass
+from peikao.training.selectors.enrolment import missing_documents
 
 # The class file: the institution that keeps it and the bureau and exam center that inspect it.
 ARCHIVE_READER_ROLES = INSTITUTION_ROLES | REGION_WIDE_ROLES
@@ -21,6 +22,36 @@ def archive_readable_classes(actor: Actor):
     if actor.role not in ARCHIVE_READER_ROLES:
         return TrainingClass.objects.none()
     return TrainingClass.objects.all().visible_to(actor)
+
+
+def archive_missing(training_class: TrainingClass) -> list[str]:
+    """What keeps the class's archive (一期一档) from being complete, trainee by trainee: [] when
+    it may be frozen. A completed trainee's file needs every checklist document and the hours
+    certificate; a trainee not completed is archived with what fell short, and a withdrawn one
+    with the withdrawal."""
+    certified = set(
+        HoursCertificate.objects.filter(enrolment__training_class=training_class).values_list(
+            "enrolment_id", flat=True
+        )
+    )
+    enrolments = (
+        training_class.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("person", "training_class")
+        .order_by("id")
+    )
+    problems = []
+    for enrolment in enrolments:
+        name = enrolment.person.name
+        if enrolment.status == Enrolment.Status.ENROLLED:
+            problems.append(f"{name}：结业情况尚未确定。")
+        if enrolment.status != Enrolment.Status.COMPLETED:
+            continue
+        missing = missing_documents(enrolment)
+        if missing:
+            problems.append(f"{name}：缺少报名材料“{'”“'.join(missing)}”。")
+        if enrolment.pk not in certified:
+            problems.append(f"{name}：已结业，缺少学时证明。")
+    return problems
 
 
 def class_archive_detail(actor: Actor, class_id: int) -> tuple[TrainingClass, ClassArchive | None]:

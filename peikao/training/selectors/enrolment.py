@@ -132,6 +132,16 @@ def checklist(enrolment: Enrolment) -> list[ChecklistItem]:
     return items
 
 
+def missing_documents(enrolment: Enrolment) -> list[str]:
+    """The checklist items with nothing for them, leaving out the hours certificate, which the
+    platform issues itself once the hours are complete."""
+    return [
+        item.name
+        for item in checklist(enrolment)
+        if not item.present and item.name != HOURS_CERTIFICATE_ITEM
+    ]
+
+
 def document_label(document: EnrolmentDocument) -> str:
     if document.requirement is not None:
         return document.requirement.name

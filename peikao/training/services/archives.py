@@ -25,10 +25,10 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply, transition_check
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
-from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.history import with_change_reason
+from peikao.core.errors import DomainError, NotFound, PermissionDenied
 from peikao.people.rules import add_months
 from peikao.training import rules
 from peikao.training.models import (
@@ -41,7 +41,7 @@ from peikao.training.models import (
     TrainingClass,
 )
 from peikao.training.permissions import is_class_writer
-from peikao.training.selectors.archives import archive_readable_classes
+from peikao.training.selectors.archives import archive_missing, archive_readable_classes
 
 CHUNK_SIZE = 1024 * 1024
 MANIFEST_NAME = "manifest.json"
@@ -87,6 +87,7 @@ HOURS_HEADER = [
     "同一时间在两地出勤",
     "学时证明编号",
     "出具时间",
+    "未结业原因",
 ]
 VIDEOS_HEADER = [
     "录像编号",
@@ -320,6 +321,7 @@ def _write_archive_files(
                     "是" if e.overlap_flagged else "否",
                     certificates[e.pk].number if e.pk in certificates else "",
                     _local(certificates[e.pk].issued_at) if e.pk in certificates else "",
+                    e.shortfall,
                 ]
                 for e in enrolments
             ),
@@ -385,9 +387,9 @@ def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
     training_class = TrainingClass.objects.select_for_update().get(pk=class_id)
     if not is_class_writer(actor, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以归档培训班。")
-    error = rules.class_transition_error(training_class.status, rules.ARCHIVED)
-    if error:
-        raise Conflict(error)
+    transition_check(
+        training_class, rules.CLASS, "archive", guard=lambda: archive_missing(training_class)
+    )
     frozen_at = timezone.now()
     retain_until = _retain_until(training_class, timezone.localdate(frozen_at))
     # Spooled to disk: with its documents, a class's file can be far larger than memory allows.
@@ -405,17 +407,14 @@ def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
         archive.file.save(f"class-{training_class.pk}.zip", File(spool), save=False)
     try:
         archive.save()
-        before = training_class.status
-        training_class.status, training_class.archived_at = rules.ARCHIVED, frozen_at
-        with_change_reason(training_class, "归档（一期一档）")
-        training_class.save(update_fields=["status", "archived_at"])
-        audit_record(
-            Action(rules.CLASS_TRANSITIONS[(before, rules.ARCHIVED)]),
+        transition_apply(
+            training_class,
+            rules.CLASS,
+            "archive",
             actor=actor,
-            target=training_class,
+            reason="归档（一期一档）",
+            changes={"archived_at": frozen_at},
             detail={
-                "from": before,
-                "to": rules.ARCHIVED,
                 "archive_id": archive.pk,
                 "sha256": archive.sha256,
                 "files": len(manifest),

@@ -3,6 +3,7 @@
 Filing lists every reason it is refused and saves nothing (忻州市通知 三、四; 运城市通知 五).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,16 +15,24 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import Conflict, DomainError, NotFound
-from peikao.core.history import with_change_reason
 from peikao.monitoring.selectors import live_camera_rooms
 from peikao.orgs.models import Organization, Room
 from peikao.training import rules
-from peikao.training.models import ClassSession, PlanLine, Teacher, TrainingClass, TrainingPlan
+from peikao.training.models import (
+    ClassSession,
+    Enrolment,
+    PlanLine,
+    Teacher,
+    TrainingClass,
+    TrainingPlan,
+)
 from peikao.training.permissions import require_institution_writer, require_training_reviewer
 from peikao.training.selectors.classes import required_hours
+from peikao.training.selectors.enrolment import missing_documents
 from peikao.training.services.plans import scope_errors
 
 Status = TrainingClass.Status
@@ -287,28 +296,69 @@ def _locked_class(actor: Actor, class_id: int) -> TrainingClass:
     return training_class
 
 
-def _move(training_class: TrainingClass, target: str, reason: str = "") -> Action:
-    error = rules.class_transition_error(training_class.status, target)
-    if error:
-        raise Conflict(error)
-    action = Action(rules.CLASS_TRANSITIONS[(training_class.status, target)])
-    training_class.status, training_class.status_reason = target, reason
-    with_change_reason(training_class, reason or action)
-    training_class.save(update_fields=["status", "status_reason"])
-    return action
-
-
-def _audit_move(action: Action, *, actor: Actor, training_class, reason: str = "") -> None:
-    audit_record(
-        action,
-        actor=actor,
-        target=training_class,
-        detail={"to": training_class.status, "reason": reason},
+def _move_from(
+    training_class: TrainingClass, name: str, *, day: date, refusal: str, today: date, **kwargs
+) -> None:
+    """A transition of the calendar (start, finish), refused while today is before `day`."""
+    transition_apply(
+        training_class,
+        rules.CLASS,
+        name,
+        guard=lambda: refusal if today < day else "",
+        **kwargs,
     )
 
 
+def _class_start(training_class: TrainingClass, *, today: date, **kwargs) -> None:
+    first_day = training_class.starts_on
+    refusal = f"培训班{first_day:%Y-%m-%d}开班，尚未到开班日期。"
+    _move_from(training_class, "start", day=first_day, refusal=refusal, today=today, **kwargs)
+
+
+def _class_finish(
+    training_class: TrainingClass, *, actor: Actor, today: date, reason: str = ""
+) -> None:
+    """结业: the class closes once its last day has come, and each trainee still in training
+    is decided from the records, completed or not completed with what falls short."""
+    last_day = training_class.ends_on
+    refusal = f"培训班{last_day:%Y-%m-%d}结业，课程尚未结束。"
+    _move_from(
+        training_class,
+        "finish",
+        day=last_day,
+        refusal=refusal,
+        today=today,
+        actor=actor,
+        reason=reason,
+    )
+    trainees = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("training_class", "person")
+        .filter(training_class=training_class, status=Enrolment.Status.ENROLLED)
+    )
+    for enrolment in trainees:
+        outcome = rules.enrolment_outcome(
+            hours=enrolment.hours,
+            required_hours=training_class.required_hours,
+            missing_documents=missing_documents(enrolment),
+        )
+        shortfall = "；".join(outcome.shortfalls)
+        transition_apply(
+            enrolment,
+            rules.ENROLMENT,
+            outcome.transition,
+            actor=actor,
+            changes={"shortfall": shortfall},
+            detail={"class_id": training_class.pk, "hours": str(enrolment.hours)}
+            | ({"shortfall": shortfall} if shortfall else {}),
+        )
+
+
 # What the institution itself may do to its class; the rest is the regulator's.
-INSTITUTION_MOVES = frozenset({Status.IN_PROGRESS, Status.FINISHED})
+INSTITUTION_MOVES: dict[str, Callable[..., None]] = {
+    Status.IN_PROGRESS: _class_start,
+    Status.FINISHED: _class_finish,
+}
 
 
 @transaction.atomic
@@ -318,21 +368,12 @@ def class_advance(*, actor: Actor, class_id: int, target: str):
     require_institution_writer(actor, training_class.organization)
     if target not in INSTITUTION_MOVES:
         raise Conflict("培训机构只能开始或结束培训班。")
-    error = rules.class_transition_error(training_class.status, target)
-    if error:
-        raise Conflict(error)
-    today = timezone.localdate()
-    if target == Status.IN_PROGRESS and today < training_class.starts_on:
-        raise Conflict(f"培训班{training_class.starts_on:%Y-%m-%d}开班，尚未到开班日期。")
-    if target == Status.FINISHED and today < training_class.ends_on:
-        raise Conflict(f"培训班{training_class.ends_on:%Y-%m-%d}结业，课程尚未结束。")
-    action = _move(training_class, target)
-    _audit_move(action, actor=actor, training_class=training_class)
+    INSTITUTION_MOVES[target](training_class, actor=actor, today=timezone.localdate())
     return training_class
 
 
 # What the regulator may do to a class: stop it (叫停) or let it go on, each with a reason.
-SUPERVISOR_MOVES: dict[str, str] = {Status.SUSPENDED: "叫停", Status.FILED: "恢复"}
+SUPERVISOR_MOVES: dict[str, str] = {Status.SUSPENDED: "suspend", Status.FILED: "resume"}
 
 
 @transaction.atomic
@@ -343,11 +384,18 @@ def class_supervise(*, actor: Actor, class_id: int, target: str, reason: str):
     require_training_reviewer(actor, training_class.organization)
     if target not in SUPERVISOR_MOVES:
         raise Conflict("监管部门只能叫停或恢复培训班。")
+    name = SUPERVISOR_MOVES[target]
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(f"{SUPERVISOR_MOVES[target]}培训班须填写原因。")
-    action = _move(training_class, target, reason)
-    _audit_move(action, actor=actor, training_class=training_class, reason=reason)
+        raise DomainError(f"{rules.CLASS[name].label}培训班须填写原因。")
+    transition_apply(
+        training_class,
+        rules.CLASS,
+        name,
+        actor=actor,
+        reason=reason,
+        changes={"status_reason": reason},
+    )
     return training_class
 
 
@@ -357,18 +405,12 @@ def classes_follow_calendar(*, actor: Actor, today) -> int:
     day has passed, so that a clerk who forgets does not leave a class open. Returns how many
     moved; a rerun moves nothing twice."""
     moves = [
-        (Status.FILED, Status.IN_PROGRESS, Q(starts_on__lte=today)),
-        (Status.IN_PROGRESS, Status.FINISHED, Q(ends_on__lt=today)),
+        (Status.FILED, _class_start, Q(starts_on__lte=today)),
+        (Status.IN_PROGRESS, _class_finish, Q(ends_on__lt=today)),
     ]
     moved = 0
-    for source, target, due in moves:
+    for source, move, due in moves:
         for training_class in TrainingClass.objects.select_for_update().filter(due, status=source):
-            action = _move(training_class, target, "按课程表日期自动变更")
-            audit_record(
-                action,
-                actor=actor,
-                target=training_class,
-                detail={"to": target, "reason": "calendar"},
-            )
+            move(training_class, actor=actor, today=today, reason="按课程表日期自动变更")
             moved += 1
     return moved

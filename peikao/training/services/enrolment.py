@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply, transition_set
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
 from peikao.core.identifiers import identity_from_id_number, validate_credit_code
@@ -679,7 +680,8 @@ def _enrolment_for(
 ) -> Enrolment:
     """A new enrolment, or the withdrawn one taken up again (one row per person and class)."""
     enrolment = existing or Enrolment(training_class=training_class, person=person)
-    enrolment.status = Enrolment.Status.ENROLLED
+    if existing is not None:
+        transition_set(enrolment, training_rules.ENROLMENT, "reenrol")
     enrolment.employer = person.employer
     enrolment.enrolled_by = actor.account
     for name in WORKPLACE_FLAGS:
@@ -752,22 +754,15 @@ def enrolment_withdraw(*, actor: Actor, enrolment_id: int, reason: str) -> Enrol
         .select_related("training_class", "person")
         .get(pk=enrolment_id)
     )
-    status = enrolment.training_class.status
-    frozen = training_rules.frozen_class_error(status)
-    if frozen:
-        raise Conflict(frozen)
-    if status == training_rules.FINISHED:
-        raise Conflict("该培训班已结业，不能再办理退出。")
-    if enrolment.status == Enrolment.Status.WITHDRAWN:
-        raise Conflict("该学员已退出本班。")
-    enrolment.status = Enrolment.Status.WITHDRAWN
-    with_change_reason(enrolment, reason)
-    enrolment.save(update_fields=["status"])
-    audit_record(
-        Action.ENROLMENT_WITHDRAWN,
+    # At 结业 every trainee is decided, so a closed or archived class refuses through its
+    # trainees' states.
+    transition_apply(
+        enrolment,
+        training_rules.ENROLMENT,
+        "withdraw",
         actor=actor,
-        target=enrolment,
-        detail={"class_id": enrolment.training_class_id, "reason": reason},
+        reason=reason,
+        detail={"class_id": enrolment.training_class_id},
     )
     return enrolment
 

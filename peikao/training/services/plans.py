@@ -9,10 +9,10 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply
 from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import Conflict, DomainError, NotFound
-from peikao.core.history import with_change_reason
 from peikao.core.scoping import get_visible
 from peikao.orgs.models import Organization
 from peikao.training import rules
@@ -153,30 +153,30 @@ def late_line_errors(lines, *, today: date, region_code: str) -> list[str]:
     return errors
 
 
-def _transition(plan: TrainingPlan, target: str) -> None:
-    error = rules.plan_transition_error(plan.status, target)
-    if error:
-        raise Conflict(error)
-
-
 @transaction.atomic
 def plan_submit(*, actor: Actor, plan_id: int) -> TrainingPlan:
     """Submits the plan for review; every planned class must be a month ahead (运城市通知 五)."""
     plan = _locked_plan(actor, plan_id)
     require_institution_writer(actor, plan.organization)
-    _transition(plan, Status.SUBMITTED)
     lines = list(plan.lines.select_related("item", "industry", "post_category"))
-    if not lines:
-        raise DomainError("培训计划中还没有计划开设的班级。")
     now = timezone.now()
-    errors = late_line_errors(
-        lines, today=timezone.localdate(now), region_code=plan.organization.region_id
+
+    def lines_on_time() -> list[str]:
+        if not lines:
+            return ["培训计划中还没有计划开设的班级。"]
+        return late_line_errors(
+            lines, today=timezone.localdate(now), region_code=plan.organization.region_id
+        )
+
+    transition_apply(
+        plan,
+        rules.PLAN,
+        "submit",
+        actor=actor,
+        guard=lines_on_time,
+        changes={"submitted_at": now},
+        detail={"lines": len(lines)},
     )
-    if errors:
-        raise DomainError(*errors)
-    plan.status, plan.submitted_at = Status.SUBMITTED, now
-    plan.save(update_fields=["status", "submitted_at"])
-    _audit(Action.PLAN_SUBMITTED, actor=actor, plan=plan, lines=len(lines))
     return plan
 
 
@@ -185,19 +185,19 @@ def plan_review(*, actor: Actor, plan_id: int, approve: bool, note: str = "") ->
     """The regulator approves the plan, or returns it with a reason to be corrected."""
     plan = _locked_plan(actor, plan_id)
     require_training_reviewer(actor, plan.organization)
-    target = Status.APPROVED if approve else Status.RETURNED
-    _transition(plan, target)
     note = (note or "").strip()
-    if not approve and not note:
-        raise DomainError("退回培训计划须填写退回原因。")
-    plan.status, plan.review_note = target, note
-    plan.reviewed_at, plan.reviewed_by = timezone.now(), actor.account
-    with_change_reason(plan, note or "审核通过")
-    plan.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by"])
-    _audit(
-        Action(rules.PLAN_TRANSITIONS[(Status.SUBMITTED, target)]),
+
+    def reason_given() -> str:
+        return "" if approve or note else "退回培训计划须填写退回原因。"
+
+    transition_apply(
+        plan,
+        rules.PLAN,
+        "approve" if approve else "return",
         actor=actor,
-        plan=plan,
-        note=note,
+        guard=reason_given,
+        reason=note or "审核通过",
+        changes={"review_note": note, "reviewed_at": timezone.now(), "reviewed_by": actor.account},
+        detail={"note": note},
     )
     return plan

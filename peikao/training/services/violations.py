@@ -7,8 +7,10 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict, NotFound
 from peikao.people.models import Violation
+from peikao.people.rules import VIOLATION
 from peikao.training.models import Enrolment
 from peikao.training.permissions import require_institution_writer
 
@@ -30,13 +32,12 @@ def violations_close_if_retrained(enrolment: Enrolment, *, actor: Actor) -> int:
     )
     now = timezone.now()
     for violation in open_violations:
-        violation.status, violation.closed_at = Violation.Status.CLOSED, now
-        violation.closing_enrolment = enrolment
-        violation.save(update_fields=["status", "closed_at", "closing_enrolment"])
-        audit_record(
-            Action.VIOLATION_CLOSED,
+        transition_apply(
+            violation,
+            VIOLATION,
+            "close",
             actor=actor,
-            target=violation,
+            changes={"closed_at": now, "closing_enrolment": enrolment},
             detail={"enrolment": enrolment.pk, "class": training_class.pk},
         )
     return len(open_violations)

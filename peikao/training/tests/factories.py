@@ -3,10 +3,12 @@
 The default institution is the demo's 华安 (Yuncheng, 盐湖区), whose scope includes 1.2.
 """
 
+import hashlib
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -14,15 +16,18 @@ from peikao.accounts.models import User
 from peikao.catalog.models import OperationItem, PostCategory
 from peikao.orgs.models import Organization, Room
 from peikao.people.models import Person
+from peikao.training.document_rules import HOURS_CERTIFICATE_ITEM
 from peikao.training.models import (
     ClassSession,
     Enrolment,
+    EnrolmentDocument,
     PlanLine,
     Teacher,
     TrainingClass,
     TrainingPlan,
     TrainingType,
 )
+from peikao.training.selectors.enrolment import checklist
 
 HUAAN = "运城市华安应急安全服务有限公司"
 
@@ -168,3 +173,35 @@ def valid_id_number(first_17: str) -> str:
     """The 18-digit ID number with its GB 11643 check character."""
     # stdnum's calc_check_digit ignores the last character it is given.
     return first_17 + ric.calc_check_digit(first_17 + "0")
+
+
+def checklist_documents(enrolment: Enrolment) -> list[EnrolmentDocument]:
+    """A file for every checklist item the enrolment lacks (the hours certificate aside,
+    which the platform issues), so that its file is complete."""
+    created = []
+    for item in checklist(enrolment):
+        if item.present or item.name == HOURS_CERTIFICATE_ITEM:
+            continue
+        content = f"{item.name} {enrolment.person.name}".encode()
+        document = EnrolmentDocument(
+            enrolment=enrolment,
+            requirement_id=item.requirement_id,
+            rule_document=item.rule_document,
+            original_name=f"{item.name}.pdf",
+            content_type="application/pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=clerk(),
+        )
+        document.file.save(f"checklist-{enrolment.pk}.pdf", ContentFile(content), save=False)
+        document.save()
+        created.append(document)
+    return created
+
+
+def ended_class(**fields) -> TrainingClass:
+    """A class in progress whose last day was yesterday: it may be closed (结业) today."""
+    start = timezone.localdate() - timedelta(days=10)
+    return TrainingClassFactory.create(
+        plan_line__planned_start=start, status=TrainingClass.Status.IN_PROGRESS, **fields
+    )

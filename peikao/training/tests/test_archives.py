@@ -35,13 +35,16 @@ from peikao.training.services.archives import (
     class_archive,
 )
 from peikao.training.services.certificates import hours_certificate_issue
+from peikao.training.services.classes import class_advance
 from peikao.training.tasks import class_archive_nightly_purge
 from peikao.training.tests.factories import (
     EnrolmentFactory,
     PersonFactory,
     SessionFactory,
     TrainingClassFactory,
+    checklist_documents,
     clerk,
+    ended_class,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,21 +91,30 @@ def attend(enrolment, session, direction: str, minutes: int) -> AttendanceEvent:
     )
 
 
-def finished_class(**kwargs) -> TrainingClass:
-    """A finished class of two trainees with full hours, certificates, documents, attendance."""
-    training_class = TrainingClassFactory.create(status=TrainingClass.Status.IN_PROGRESS, **kwargs)
+def finished_class(*trainees, **kwargs) -> TrainingClass:
+    """A class closed (结业) with its trainees (two new people unless told) complete: full
+    hours, every checklist document, attendance and hours certificates."""
+    training_class = ended_class(**kwargs)
     session = SessionFactory.create(training_class=training_class)
-    for person in (PersonFactory.create(), PersonFactory.create()):
+    for person in trainees or (PersonFactory.create(), PersonFactory.create()):
         enrolment = EnrolmentFactory.create(
             training_class=training_class, person=person, hours=Decimal("8")
         )
         document_of(enrolment, f"学历 {person.name}".encode(), "学历证书.jpg")
+        checklist_documents(enrolment)
         attend(enrolment, session, AttendanceEvent.Direction.IN, 0)
         attend(enrolment, session, AttendanceEvent.Direction.OUT, 240)
         hours_certificate_issue(actor=TEST_JOB, enrolment_id=enrolment.pk)
-    training_class.status = TrainingClass.Status.FINISHED
-    training_class.save(update_fields=["status"])
+    class_close(training_class)
     return training_class
+
+
+def class_close(training_class: TrainingClass) -> None:
+    class_advance(
+        actor=acting_as("huaan_clerk"),
+        class_id=training_class.pk,
+        target=TrainingClass.Status.FINISHED,
+    )
 
 
 def archive_as(username: str, training_class: TrainingClass) -> ClassArchive:
@@ -192,8 +204,7 @@ def test_the_institutions_clerk_or_admin_archives(username):
 )
 def test_no_one_else_archives(username, error):
     trainee = User.objects.get(username="demo_trainee").person
-    training_class = finished_class()
-    EnrolmentFactory.create(training_class=training_class, person=trainee, hours=Decimal("8"))
+    training_class = finished_class(trainee, PersonFactory.create())
     with pytest.raises(error):
         archive_as(username, training_class)
     training_class.refresh_from_db()
@@ -221,14 +232,14 @@ def test_the_zip_holds_every_part_of_the_class_file():
     documents = EnrolmentDocument.objects.filter(enrolment__training_class=training_class)
     certificates = HoursCertificate.objects.filter(enrolment__training_class=training_class)
     expected = EXPECTED_TOP_LEVEL | {
-        f"documents/{d.enrolment_id}-{d.enrolment.person.name}/{d.pk}-学历证书.jpg"
+        f"documents/{d.enrolment_id}-{d.enrolment.person.name}/{d.pk}-{d.original_name}"
         for d in documents
     }
     expected |= {f"certificates/{c.number}.pdf" for c in certificates}
     assert names == expected
     for document in documents:
         name = f"documents/{document.enrolment_id}-{document.enrolment.person.name}/"
-        name += f"{document.pk}-学历证书.jpg"
+        name += f"{document.pk}-{document.original_name}"
         assert bundle.read(name) == stored_bytes(path_of(document.file))
 
     roster = csv_rows(bundle, "roster.csv")
@@ -292,7 +303,7 @@ def test_a_missing_document_leaves_the_class_unarchived():
     with pytest.raises(DomainError) as refused:
         archive_as("huaan_clerk", training_class)
 
-    assert "报名材料“学历证书.jpg”的文件缺失，不能归档。" in str(refused.value)
+    assert f"报名材料“{document.original_name}”的文件缺失，不能归档。" in str(refused.value)
     training_class.refresh_from_db()
     assert training_class.status == TrainingClass.Status.FINISHED
     assert training_class.archived_at is None
@@ -401,7 +412,11 @@ def test_purge_removes_only_expired_archives_and_is_idempotent():
             "number", flat=True
         )
     )
-    assert len(record.detail["document_ids"]) == 2
+    assert sorted(record.detail["document_ids"]) == sorted(
+        EnrolmentDocument.objects.filter(enrolment__training_class=expired_class).values_list(
+            "pk", flat=True
+        )
+    )
 
     assert archive_purge_expired(actor=TEST_JOB, today=today) == 0
     assert AuditRecord.objects.filter(action="class_archive.removed").count() == 1
@@ -425,9 +440,8 @@ def test_the_nightly_task_purges_what_is_due():
 @pytest.fixture
 def archived_class_with_demo_trainee():
     """An archived class with the demo trainee (the demo enterprise's employee) enrolled."""
-    training_class = finished_class()
     trainee = User.objects.get(username="demo_trainee").person
-    EnrolmentFactory.create(training_class=training_class, person=trainee, hours=Decimal("8"))
+    training_class = finished_class(trainee, PersonFactory.create())
     archive_as("huaan_clerk", training_class)
     return training_class
 

@@ -303,7 +303,7 @@ def test_withdrawal_needs_a_reason_and_is_audited():
     assert enrolment.status == Enrolment.Status.WITHDRAWN
     assert enrolment.history.latest().history_change_reason == "工作调动"
     assert AuditRecord.objects.get(action="enrolment.withdrawn").detail["reason"] == "工作调动"
-    with pytest.raises(Conflict, match="已退出本班"):
+    with pytest.raises(Conflict, match="该学员已经是“已退出”状态"):
         enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="再次")
 
 

@@ -20,21 +20,36 @@ def session(day=10, start=8, end=12, teacher=1, room=1, topic="电工基础"):
 
 
 def test_plan_moves_only_along_its_transitions():
-    assert rules.plan_transition_error("draft", "submitted") == ""
-    assert rules.plan_transition_error("returned", "submitted") == ""
-    assert rules.plan_transition_error("submitted", "approved") == ""
-    assert rules.plan_transition_error("draft", "approved") == "培训计划不能从“草稿”变为“已通过”。"
-    assert rules.plan_transition_error("approved", "approved") == "该培训计划已经是“已通过”状态。"
+    assert rules.PLAN.refusal("draft", "submit") == ""
+    assert rules.PLAN.refusal("returned", "submit") == ""
+    assert rules.PLAN.refusal("submitted", "approve") == ""
+    assert rules.PLAN.refusal("draft", "approve") == "培训计划不能从“草稿”变为“已通过”。"
+    assert rules.PLAN.refusal("approved", "approve") == "该培训计划已经是“已通过”状态。"
 
 
 def test_an_archived_class_is_frozen():
-    assert rules.class_transition_error("finished", "archived") == ""
-    assert (
-        rules.class_transition_error("archived", "filed")
-        == "该培训班已归档，档案已冻结，不能再变更。"
-    )
-    assert rules.class_transition_error("filed", "finished") == "培训班不能从“已备案”变为“已结业”。"
+    assert rules.CLASS.refusal("finished", "archive") == ""
+    assert rules.CLASS.refusal("archived", "resume") == "该培训班已归档，档案已冻结，不能再变更。"
+    assert rules.CLASS.refusal("filed", "finish") == "培训班不能从“已备案”变为“已结业”。"
     assert rules.frozen_class_error("archived") and not rules.frozen_class_error("finished")
+
+
+def test_a_trainee_completes_with_full_hours_and_every_document():
+    outcome = rules.enrolment_outcome(
+        hours=Decimal("24"), required_hours=Decimal("24"), missing_documents=[]
+    )
+    assert outcome == rules.Outcome("complete")
+
+
+def test_a_trainee_short_of_hours_or_documents_does_not_complete_and_is_told_why():
+    outcome = rules.enrolment_outcome(
+        hours=Decimal("10.5"), required_hours=Decimal("24"), missing_documents=["身份证复印件"]
+    )
+    assert outcome.transition == "fail"
+    assert outcome.shortfalls == (
+        "学时不足：已获10.5学时，大纲规定24学时",
+        "缺少材料：身份证复印件",
+    )
 
 
 def test_plan_deadline_is_one_month_before_the_class():

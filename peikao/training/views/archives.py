@@ -19,6 +19,9 @@ def archive_detail(request, class_id: int):
     training_class, archive = selectors.class_archive_detail(request.actor, class_id)
     # Checking rereads the whole ZIP, so it runs when asked for rather than on every view.
     check = archive_verify(archive) if archive and request.GET.get("verify") else None
+    can_archive = training_class.status == rules.FINISHED and is_class_writer(
+        request.actor, training_class
+    )
     return render(
         request,
         "training/archive_detail.html",
@@ -26,8 +29,8 @@ def archive_detail(request, class_id: int):
             "training_class": training_class,
             "archive": archive,
             "check": check,
-            "can_archive": training_class.status == rules.FINISHED
-            and is_class_writer(request.actor, training_class),
+            "can_archive": can_archive,
+            "missing": selectors.archive_missing(training_class) if can_archive else [],
         },
     )
 

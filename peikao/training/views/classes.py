@@ -147,7 +147,7 @@ def class_detail(request, class_id: int):
             "can_start": writer and status == rules.FILED,
             "can_finish": writer and status == rules.IN_PROGRESS,
             "can_suspend": can_review_training(actor)
-            and (status, rules.CLASS_SUSPENDED) in rules.CLASS_TRANSITIONS,
+            and not rules.CLASS.refusal(status, "suspend"),
             "can_resume": can_review_training(actor) and status == rules.CLASS_SUSPENDED,
             "is_staff": writer,
         },

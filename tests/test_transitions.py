@@ -1,0 +1,163 @@
+"""Every status is a state machine with named transitions (docs/decisions/0012).
+
+For every machine, every state and every transition: from a source the transition succeeds,
+is saved and audited; from any other state it is refused with a Chinese message and changes
+nothing. And no code outside the transition module assigns a status by hand.
+"""
+
+import ast
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db.models import Model
+
+from peikao.accounts.actor import Actor
+from peikao.audit.models import AuditRecord
+from peikao.audit.transitions import transition_apply
+from peikao.core.errors import Conflict
+from peikao.core.state_machine import StateMachine
+from peikao.orgs.models import Organization
+from peikao.orgs.rules import INSTITUTION
+from peikao.people.models import Violation
+from peikao.people.rules import VIOLATION
+from peikao.training import rules as training_rules
+from peikao.training.models import Enrolment, TrainingClass, TrainingPlan
+from peikao.training.tests.factories import (
+    EnrolmentFactory,
+    PersonFactory,
+    PlanFactory,
+    TrainingClassFactory,
+    clerk,
+    huaan,
+)
+
+pytestmark = pytest.mark.django_db
+
+JOB = Actor.system("transition-table")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+PEIKAO = Path(__file__).resolve().parent.parent / "peikao"
+
+
+def a_violation() -> Violation:
+    return Violation.objects.create(
+        person=PersonFactory.create(),
+        kind=Violation.Kind.OPERATING,
+        occurred_on="2026-11-02",
+        description="未按规定佩戴安全帽",
+        confirmed_by="王科长",
+        recorded_by_organization=huaan(),
+        recorded_by=clerk(),
+    )
+
+
+# machine, model, and a maker of one row of it
+MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
+    "institution": (INSTITUTION, Organization, huaan),
+    "plan": (training_rules.PLAN, TrainingPlan, PlanFactory.create),
+    "class": (training_rules.CLASS, TrainingClass, TrainingClassFactory.create),
+    "enrolment": (training_rules.ENROLMENT, Enrolment, EnrolmentFactory.create),
+    "violation": (VIOLATION, Violation, a_violation),
+}
+
+CASES = [
+    pytest.param(kind, state, transition.name, id=f"{kind}-{state}-{transition.name}")
+    for kind, (machine, _model, _make) in MACHINES.items()
+    for state in machine.states
+    for transition in machine.transitions
+]
+
+
+def row_in(kind: str, state: str) -> Model:
+    _machine, model, make = MACHINES[kind]
+    row = make()
+    model.objects.filter(pk=row.pk).update(status=state)  # the test's own setup
+    return model.objects.get(pk=row.pk)
+
+
+@pytest.mark.parametrize(("kind", "state", "name"), CASES)
+def test_every_transition_from_every_state(kind, state, name):
+    machine, model, _make = MACHINES[kind]
+    transition = machine[name]
+    row = row_in(kind, state)
+    audited = AuditRecord.objects.filter(action=transition.action).count()
+    if state in transition.sources:
+        transition_apply(row, machine, name, actor=JOB)
+        assert model.objects.get(pk=row.pk).status == transition.target
+        assert AuditRecord.objects.filter(action=transition.action).count() == audited + 1
+        return
+    with pytest.raises(Conflict) as refused:
+        transition_apply(row, machine, name, actor=JOB)
+    assert CHINESE.search(str(refused.value)), str(refused.value)
+    assert model.objects.get(pk=row.pk).status == state
+    assert AuditRecord.objects.filter(action=transition.action).count() == audited
+
+
+@pytest.mark.parametrize("kind", MACHINES)
+def test_each_machine_has_the_models_states_and_names_known_actions(kind):
+    from peikao.audit.actions import LABELS, Action
+
+    machine, model, _make = MACHINES[kind]
+    assert machine.states == dict(model._meta.get_field("status").choices)
+    for transition in machine.transitions:
+        assert Action(transition.action) in LABELS
+        assert CHINESE.search(transition.label)
+
+
+def test_a_machine_refuses_an_unknown_state_in_its_table():
+    with pytest.raises(ValueError, match="unknown states"):
+        StateMachine(
+            noun="测试",
+            states={"a": "甲"},
+            transitions=(training_rules.PLAN["submit"],),
+        )
+
+
+# --------------------------------------------------------------------------- no status by hand
+
+WRITE_CALLS = {"update", "create", "get_or_create", "update_or_create"}
+TRANSITION_MODULE = PEIKAO / "audit" / "transitions.py"
+
+
+def status_writes(source: str) -> list[int]:
+    """Lines that set a status without a transition: `x.status = ...` (also in a tuple),
+    `setattr(x, "status", ...)`, and `.update/.create(..., status=...)`."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                elements = target.elts if isinstance(target, ast.Tuple) else [target]
+                if any(isinstance(e, ast.Attribute) and e.attr == "status" for e in elements):
+                    lines.append(node.lineno)
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        if name == "setattr" and len(node.args) > 1:
+            argument = node.args[1]
+            if isinstance(argument, ast.Constant) and argument.value == "status":
+                lines.append(node.lineno)
+        if name in WRITE_CALLS and any(k.arg == "status" for k in node.keywords):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_status_writes_are_found():
+    found = status_writes(
+        "a.status = 1\nb.status, b.reason = 1, 2\nsetattr(c, 'status', 1)\n"
+        "M.objects.filter(pk=1).update(status=2)\nM.objects.filter(status=3)\n"
+    )
+    assert found == [1, 2, 3, 4]
+
+
+def test_no_status_is_assigned_outside_the_transition_module():
+    """Seeds and tests build their rows as they need; everything else moves a status by name."""
+    offenders = []
+    for path in sorted(PEIKAO.rglob("*.py")):
+        parts = set(path.relative_to(PEIKAO).parts)
+        if path == TRANSITION_MODULE or parts & {"tests", "migrations"} or path.name == "seed.py":
+            continue
+        offenders += [f"{path.relative_to(PEIKAO)}:{n}" for n in status_writes(path.read_text())]
+    assert offenders == []
