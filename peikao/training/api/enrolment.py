@@ -75,6 +75,7 @@ class EnrolmentOut(Schema):
     @staticmethod
     def resolve_sex(obj):
         return obj.person.sex
+    shortfall: str  # what a trainee not completed at 结业 fell short of
 
     @staticmethod
     def resolve_id_number(obj):

@@ -129,6 +129,11 @@ def test_the_roster_and_the_trainees_page_show_the_outcome_not_in_training(closi
         reverse("training:enrolment_detail", args=[enrolments["short"].pk])
     ).content.decode()
     assert 'data-status="not_completed"' in detail and "学时不足" in detail
+    rows = client.get(f"/api/training/classes/{training_class.pk}/enrolments").json()["items"]
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["乙"]["status"] == "not_completed" and by_name["乙"]["status_name"] == "未结业"
+    assert by_name["乙"]["shortfall"] == "学时不足：已获5.3学时，大纲规定8学时"
+    assert by_name["甲"]["status_name"] == "已结业" and by_name["甲"]["shortfall"] == ""
 
 
 def test_a_closed_class_is_not_running_today(login_as):
