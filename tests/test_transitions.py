@@ -95,6 +95,51 @@ def test_every_transition_from_every_state(kind, state, name):
     assert AuditRecord.objects.filter(action=transition.action).count() == audited
 
 
+# Every pair of states a status may move between; every other pair has no transition at all.
+ALLOWED_PAIRS = {
+    "institution": {
+        ("active", "suspended"),
+        ("suspended", "active"),
+        ("active", "exited"),
+        ("suspended", "exited"),
+    },
+    "plan": {
+        ("draft", "submitted"),
+        ("returned", "submitted"),
+        ("submitted", "approved"),
+        ("submitted", "returned"),
+    },
+    "class": {
+        ("filed", "in_progress"),
+        ("in_progress", "finished"),
+        ("finished", "archived"),
+        ("filed", "suspended"),
+        ("in_progress", "suspended"),
+        ("suspended", "filed"),
+    },
+    "enrolment": {
+        ("enrolled", "withdrawn"),
+        ("withdrawn", "enrolled"),
+        ("enrolled", "completed"),
+        ("enrolled", "not_completed"),
+    },
+    "violation": {("open", "closed")},
+}
+
+
+@pytest.mark.parametrize("kind", MACHINES)
+def test_every_pair_of_states_is_allowed_only_as_drawn(kind):
+    machine = MACHINES[kind][0]
+    for source in machine.states:
+        for target in machine.states:
+            moves = [
+                t.name
+                for t in machine.transitions
+                if t.target == target and not machine.refusal(source, t.name)
+            ]
+            assert len(moves) == ((source, target) in ALLOWED_PAIRS[kind]), (source, target)
+
+
 @pytest.mark.parametrize("kind", MACHINES)
 def test_each_machine_has_the_models_states_and_names_known_actions(kind):
     from peikao.audit.actions import LABELS, Action
