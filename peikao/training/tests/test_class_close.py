@@ -136,6 +136,15 @@ def test_the_roster_and_the_trainees_page_show_the_outcome_not_in_training(closi
     assert by_name["甲"]["status_name"] == "已结业" and by_name["甲"]["shortfall"] == ""
 
 
+def test_documents_can_still_be_mended_after_closing_until_the_archive(closing, login_as):
+    training_class, enrolments = closing
+    close(training_class)
+    client = login_as("huaan_clerk")
+    for key, shown in (("complete", True), ("undocumented", True), ("withdrawn", False)):
+        page = client.get(reverse("training:enrolment_detail", args=[enrolments[key].pk]))
+        assert ('data-testid="upload-form"' in page.content.decode()) == shown, key
+
+
 def test_a_closed_class_is_not_running_today(login_as):
     running = TrainingClassFactory.create(
         plan_line__planned_start=timezone.localdate() - timedelta(days=9),

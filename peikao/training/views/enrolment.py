@@ -247,7 +247,8 @@ def enrolment_detail(request, enrolment_id: int):
             "can_read": selectors.can_read_documents(actor, enrolment),
             "max_document_mb": settings.PEIKAO_DOCUMENT_MAX_BYTES // 1048576,
             "can_withdraw": staff
-            and enrolment.status == "enrolled"
+            and enrolment.status != training_rules.WITHDRAWN
+            # After 结业 too, until the archive freezes them: a completed file may need mending.
             and enrolment.training_class.status in training_rules.ENROLMENT_OPEN,
         },
     )
