@@ -119,7 +119,7 @@ def workbook(rows: int, batch: int) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "学员名单"
-    sheet.append([column.header for column in COLUMNS])
+    sheet.append([column.label for column in COLUMNS])
     sequence = f"{(2 * batch + 1) % 1000:03d}"  # an odd 17th digit: a man
     for i in range(rows):
         born = date(1972, 1, 1) + timedelta(days=i)

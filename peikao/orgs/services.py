@@ -1,7 +1,11 @@
 """Every change to an organisation: a named transition with a reason, audited, kept in history."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_institution_supervisor
@@ -109,3 +113,103 @@ def institution_update_registration(
         detail={"changes": diff, "reason": reason},
     )
     return institution
+
+
+# --------------------------------------------------------------------------- employers
+
+
+def same_name(name: str) -> str:
+    """A name as compared: spaces a clerk typed or left out do not make another unit."""
+    return "".join(name.split())
+
+
+@dataclass
+class Employers:
+    """The employer of each (credit code, name) asked for, the new enterprises to create, the
+    problems by position: (field, reason, conflict), and by position the registered name of a
+    unit whose code was typed with another name."""
+
+    found: list[Organization | None]
+    new: list[Organization]
+    problems: dict[int, tuple[str, str, bool]]
+    asked: dict[int, str]
+
+
+def employer_name_question(registered: str) -> str:
+    return f"该统一社会信用代码已登记为“{registered}”，请确认单位名称。"
+
+
+def employers_resolve(
+    wanted: Sequence[tuple[str, str]], *, region_id: str, confirm_names: bool = False
+) -> Employers:
+    """Each (credit code, name)'s organisation by its code, in two queries for all; a code
+    nobody has yet becomes a new enterprise (unsaved, in region_id). A registered unit's name is
+    never replaced: a different name typed for its code is asked about (confirm_names takes
+    the registered unit), and a name another enterprise already bears is refused."""
+    codes = {code for code, _name in wanted}
+    registered = {
+        org.credit_code: org for org in Organization.objects.filter(credit_code__in=codes)
+    }
+    first_name: dict[str, str] = {}
+    for code, name in wanted:
+        if code not in registered:
+            first_name.setdefault(code, name)
+    taken = {
+        org.name: org
+        for org in Organization.objects.filter(
+            kind=Organization.Kind.ENTERPRISE, name__in=set(first_name.values())
+        )
+    }
+    found: list[Organization | None] = []
+    new: dict[str, Organization] = {}
+    code_of_new_name: dict[str, str] = {}
+    problems: dict[int, tuple[str, str, bool]] = {}
+    asked: dict[int, str] = {}
+    for index, (code, name) in enumerate(wanted):
+        employer = registered.get(code)
+        if employer is not None:
+            if same_name(employer.name) != same_name(name) and not confirm_names:
+                problems[index] = ("employer_name", employer_name_question(employer.name), True)
+                asked[index] = employer.name
+                employer = None
+        elif first_name[code] in taken:
+            other = taken[first_name[code]].credit_code or "未登记"
+            problems[index] = (
+                "employer_credit_code",
+                f"平台中已有单位“{first_name[code]}”，其统一社会信用代码为{other}，"
+                f"与填写的{code}不一致，请核对。",
+                False,
+            )
+        elif same_name(first_name[code]) != same_name(name):
+            problems[index] = (
+                "employer_name",
+                f"本次为统一社会信用代码{code}填写了不同的单位名称（“{first_name[code]}”和"
+                f"“{name}”），请核对。",
+                False,
+            )
+        elif code_of_new_name.setdefault(first_name[code], code) != code:
+            problems[index] = (
+                "employer_name",
+                f"与本次其他行的单位“{first_name[code]}”同名，但统一社会信用代码不同，请核对。",
+                False,
+            )
+        else:
+            employer = new.setdefault(
+                code,
+                Organization(
+                    kind=Organization.Kind.ENTERPRISE,
+                    name=first_name[code],
+                    credit_code=code,
+                    region_id=region_id,
+                ),
+            )
+        found.append(employer)
+    return Employers(found, list(new.values()), problems, asked)
+
+
+def enterprises_create(new: list[Organization], *, actor: Actor, reason: str) -> None:
+    """Saves the enterprises employers_resolve prepared, in one query (with their history)."""
+    if new:
+        bulk_create_with_history(
+            new, Organization, default_user=actor.account, default_change_reason=reason
+        )

@@ -1,17 +1,40 @@
-"""Writes about people that are not part of an enrolment: 三违 records."""
+"""Writes about people: their particulars and work history (recorded when a clerk enrols them,
+one by one or a whole spreadsheet with a query per table), and 三违 records, recorded by an
+enterprise or a regulator and closed by special retraining.
 
+A person is one row per ID number across the whole system: recording someone already known
+reuses that row and updates the particulars given, but never their name (a different name for
+a known ID number is an error to resolve, not an overwrite). Sex and birth date come from the
+ID number. The employer is found by its unified social credit code (orgs.services).
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
-from peikao.core.errors import DomainError, NotFound, PermissionDenied
+from peikao.audit.transitions import transition_apply
+from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.identifiers import normalise_id_number
-from peikao.people.models import Person, Violation
+from peikao.core.masking import mask_id_number
+from peikao.orgs import services as orgs_services
+from peikao.people.models import Person, Violation, WorkHistory
+from peikao.people.particulars import (
+    LABELS,
+    OPTIONAL_TEXT_FIELDS,
+    PERSON_FLAGS,
+    Particulars,
+)
+from peikao.people.rules import VIOLATION
 
 VIOLATION_RECORDERS = frozenset(
     {Role.ENTERPRISE_SAFETY_OFFICER, Role.REGULATOR_ADMIN, Role.REGULATOR_OFFICER}
@@ -70,3 +93,260 @@ def violation_record(
         detail={"kind": kind, "occurred_on": occurred_on.isoformat()},
     )
     return violation
+
+
+@transaction.atomic
+def violations_close(*, actor: Actor, person_id: int, enrolment) -> int:
+    """Closes the person's open 三违 records: they finished the special retraining of this
+    enrolment and passed its test (training decides that). Returns how many were closed."""
+    open_violations = list(
+        Violation.objects.select_for_update().filter(
+            person_id=person_id, status=Violation.Status.OPEN
+        )
+    )
+    now = timezone.now()
+    for violation in open_violations:
+        transition_apply(
+            violation,
+            VIOLATION,
+            "close",
+            actor=actor,
+            changes={"closed_at": now, "closing_enrolment": enrolment},
+            detail={"enrolment": enrolment.pk, "class": enrolment.training_class_id},
+        )
+    return len(open_violations)
+
+
+# --------------------------------------------------------------------------- particulars
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one row (row None: with the request or file as a whole)."""
+
+    row: int | None
+    column: str
+    reason: str
+    conflict: bool = False  # clashes with what is stored (409) rather than bad input (400)
+    registered_employer: str = ""  # the name registered for the credit code typed, to confirm
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.reason
+        return f"第{self.row}行“{self.column}”：{self.reason}" if self.column else self.reason
+
+
+@dataclass
+class PersonEntry:
+    """One person to record: what was given, and what it becomes."""
+
+    row: int | None
+    particulars: Particulars
+    person: Person | None = None
+    created: bool = False
+    changed: set[str] = field(default_factory=set)
+    new_work: list[WorkHistory] = field(default_factory=list)
+    changed_work: list[WorkHistory] = field(default_factory=list)
+    # The coal-mine periods once the given work history is recorded, for the eligibility rules.
+    coal_periods: list[tuple[date, date | None]] = field(default_factory=list)
+
+
+@dataclass
+class People:
+    entries: list[PersonEntry]
+    new_employers: list
+    problems: list[Problem]
+
+    def detail(self) -> dict:
+        """What recording them changes, for the audit record."""
+        entries = self.entries
+        return {
+            "persons_created": sum(entry.created for entry in entries),
+            "persons_updated": sum(bool(e.changed) and not e.created for e in entries),
+            "employers_created": [org.name for org in self.new_employers],
+            "work_history_rows": sum(len(e.new_work) + len(e.changed_work) for e in entries),
+        }
+
+
+def people_prepare(
+    entries: Sequence[PersonEntry], *, region_id: str, confirm_employer_names: bool = False
+) -> People:
+    """Finds or prepares each person, employer and work-history row, with a query per table
+    for all entries together. Nothing is saved; new enterprises go in region_id."""
+    problems: list[Problem] = []
+    numbers = [entry.particulars.id_number for entry in entries]
+    stored = {person.id_number: person for person in Person.objects.filter(id_number__in=numbers)}
+    work: dict[int, dict[tuple[str, date], WorkHistory]] = defaultdict(dict)
+    for row in WorkHistory.objects.filter(person__in=stored.values()):
+        work[row.person_id][(row.employer_name, row.started_on)] = row
+    for entry in entries:
+        given = entry.particulars
+        person = stored.get(given.id_number)
+        if person is None:
+            person = Person(
+                id_number=given.id_number,
+                name=given.name,
+                sex=given.sex,
+                birth_date=given.birth_date,
+            )
+            entry.created = True
+        elif orgs_services.same_name(person.name) != orgs_services.same_name(given.name):
+            problems.append(
+                Problem(
+                    entry.row,
+                    LABELS["name"],
+                    f"身份证号码{mask_id_number(given.id_number)}在平台中登记的姓名为“{person.name}”，"
+                    f"与填写的“{given.name}”不一致。请核对；确需更正姓名的，请联系监管部门。",
+                )
+            )
+        entry.person = person
+        entry.changed = _apply_particulars(person, given)
+        _plan_work_history(entry, work[person.pk] if person.pk else {})
+    employers = orgs_services.employers_resolve(
+        [(e.particulars.employer_credit_code, e.particulars.employer_name) for e in entries],
+        region_id=region_id,
+        confirm_names=confirm_employer_names,
+    )
+    for index, entry in enumerate(entries):
+        employer = employers.found[index]
+        if index in employers.problems:
+            key, reason, conflict = employers.problems[index]
+            asked = employers.asked.get(index, "")
+            problems.append(Problem(entry.row, LABELS[key], reason, conflict, asked))
+        assert entry.person is not None
+        if employer is None:
+            continue
+        if entry.person.employer_id != employer.pk or employer.pk is None:
+            entry.changed.add("employer")
+        # Assigned even when unchanged, so that reading it later costs no query per row.
+        entry.person.employer = employer
+    return People(list(entries), employers.new, problems)
+
+
+def _apply_particulars(person: Person, particulars: Particulars) -> set[str]:
+    """Writes what the clerk gave onto the person (in memory); returns the fields changed."""
+    updates: dict[str, Any] = {"education": particulars.education}
+    for name in OPTIONAL_TEXT_FIELDS:
+        if getattr(particulars, name):
+            updates[name] = getattr(particulars, name)
+    for name in PERSON_FLAGS:
+        if getattr(particulars, name) is not None:
+            updates[name] = getattr(particulars, name)
+    changed = set()
+    for name, value in updates.items():
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            changed.add(name)
+    return changed
+
+
+def _plan_work_history(entry: PersonEntry, stored: dict[tuple[str, date], WorkHistory]) -> None:
+    """A given period with the employer and start of a stored one corrects it; others are new.
+    A period given twice counts once."""
+    final = dict(stored)
+    given: set[tuple[str, date]] = set()
+    for period in entry.particulars.work_history:
+        key = (period.employer_name, period.started_on)
+        if key in given:
+            continue
+        given.add(key)
+        row = stored.get(key)
+        if row is None:
+            row = WorkHistory(
+                person=entry.person,
+                employer_name=period.employer_name,
+                trade=period.trade,
+                started_on=period.started_on,
+                ended_on=period.ended_on,
+                coal_mine=period.coal_mine,
+            )
+            entry.new_work.append(row)
+        elif (row.trade, row.ended_on, row.coal_mine) != (
+            period.trade,
+            period.ended_on,
+            period.coal_mine,
+        ):
+            row.trade, row.ended_on, row.coal_mine = period.trade, period.ended_on, period.coal_mine
+            entry.changed_work.append(row)
+        final[key] = row
+    entry.coal_periods = [(row.started_on, row.ended_on) for row in final.values() if row.coal_mine]
+
+
+def people_save(people: People, *, actor: Actor, reason: str) -> None:
+    """Writes what people_prepare prepared, a bulk query per table."""
+    history = {"default_user": actor.account, "default_change_reason": reason}
+    created = [entry.person for entry in people.entries if entry.created]
+    try:
+        with transaction.atomic():
+            orgs_services.enterprises_create(people.new_employers, actor=actor, reason=reason)
+            if created:
+                bulk_create_with_history(created, Person, **history)
+    except IntegrityError:
+        # Another clerk registered the same new person or enterprise a moment before.
+        raise Conflict("同一人员或单位正由他人同时登记，请稍后重新提交。") from None
+    changed = [entry for entry in people.entries if entry.changed and not entry.created]
+    if changed:
+        fields = sorted({name for entry in changed for name in entry.changed})
+        bulk_update_with_history([entry.person for entry in changed], Person, fields, **history)
+    new_work = [row for entry in people.entries for row in entry.new_work]
+    if new_work:
+        WorkHistory.objects.bulk_create(new_work)
+    changed_work = [row for entry in people.entries for row in entry.changed_work]
+    if changed_work:
+        WorkHistory.objects.bulk_update(changed_work, ["trade", "ended_on", "coal_mine"])
+
+
+class EmployerNameUnconfirmed(Conflict):
+    """The credit code typed is registered under another name: the clerk is asked to confirm
+    the registered unit (confirm_employer_name), which is never renamed."""
+
+    def __init__(self, *messages: str, registered_name: str):
+        self.registered_name = registered_name
+        super().__init__(*messages)
+
+
+def raise_for(problems: Sequence[Problem]) -> None:
+    """Conflict (409) when any problem clashes with what is stored, else DomainError (400)."""
+    if not problems:
+        return
+    reasons = [str(problem) for problem in problems]
+    for problem in problems:
+        if problem.registered_employer:
+            raise EmployerNameUnconfirmed(*reasons, registered_name=problem.registered_employer)
+    if any(problem.conflict for problem in problems):
+        raise Conflict(*reasons)
+    raise DomainError(*reasons)
+
+
+@transaction.atomic
+def person_record(
+    *,
+    actor: Actor,
+    particulars: Particulars,
+    region_id: str,
+    reason: str,
+    confirm_employer_name: bool = False,
+) -> Person:
+    """Records one person's particulars: creates them, or updates the particulars given of the
+    person with that ID number. Audited when anything changed. The caller checks who may."""
+    entry = PersonEntry(row=None, particulars=particulars)
+    people = people_prepare(
+        [entry], region_id=region_id, confirm_employer_names=confirm_employer_name
+    )
+    raise_for(people.problems)
+    person = entry.person
+    assert person is not None
+    if entry.created or entry.changed or entry.new_work or entry.changed_work:
+        people_save(people, actor=actor, reason=reason)
+        audit_record(
+            Action.PERSON_RECORDED,
+            actor=actor,
+            target=person,
+            detail={
+                "id_number": mask_id_number(person.id_number),
+                "created": entry.created,
+                "changed": sorted(entry.changed),
+                **people.detail(),
+            },
+        )
+    return person

@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from peikao.core.errors import DomainError
+from peikao.people.particulars import FIELDS, WORK_FIELDS, YES_NO, Field
 
 SHEET_TITLE = "学员名单"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,72 +32,22 @@ MAX_ROWS = 5000
 # Rows of the template that carry the drop-down lists and the text format.
 TEMPLATE_ROWS = 2000
 
-YES_NO = ("是", "否")
-EDUCATION_CHOICES = ("小学", "初中", "高中", "中专", "技校", "职高", "大专", "本科", "研究生")
-FEMALE_POST_CHOICES = ("工人岗位", "管理和技术岗位")
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    text: bool = False  # kept as text in Excel, so that long numbers keep every digit
-    note: str = ""
-    example: str = ""
-
-
-COLUMNS = (
-    Column("name", "姓名", required=True, note="与身份证一致", example="王五"),
-    Column(
-        "id_number",
-        "身份证号码",
-        required=True,
-        text=True,
-        note="18位，最后一位可为X；性别和出生日期由号码确定",
-        example="140802199203150016",
+# The person's columns are declared by people.particulars; these are the application's own.
+APPLICATION_FIELDS = (
+    Field("major_hazard_or_key_process", "从事重大危险源或重点监管危险化工工艺", choices=YES_NO),
+    Field("explosive_chemicals", "涉及爆炸危险性化学品", choices=YES_NO),
+    Field("hazardous_chemical_key_unit", "危险化学品重点单位", choices=YES_NO),
+    Field(
+        "new_hire",
+        "是否新入职",
+        choices=YES_NO,
+        note="运城市通知附件1的危险化学品学历要求只适用于新入职人员；空白为未说明，"
+        "影响报考条件判断时会要求补填",
     ),
-    Column("phone", "手机号码", text=True, example="13912345678"),
-    Column(
-        "education",
-        "文化程度",
-        required=True,
-        choices=EDUCATION_CHOICES,
-        note="中专、技校、职高按高中层次计",
-        example="高中",
-    ),
-    Column("education_major", "所学专业", example="电气自动化"),
-    Column("employer_name", "工作单位", required=True, example="运城市示范化工有限公司"),
-    Column(
-        "employer_credit_code",
-        "统一社会信用代码",
-        required=True,
-        text=True,
-        note="工作单位的18位代码；平台中没有该单位时按填写的单位名称新建",
-        example="91140802MA0K123450",
-    ),
-    Column("post", "岗位", example="电工"),
-    Column(
-        "female_post",
-        "女职工岗位类型",
-        choices=FEMALE_POST_CHOICES,
-        note="女职工填写，决定法定退休年龄；空白按工人岗位",
-    ),
-    Column("education_related_to_coal", "煤矿相关专业", choices=YES_NO, example="否"),
-    Column("education_chemical", "化工类专业", choices=YES_NO, example="否"),
-    Column("education_chemistry_or_safety", "化学、化工或安全类专业", choices=YES_NO),
-    Column("chemical_intermediate_title", "化工类中级及以上职称", choices=YES_NO),
-    Column("work_employer_name", "工作经历单位", note="一行填一段工作经历，可不填"),
-    Column("work_trade", "工种"),
-    Column("work_started_on", "工作起始日期", note="如 2015-03-01"),
-    Column("work_ended_on", "工作结束日期", note="至今则留空"),
-    Column("work_coal_mine", "煤矿工作", choices=YES_NO, note="煤矿井下或煤矿相关工作填“是”"),
-    Column("major_hazard_or_key_process", "从事重大危险源或重点监管危险化工工艺", choices=YES_NO),
-    Column("explosive_chemicals", "涉及爆炸危险性化学品", choices=YES_NO),
-    Column("hazardous_chemical_key_unit", "危险化学品重点单位", choices=YES_NO),
 )
-HEADERS = {column.key: column.header for column in COLUMNS}
+COLUMNS = (*FIELDS, *WORK_FIELDS, *APPLICATION_FIELDS)
+HEADERS = {column.key: column.label for column in COLUMNS}
 NOT_XLSX = "文件不是 Excel 2007 及以上格式（.xlsx）的表格，请下载导入模板填写后上传。"
 
 
@@ -114,7 +65,7 @@ def enrolment_template() -> bytes:
     sheet.title = SHEET_TITLE
     required_fill = PatternFill("solid", fgColor="FDE9D9")
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = sheet.cell(row=1, column=index, value=column.label)
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         if column.required:
@@ -124,7 +75,7 @@ def enrolment_template() -> bytes:
             note += f"可选：{'、'.join(column.choices)}。"
         cell.comment = Comment(note + column.note, "培考")
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 2)
+        sheet.column_dimensions[letter].width = max(12, len(column.label) * 2 + 2)
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
         if column.text:
             for (data_cell,) in sheet[cells]:
@@ -134,7 +85,7 @@ def enrolment_template() -> bytes:
                 type="list", formula1=f'"{",".join(column.choices)}"', allow_blank=True
             )
             validation.error = f"请从下拉列表中选择：{'、'.join(column.choices)}"
-            validation.errorTitle = column.header
+            validation.errorTitle = column.label
             sheet.add_data_validation(validation)
             validation.add(cells)
     sheet.freeze_panes = "A2"
@@ -152,7 +103,7 @@ def _instructions(sheet) -> None:
         choices = f"可选：{'、'.join(column.choices)}。" if column.choices else ""
         sheet.append(
             [
-                column.header,
+                column.label,
                 "必填" if column.required else "选填",
                 choices + column.note,
                 column.example,
@@ -209,7 +160,7 @@ def read_rows(file: IO[bytes]) -> list[SheetRow]:
 def _header_positions(header_line) -> dict[str, int]:
     """Where each of our columns is; columns may be in any order, but all must be there."""
     found = {str(value).strip(): i for i, value in enumerate(header_line) if value is not None}
-    missing = [column.header for column in COLUMNS if column.header not in found]
+    missing = [column.label for column in COLUMNS if column.label not in found]
     unknown = [header for header in found if header and header not in HEADERS.values()]
     if missing or unknown:
         problems = []
@@ -221,4 +172,4 @@ def _header_positions(header_line) -> dict[str, int]:
             "表头与导入模板不一致（" + "；".join(problems) + "）。请下载最新的导入模板，"
             "不要修改第1行的列名。"
         )
-    return {column.key: found[column.header] for column in COLUMNS}
+    return {column.key: found[column.label] for column in COLUMNS}

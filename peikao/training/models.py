@@ -316,6 +316,9 @@ class Enrolment(models.Model):
     )
     explosive_chemicals = models.BooleanField("涉及爆炸危险性化学品", default=False)
     hazardous_chemical_key_unit = models.BooleanField("危险化学品重点单位", default=False)
+    # Whether the applicant is new at that employer (新入职): the annex-1 hazardous-chemical
+    # rules bind new hires only. None when the clerk did not say.
+    new_hire = models.BooleanField("新入职", null=True, blank=True)
     hours = models.DecimalField("已获学时", max_digits=6, decimal_places=1, default=0)
     overlap_flagged = models.BooleanField("同一时间在两地出勤", default=False)
     retraining_test_passed_at = models.DateTimeField("专项培训考试合格时间", null=True, blank=True)

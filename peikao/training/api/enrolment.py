@@ -3,8 +3,9 @@ documents of an enrolment. ID numbers and phones are masked for every caller."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -27,7 +28,8 @@ class WorkPeriodIn(Schema):
 
 
 class EnrolmentIn(Schema):
-    """Particulars left out (or null) keep what is stored for a person already known."""
+    """Particulars left out (or null) keep what is stored for a person already known. They are
+    checked by the same reader as the page and the Excel import (people.particulars)."""
 
     id_number: str
     name: str
@@ -37,7 +39,11 @@ class EnrolmentIn(Schema):
     phone: str = ""
     education_major: str = ""
     post: str = ""
-    female_post: str = ""
+    female_post: Literal["", "worker", "cadre"] = Field(
+        "",
+        description="女性人员的岗位类型：worker 工人，cadre 干部；不知道时留空，"
+        "影响报考条件判断时会要求补填。",
+    )
     education_related_to_coal: bool | None = None
     education_chemical: bool | None = None
     education_chemistry_or_safety: bool | None = None
@@ -46,6 +52,16 @@ class EnrolmentIn(Schema):
     major_hazard_or_key_process: bool = False
     explosive_chemicals: bool = False
     hazardous_chemical_key_unit: bool = False
+    new_hire: bool | None = Field(
+        None,
+        description="是否新入职。运城市通知附件1的危险化学品学历要求只适用于新入职人员；"
+        "未填而影响结论时，报名被拒绝并要求补填。",
+    )
+    confirm_employer_name: bool = Field(
+        False,
+        description="统一社会信用代码已登记为另一名称的单位时，报名以 409 拒绝并给出登记的名称；"
+        "确认按登记的单位报名时设为 true（登记的名称不会被修改）。",
+    )
 
 
 class EnrolmentOut(Schema):
@@ -59,10 +75,12 @@ class EnrolmentOut(Schema):
     employer: str | None
     status: str
     status_name: str
+    shortfall: str  # what a trainee not completed at 结业 fell short of
     hours: Decimal
     major_hazard_or_key_process: bool
     explosive_chemicals: bool
     hazardous_chemical_key_unit: bool
+    new_hire: bool | None
 
     @staticmethod
     def resolve_class_id(obj):
@@ -75,7 +93,6 @@ class EnrolmentOut(Schema):
     @staticmethod
     def resolve_sex(obj):
         return obj.person.sex
-    shortfall: str  # what a trainee not completed at 结业 fell short of
 
     @staticmethod
     def resolve_id_number(obj):

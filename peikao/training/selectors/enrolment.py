@@ -103,7 +103,7 @@ def class_requirements(training_class: TrainingClass) -> list[DocumentRequiremen
 
 
 def required_rule_documents(enrolment: Enrolment) -> list[RuleDocument]:
-    return rule_documents(enrolment_target(enrolment))
+    return rule_documents(enrolment_target(enrolment), new_hire=enrolment.new_hire)
 
 
 def checklist(enrolment: Enrolment) -> list[ChecklistItem]:

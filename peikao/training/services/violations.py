@@ -7,10 +7,8 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
-from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict, NotFound
-from peikao.people.models import Violation
-from peikao.people.rules import VIOLATION
+from peikao.people import services as people_services
 from peikao.training.models import Enrolment
 from peikao.training.permissions import require_institution_writer
 
@@ -25,22 +23,9 @@ def violations_close_if_retrained(enrolment: Enrolment, *, actor: Actor) -> int:
         and enrolment.hours >= training_class.required_hours
     ):
         return 0
-    open_violations = list(
-        Violation.objects.select_for_update().filter(
-            person_id=enrolment.person_id, status=Violation.Status.OPEN
-        )
+    return people_services.violations_close(
+        actor=actor, person_id=enrolment.person_id, enrolment=enrolment
     )
-    now = timezone.now()
-    for violation in open_violations:
-        transition_apply(
-            violation,
-            VIOLATION,
-            "close",
-            actor=actor,
-            changes={"closed_at": now, "closing_enrolment": enrolment},
-            detail={"enrolment": enrolment.pk, "class": training_class.pk},
-        )
-    return len(open_violations)
 
 
 @transaction.atomic

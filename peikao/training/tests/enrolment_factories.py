@@ -75,7 +75,7 @@ def workbook_bytes(rows: list[dict], headers: list[str] | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "学员名单"
-    sheet.append(headers or [column.header for column in COLUMNS])
+    sheet.append(headers or [column.label for column in COLUMNS])
     for row in rows:
         sheet.append([row.get(column.key) for column in COLUMNS])
     buffer = io.BytesIO()

@@ -13,9 +13,6 @@ from peikao.people.models import Person, Violation, WorkHistory
 from peikao.people.selectors import applicant_for_person, coal_mine_months
 from peikao.training.models import Enrolment
 from peikao.training.services.enrolment import (
-    _Entry,
-    _People,
-    _save_people,
     enrolment_create,
     enrolment_withdraw,
     person_upsert,
@@ -324,18 +321,3 @@ def test_others_may_not_withdraw():
     with pytest.raises(PermissionDenied):
         enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="x")
 
-
-def test_a_person_registered_by_someone_else_meanwhile_is_a_conflict():
-    """Two clerks enrolling the same new person at once: the second save meets the first's row
-    and is told to submit again, with nothing half-written."""
-    existing = PersonFactory.create()
-    twin = Person(
-        id_number=existing.id_number,
-        name=existing.name,
-        sex=existing.sex,
-        birth_date=existing.birth_date,
-    )
-    entry = _Entry(row=None, particulars=None, person=twin, created=True)  # type: ignore[arg-type]
-    with pytest.raises(Conflict, match="同一人员或单位正由他人同时登记"):
-        _save_people(_People([entry], [], []), actor=acting_as("huaan_clerk"), reason="测试")
-    assert Person.objects.filter(id_number=existing.id_number).count() == 1

@@ -52,7 +52,7 @@ def refused(training_class, content: bytes) -> list[tuple[int | None, str, str]]
 def test_the_template_has_our_headers_lists_and_instructions():
     workbook = load_workbook(io.BytesIO(enrolment_template()))
     sheet = workbook[SHEET_TITLE]
-    assert [cell.value for cell in sheet[1]] == [column.header for column in COLUMNS]
+    assert [cell.value for cell in sheet[1]] == [column.label for column in COLUMNS]
     assert sheet["B1"].comment.text.startswith("必填。")
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists["D2:D2001"] == '"小学,初中,高中,中专,技校,职高,大专,本科,研究生"'
@@ -202,7 +202,7 @@ def test_an_id_number_that_excel_turned_into_a_float_is_explained():
 
 
 def test_wrong_headers_are_refused_clearly():
-    headers = [column.header for column in COLUMNS]
+    headers = [column.label for column in COLUMNS]
     headers[1] = "身份证号"
     with pytest.raises(
         DomainError,
@@ -252,7 +252,7 @@ def test_the_import_is_for_the_institutions_own_staff():
 
 
 def test_headers_are_found_in_any_order():
-    headers = [column.header for column in COLUMNS][::-1]
+    headers = [column.label for column in COLUMNS][::-1]
     workbook_rows = workbook_bytes([], headers=headers)
     workbook = load_workbook(io.BytesIO(workbook_rows))
     sheet = workbook.active

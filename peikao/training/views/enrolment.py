@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, PermissionDenied
 from peikao.core.views import form_action
-from peikao.people.models import Person
+from peikao.people.particulars import FEMALE_POST_OPTIONS
 from peikao.people.rules import EDUCATION_NAMES
 from peikao.training import imports
 from peikao.training import rules as training_rules
@@ -37,6 +37,7 @@ TEXT_FIELDS = (
     "employer_credit_code",
     "post",
     "female_post",
+    "new_hire",
 )
 PERSON_FLAGS = [(key, imports.HEADERS[key]) for key in services.PERSON_FLAGS]
 WORKPLACE_FLAGS = [(key, imports.HEADERS[key]) for key in services.WORKPLACE_FLAGS]
@@ -120,9 +121,10 @@ def roster(request, class_id: int):
 
 
 def _form_values(post) -> dict:
-    """The add-trainee form as the service reads it: ticked boxes are yes, unticked no."""
+    """The add-trainee form as the service reads it (people.particulars, the reader of the API
+    and the import too): ticked boxes are yes, unticked no."""
     values = {key: post.get(key, "") for key in TEXT_FIELDS}
-    values.update({key: key in post for key, _label in PERSON_FLAGS})
+    values.update({key: key in post for key, _label in (*PERSON_FLAGS, *WORKPLACE_FLAGS)})
     values["work_history"] = [
         {
             **{name: post.get(f"work-{i}-{name}", "") for name in WORK_FIELDS},
@@ -137,14 +139,17 @@ def _form_values(post) -> dict:
 def enrolment_new(request, class_id: int):
     training_class = _staff_class(request, class_id)
     errors: list[str] = []
+    registered_employer = ""
     if request.method == "POST":
         try:
             enrolment = services.enrolment_create(
                 actor=request.actor,
                 class_id=class_id,
-                **{key: key in request.POST for key, _label in WORKPLACE_FLAGS},
+                confirm_employer_name="confirm_employer_name" in request.POST,
                 **_form_values(request.POST),
             )
+        except services.EmployerNameUnconfirmed as asked:
+            errors, registered_employer = asked.messages, asked.registered_name
         except DomainError as refused:
             if refused.status_code in (403, 404):
                 raise
@@ -158,7 +163,9 @@ def enrolment_new(request, class_id: int):
         {
             "training_class": training_class,
             "errors": errors,
+            "registered_employer": registered_employer,
             "form": request.POST,
+            "labels": imports.HEADERS,
             "work_rows": [
                 {
                     name: request.POST.get(f"work-{i}-{name}", "")
@@ -168,7 +175,7 @@ def enrolment_new(request, class_id: int):
                 for i in range(WORK_ROWS)
             ],
             "educations": sorted(EDUCATION_NAMES.items()),
-            "female_posts": Person.FemalePost.choices,
+            "female_posts": FEMALE_POST_OPTIONS,
             "person_flags": PERSON_FLAGS,
             "workplace_flags": WORKPLACE_FLAGS,
             "enrolment_open": _enrolment_open(training_class),
@@ -241,14 +248,14 @@ def enrolment_detail(request, enrolment_id: int):
             "checklist": selectors.checklist(enrolment),
             # Only the class's own staff see the whole number, to check it against the ID card.
             "show_full_id": staff,
+            # After 结业 too, until the archive freezes them: a completed file may need mending.
             "can_manage": selectors.can_manage_documents(actor, enrolment)
-            and enrolment.status == "enrolled"
+            and enrolment.status != training_rules.WITHDRAWN
             and not training_rules.frozen_class_error(enrolment.training_class.status),
             "can_read": selectors.can_read_documents(actor, enrolment),
             "max_document_mb": settings.PEIKAO_DOCUMENT_MAX_BYTES // 1048576,
             "can_withdraw": staff
-            and enrolment.status != training_rules.WITHDRAWN
-            # After 结业 too, until the archive freezes them: a completed file may need mending.
+            and enrolment.status == "enrolled"
             and enrolment.training_class.status in training_rules.ENROLMENT_OPEN,
         },
     )
