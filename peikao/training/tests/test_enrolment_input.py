@@ -176,3 +176,9 @@ def test_the_import_reads_whether_a_new_hire():
         actor=actor, class_id=training_class.pk, file=io.BytesIO(workbook_bytes(rows[:1]))
     )
     assert list(Enrolment.objects.values_list("new_hire", flat=True)) == [False]
+
+
+def test_the_enrolment_page_shows_whether_a_new_hire(login_as):
+    enrolment = enrol(principal_class(), **key_unit_manager(8, new_hire=False))
+    page = login_as("huaan_clerk").get(reverse("training:enrolment_detail", args=[enrolment.pk]))
+    assert 'data-testid="new-hire">否（在岗人员）' in page.content.decode()
