@@ -34,6 +34,7 @@ class Person(models.Model):
         FEMALE = "F", "女"
 
     class FemalePost(models.TextChoices):
+        UNKNOWN = "", "未填写"
         WORKER = "worker", "工人岗位"
         CADRE = "cadre", "管理和技术岗位"
 
@@ -58,7 +59,7 @@ class Person(models.Model):
         max_length=10,
         choices=FemalePost.choices,
         blank=True,
-        default="",
+        default=FemalePost.UNKNOWN,
         help_text="决定法定退休年龄；未填写时，在影响报考条件判断时要求补填",
     )
     education = models.PositiveSmallIntegerField(

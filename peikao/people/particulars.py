@@ -23,8 +23,9 @@ from peikao.people.models import Person, WorkHistory
 
 YES_NO = ("是", "否")
 EDUCATION_CHOICES = ("小学", "初中", "高中", "中专", "技校", "职高", "大专", "本科", "研究生")
-FEMALE_POST_OPTIONS = Person.FemalePost.choices  # (value, label), for a page's select
-FEMALE_POST_CHOICES = tuple(label for _value, label in FEMALE_POST_OPTIONS)
+FEMALE_POST_OPTIONS = Person.FemalePost.choices  # (value, label), unknown first, for a page
+# What a spreadsheet cell may say; blank is unknown.
+FEMALE_POST_CHOICES = tuple(label for value, label in FEMALE_POST_OPTIONS if value)
 EDUCATION_BY_NAME = {
     **{name: level for level, name in rules.EDUCATION_NAMES.items()},
     **{str(int(level)): level for level in rules.Education},

@@ -20,7 +20,7 @@ def test_a_stored_woman_of_unknown_post_type_is_asked_not_taken_for_a_worker():
         birth_date=date(1975, 6, 15),
         education=3,
     )
-    assert woman.female_post == ""
+    assert (woman.female_post, woman.get_female_post_display()) == ("", "未填写")
     applicant = applicant_for_person(woman, ON)
     decision = rules.check_eligibility(applicant, rules.Target("special_operator", "1.2"), ON)
     assert [(r.kind, r.field) for r in decision.refusals] == [("missing", "female_post")]
