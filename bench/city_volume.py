@@ -101,8 +101,9 @@ def setup_django(workdir: Path) -> str:
     call_command("seed", "--demo", verbosity=0)
     # Pages name their static files through the manifest that collectstatic writes (DEBUG off).
     call_command("collectstatic", "--noinput", verbosity=0)
+    key = "bigserial PRIMARY KEY" if connection.vendor == "postgresql" else "integer PRIMARY KEY"
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_row (id integer PRIMARY KEY, note text)")
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_row (id {key}, note text)")
     if connection.vendor == "sqlite":
         return f"SQLite {sqlite3.sqlite_version} (WAL), fresh, in a temporary directory"
     with connection.cursor() as cursor:
