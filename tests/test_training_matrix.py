@@ -26,6 +26,7 @@ from peikao.training.tests.factories import (
     PlanLineFactory,
     SessionFactory,
     TrainingClassFactory,
+    archive_now,
     clerk,
     running_class,
 )
@@ -367,7 +368,6 @@ def archived(world):
     """The 华安 class closed by the nightly job after its last day, its trainee complete with
     every document and the hours certificate, then archived."""
     from peikao.accounts.testing import acting_as
-    from peikao.training.services.archives import class_archive
     from peikao.training.services.certificates import hours_certificate_issue
     from peikao.training.services.classes import classes_follow_calendar
     from peikao.training.tests.factories import checklist_documents
@@ -380,7 +380,7 @@ def archived(world):
     last_day = world["classes"]["huaan"].ends_on
     classes_follow_calendar(actor=TEST_JOB, today=last_day + timedelta(days=1))
     actor = acting_as("huaan_clerk")
-    class_archive(actor=actor, class_id=world["classes"]["huaan"].pk)
+    archive_now(actor, world["classes"]["huaan"].pk)
     return world
 
 

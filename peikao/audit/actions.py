@@ -47,6 +47,7 @@ class Action(StrEnum):
     ENROLMENT_DOCUMENT_UPLOADED = "enrolment.document_uploaded"
     ENROLMENT_DOCUMENT_DELETED = "enrolment.document_deleted"
     CLASS_ARCHIVE_REMOVED = "class_archive.removed"
+    CLASS_ARCHIVE_BUILT = "class_archive.built"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -96,6 +97,7 @@ LABELS: dict[Action, str] = {
     Action.ENROLMENT_DOCUMENT_UPLOADED: "上传报名材料",
     Action.ENROLMENT_DOCUMENT_DELETED: "删除报名材料",
     Action.CLASS_ARCHIVE_REMOVED: "销毁到期档案",
+    Action.CLASS_ARCHIVE_BUILT: "生成归档包",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

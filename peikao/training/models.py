@@ -543,7 +543,8 @@ class ClassArchive(models.Model):
     )
     file = models.FileField("归档包", upload_to="archives/%Y/", blank=True)
     manifest = models.JSONField("文件清单", default=list)
-    sha256 = models.CharField("归档包 SHA-256", max_length=64)
+    # Empty until the background task has written the ZIP (the class is archived before).
+    sha256 = models.CharField("归档包 SHA-256", max_length=64, blank=True)
     frozen_at = models.DateTimeField("归档时间")
     retain_until = models.DateField("保存期限")
     removed_at = models.DateTimeField("销毁时间", null=True, blank=True)
@@ -554,6 +555,10 @@ class ClassArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training_class} 档案"
+
+    @property
+    def is_built(self) -> bool:
+        return bool(self.sha256)
 
     @property
     def audit_organization(self):

@@ -7,16 +7,16 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from peikao.accounts.actor import Actor
-from peikao.training.services.archives import archive_purge_expired
-from peikao.training.services.certificates import hours_certificate_issue
-from peikao.training.services.classes import classes_follow_calendar
+
+# Modules, not names: the services enqueue these tasks, so each side may be imported first.
+from peikao.training.services import archives, certificates, classes
 
 
 @db_task()
 def hours_certificate_issue_after_commit(enrolment_id: int) -> int:
     """The PDF is rendered here, outside the attendance transaction that reached the hours;
     the page shows 生成中 until it is stored. A second run returns the first certificate."""
-    certificate = hours_certificate_issue(
+    certificate = certificates.hours_certificate_issue(
         actor=Actor.system("hours_certificate_issue"), enrolment_id=enrolment_id
     )
     return certificate.pk
@@ -25,7 +25,7 @@ def hours_certificate_issue_after_commit(enrolment_id: int) -> int:
 # Just after midnight, so that today's classes show as running from the morning on.
 @db_periodic_task(crontab(hour="0", minute="10"))
 def classes_nightly_calendar():
-    return classes_follow_calendar(
+    return classes.classes_follow_calendar(
         actor=Actor.system("classes_nightly_calendar"), today=timezone.localdate()
     )
 
@@ -33,6 +33,15 @@ def classes_nightly_calendar():
 # At night, after the audit chain check (02:30), when no one is downloading an archive.
 @db_periodic_task(crontab(hour="3", minute="30"))
 def class_archive_nightly_purge():
-    return archive_purge_expired(
+    return archives.archive_purge_expired(
         actor=Actor.system("class_archive_nightly_purge"), today=timezone.localdate()
     )
+
+
+@db_task()
+def class_archive_build_after_commit(archive_id: int) -> int:
+    """The ZIP of a class archived a moment ago, written outside the archiving transaction."""
+    archive = archives.class_archive_build(
+        actor=Actor.system("class_archive_build"), archive_id=archive_id
+    )
+    return archive.pk

@@ -6,7 +6,7 @@ so they go only to the roles that need them, within the Actor's scope.
 
 from peikao.accounts.actor import INSTITUTION_ROLES, REGION_WIDE_ROLES, Actor
 from peikao.accounts.models import Role
-from peikao.core.errors import NotFound
+from peikao.core.errors import Conflict, NotFound
 from peikao.training.models import ClassArchive, Enrolment, HoursCertificate, TrainingClass
 from peikao.training.selectors.enrolment import missing_documents
 
@@ -73,6 +73,8 @@ def class_archive_for_download(actor: Actor, class_id: int) -> ClassArchive:
         raise NotFound("该培训班尚未归档。")
     if archive.removed_at is not None:
         raise NotFound("该培训班档案已超过保存期限，已按规定销毁。")
+    if not archive.is_built:
+        raise Conflict("归档包正在生成，请稍后刷新页面再下载。")
     return archive
 
 

@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import IO
 
 from django.core.files import File
@@ -30,7 +31,7 @@ from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 from peikao.people.rules import add_months
-from peikao.training import rules
+from peikao.training import rules, tasks
 from peikao.training.models import (
     AttendanceEvent,
     ClassArchive,
@@ -210,6 +211,42 @@ class _ArchiveWriter:
         return self.entries
 
 
+def _stored_file_problems(training_class: TrainingClass) -> list[str]:
+    """Why the class's stored documents and certificates cannot be frozen: a file missing, or
+    no longer matching the hash recorded when it was stored. Read before the class is
+    archived, so that a refusal comes at once and the ZIP built afterwards holds the originals."""
+    stored = [
+        (
+            document.file,
+            document.sha256,
+            f"{document.enrolment.person.name}的报名材料“{document.original_name}”",
+        )
+        for document in EnrolmentDocument.objects.filter(enrolment__training_class=training_class)
+        .select_related("enrolment__person")
+        .order_by("enrolment_id", "id")
+    ] + [
+        (
+            certificate.file,
+            certificate.sha256,
+            f"{certificate.enrolment.person.name}的学时证明 {certificate.number} ",
+        )
+        for certificate in HoursCertificate.objects.filter(enrolment__training_class=training_class)
+        .select_related("enrolment__person")
+        .order_by("enrolment_id")
+    ]
+    problems = []
+    for field_file, expected, label in stored:
+        try:
+            with field_file.storage.open(field_file.name, "rb") as source:
+                found = _sha256_of(source)
+        except FileNotFoundError:
+            problems.append(f"{label}的文件缺失，不能归档。")
+            continue
+        if found != expected:
+            problems.append(f"{label}的文件与登记时的校验值不一致，可能已被改动，不能归档。")
+    return problems
+
+
 def _write_archive(
     target: IO[bytes], training_class: TrainingClass, frozen_at: datetime, retain_until: date
 ) -> list[dict]:
@@ -380,7 +417,9 @@ def _sha256_of(source: IO[bytes]) -> str:
 
 @transaction.atomic
 def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
-    """Archives a finished class: the class becomes 已归档 and its file is frozen in one ZIP."""
+    """Archives a finished class: the class becomes 已归档 (its records frozen) at once, and
+    its ZIP is built after the commit in a background task (class_archive_build); the page
+    shows 生成中 until the ZIP is stored."""
     if not archive_readable_classes(actor).filter(pk=class_id).exists():
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
@@ -390,42 +429,61 @@ def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
     transition_check(
         training_class, rules.CLASS, "archive", guard=lambda: archive_missing(training_class)
     )
+    problems = _stored_file_problems(training_class)
+    if problems:
+        raise DomainError(*problems)
     frozen_at = timezone.now()
     retain_until = _retain_until(training_class, timezone.localdate(frozen_at))
+    archive = ClassArchive.objects.create(
+        training_class=training_class, frozen_at=frozen_at, retain_until=retain_until
+    )
+    transition_apply(
+        training_class,
+        rules.CLASS,
+        "archive",
+        actor=actor,
+        reason="归档（一期一档）",
+        changes={"archived_at": frozen_at},
+        detail={"archive_id": archive.pk, "retain_until": retain_until.isoformat()},
+    )
+    transaction.on_commit(partial(tasks.class_archive_build_after_commit, archive.pk))
+    return archive
+
+
+def class_archive_build(*, actor: Actor, archive_id: int) -> ClassArchive:
+    """Writes the ZIP of an archived class, whose records no longer change, holding no lock
+    while it writes; a second run finds the ZIP stored and does nothing."""
+    archive = ClassArchive.objects.select_related("training_class").get(pk=archive_id)
+    if archive.is_built or archive.removed_at is not None:
+        return archive
+    training_class = archive.training_class
     # Spooled to disk: with its documents, a class's file can be far larger than memory allows.
     with tempfile.TemporaryFile() as spool:
-        manifest = _write_archive(spool, training_class, frozen_at, retain_until)
+        manifest = _write_archive(spool, training_class, archive.frozen_at, archive.retain_until)
         spool.seek(0)
-        archive = ClassArchive(
-            training_class=training_class,
-            manifest=manifest,
-            sha256=_sha256_of(spool),
-            frozen_at=frozen_at,
-            retain_until=retain_until,
+        sha256 = _sha256_of(spool)
+        spool.seek(0)
+        stored_name = archive.file.storage.save(
+            f"archives/{archive.frozen_at:%Y}/class-{training_class.pk}.zip", File(spool)
         )
-        spool.seek(0)
-        archive.file.save(f"class-{training_class.pk}.zip", File(spool), save=False)
     try:
-        archive.save()
-        transition_apply(
-            training_class,
-            rules.CLASS,
-            "archive",
-            actor=actor,
-            reason="归档（一期一档）",
-            changes={"archived_at": frozen_at},
-            detail={
-                "archive_id": archive.pk,
-                "sha256": archive.sha256,
-                "files": len(manifest),
-                "retain_until": retain_until.isoformat(),
-            },
-        )
+        with transaction.atomic():
+            locked = ClassArchive.objects.select_for_update().get(pk=archive_id)
+            if locked.is_built:  # a concurrent run stored its ZIP first
+                archive.file.storage.delete(stored_name)
+                return locked
+            locked.file.name, locked.sha256, locked.manifest = stored_name, sha256, manifest
+            locked.save(update_fields=["file", "sha256", "manifest"])
+            audit_record(
+                Action.CLASS_ARCHIVE_BUILT,
+                actor=actor,
+                target=locked,
+                detail={"class_id": training_class.pk, "sha256": sha256, "files": len(manifest)},
+            )
     except Exception:
-        # The rollback leaves the class unarchived; the stored ZIP must not outlive it.
-        archive.file.delete(save=False)
+        archive.file.storage.delete(stored_name)
         raise
-    return archive
+    return locked
 
 
 @dataclass
@@ -447,6 +505,9 @@ def archive_verify(archive: ClassArchive) -> ArchiveCheck:
         return check
     # Opened through the storage, not the FieldFile, which keeps a handle that cannot reopen a
     # file replaced or removed since.
+    if not archive.is_built:
+        check.problems.append("归档包正在生成，尚不能校验。")
+        return check
     name = archive.file.name
     if not name:
         check.problems.append("归档包文件缺失。")

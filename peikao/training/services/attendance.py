@@ -21,7 +21,7 @@ from peikao.core.identifiers import normalise_id_number
 from peikao.core.masking import mask_id_number
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
-from peikao.training import rules
+from peikao.training import rules, tasks
 from peikao.training.models import (
     AttendanceEvent,
     AttendanceRejection,
@@ -31,7 +31,6 @@ from peikao.training.models import (
 )
 from peikao.training.permissions import require_institution_writer
 from peikao.training.services.violations import violations_close_if_retrained
-from peikao.training.tasks import hours_certificate_issue_after_commit
 
 Direction = AttendanceEvent.Direction
 # A terminal's clock may run a little ahead of the server's; beyond this an event is refused.
@@ -120,7 +119,7 @@ def enrolment_recompute_hours(enrolment: Enrolment, *, actor: Actor) -> Enrolmen
     )
     if enrolment.hours >= training_class.required_hours > 0:
         if not HoursCertificate.objects.filter(enrolment=enrolment).exists():
-            transaction.on_commit(partial(hours_certificate_issue_after_commit, enrolment.pk))
+            transaction.on_commit(partial(tasks.hours_certificate_issue_after_commit, enrolment.pk))
         violations_close_if_retrained(enrolment, actor=actor)
     return enrolment
 

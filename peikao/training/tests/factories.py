@@ -205,3 +205,16 @@ def ended_class(**fields) -> TrainingClass:
     return TrainingClassFactory.create(
         plan_line__planned_start=start, status=TrainingClass.Status.IN_PROGRESS, **fields
     )
+
+
+def archive_now(actor, class_id: int):
+    """Archives the class and runs what waits for the commit (the ZIP's build), as a request
+    does once its transaction commits."""
+    from django.test import TestCase
+
+    from peikao.training.services.archives import class_archive
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        archive = class_archive(actor=actor, class_id=class_id)
+    archive.refresh_from_db()
+    return archive

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
+from django.test import TestCase
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -33,6 +34,7 @@ from peikao.training.services.archives import (
     archive_purge_expired,
     archive_verify,
     class_archive,
+    class_archive_build,
 )
 from peikao.training.services.certificates import hours_certificate_issue
 from peikao.training.services.classes import class_advance
@@ -42,6 +44,7 @@ from peikao.training.tests.factories import (
     PersonFactory,
     SessionFactory,
     TrainingClassFactory,
+    archive_now,
     checklist_documents,
     clerk,
     ended_class,
@@ -119,7 +122,7 @@ def class_close(training_class: TrainingClass) -> None:
 
 def archive_as(username: str, training_class: TrainingClass) -> ClassArchive:
     actor = acting_as(username)
-    return class_archive(actor=actor, class_id=training_class.pk)
+    return archive_now(actor, training_class.pk)
 
 
 def path_of(stored) -> str:
@@ -186,7 +189,9 @@ def test_the_institutions_clerk_or_admin_archives(username):
     assert hashlib.sha256(stored_bytes(path_of(archive.file))).hexdigest() == archive.sha256
     record = AuditRecord.objects.get(action="class.archived", object_id=str(training_class.pk))
     assert record.actor.username == username
-    assert record.detail["sha256"] == archive.sha256
+    built = AuditRecord.objects.get(action="class_archive.built", object_id=str(archive.pk))
+    assert built.detail["sha256"] == archive.sha256
+    assert built.actor_name == "class_archive_build" and built.role == "system"
     assert training_class.history.first().history_change_reason == "归档（一期一档）"
 
 
@@ -506,7 +511,9 @@ def test_the_clerk_archives_from_the_page(login_as):
 
     response = client.post(f"/training/classes/{training_class.pk}/archive/create/", follow=True)
 
-    assert "培训班已归档，档案已冻结。" in response.content.decode()
+    assert (
+        "培训班已归档，档案已冻结；归档包正在后台生成，稍后即可下载。" in response.content.decode()
+    )
     training_class.refresh_from_db()
     assert training_class.status == TrainingClass.Status.ARCHIVED
     assert 'data-testid="archive-form"' not in response.content.decode()
@@ -577,3 +584,27 @@ def test_after_removal_nothing_is_served(login_as, archived_class_with_demo_trai
     assert response.json()["detail"] == "该学时证明已超过保存期限，已按规定销毁。"
     page = client.get(f"/training/classes/{training_class.pk}/archive/").content.decode()
     assert "文件已按规定销毁" in page
+
+
+def test_the_zip_is_built_after_the_commit_and_the_page_says_so_until_then(login_as):
+    """Archiving freezes the class at once; the ZIP is written by a background task after the
+    commit, never while the archiving transaction holds its locks."""
+    training_class = finished_class()
+    with TestCase.captureOnCommitCallbacks(execute=False) as waiting:
+        archive = class_archive(actor=acting_as("huaan_clerk"), class_id=training_class.pk)
+    training_class.refresh_from_db()
+    assert training_class.status == TrainingClass.Status.ARCHIVED
+    assert not archive.is_built and not archive.file and len(waiting) == 1
+    client = login_as("huaan_clerk")
+    page = client.get(f"/training/classes/{training_class.pk}/archive/").content.decode()
+    assert 'data-testid="archive-building"' in page and "下载归档包" not in page
+    response = client.get(f"/api/training/classes/{training_class.pk}/archive")
+    assert response.status_code == 409 and "归档包正在生成" in response.json()["detail"]
+    for callback in waiting:
+        callback()
+    archive.refresh_from_db()
+    assert archive.is_built and archive.manifest
+    page = client.get(f"/training/classes/{training_class.pk}/archive/").content.decode()
+    assert "下载归档包" in page and archive.sha256 in page
+    again = class_archive_build(actor=acting_as("huaan_clerk"), archive_id=archive.pk)
+    assert again.sha256 == archive.sha256  # a second run changes nothing

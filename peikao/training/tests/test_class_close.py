@@ -17,7 +17,6 @@ from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict
 from peikao.training.models import ClassArchive, Enrolment, EnrolmentDocument, TrainingClass
-from peikao.training.services.archives import class_archive
 from peikao.training.services.certificates import hours_certificate_issue
 from peikao.training.services.classes import class_advance, classes_follow_calendar
 from peikao.training.services.enrolment import enrolment_withdraw
@@ -25,6 +24,7 @@ from peikao.training.tests.factories import (
     EnrolmentFactory,
     PersonFactory,
     TrainingClassFactory,
+    archive_now,
     checklist_documents,
     ended_class,
 )
@@ -174,7 +174,7 @@ def test_an_incomplete_archive_is_refused_with_everything_missing_and_changes_no
     EnrolmentDocument.objects.filter(enrolment=complete, requirement__name="身份证复印件").delete()
     complete.hours_certificate.delete()
     with pytest.raises(Conflict) as refused:
-        class_archive(actor=acting_as("huaan_clerk"), class_id=training_class.pk)
+        archive_now(acting_as("huaan_clerk"), training_class.pk)
     assert refused.value.messages == [
         "甲：缺少报名材料“身份证复印件”。",
         "甲：已结业，缺少学时证明。",
@@ -188,7 +188,7 @@ def test_an_incomplete_archive_is_refused_with_everything_missing_and_changes_no
 def test_a_complete_archive_keeps_the_trainees_not_completed_with_what_fell_short(closing):
     training_class, _enrolments = closing
     close(training_class)
-    archive = class_archive(actor=acting_as("huaan_clerk"), class_id=training_class.pk)
+    archive = archive_now(acting_as("huaan_clerk"), training_class.pk)
     training_class.refresh_from_db()
     assert training_class.status == TrainingClass.Status.ARCHIVED
     with archive.file.open("rb") as stored, zipfile.ZipFile(stored) as bundle:

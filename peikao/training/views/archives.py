@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from peikao.core.errors import DomainError
+from peikao.core.errors import Conflict, DomainError
 from peikao.training import rules
 from peikao.training.permissions import is_class_writer
 from peikao.training.selectors import archives as selectors
@@ -43,13 +43,17 @@ def archive_create(request, class_id: int):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "培训班已归档，档案已冻结。")
+        messages.success(request, "培训班已归档，档案已冻结；归档包正在后台生成，稍后即可下载。")
     return redirect("training:archive_detail", class_id=class_id)
 
 
 @login_required
 def archive_download(request, class_id: int):
-    archive = selectors.class_archive_for_download(request.actor, class_id)
+    try:
+        archive = selectors.class_archive_for_download(request.actor, class_id)
+    except Conflict as waiting:
+        messages.info(request, str(waiting))
+        return redirect("training:archive_detail", class_id=class_id)
     return FileResponse(
         archive.file.open("rb"),
         as_attachment=True,
