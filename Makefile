@@ -4,7 +4,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test lint types check clean
+.PHONY: install run test lint imports types check clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -30,10 +30,14 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
+# The direction of imports between the apps (.importlinter).
+imports: install
+	.venv/bin/lint-imports --no-cache
+
 types: install
 	.venv/bin/mypy .
 
-check: lint types test
+check: lint imports types test
 
 clean:
 	rm -rf .venv .tools var

@@ -31,34 +31,26 @@ one that matters. Uploaded files and the task queue go to the temporary director
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
 import platform
-import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import QueryCounter, cpu_and_memory, migrate_and_seed, start_django
+
 EMPLOYERS = 20
 
 
 def machine_info(database: str) -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
     return {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cpu": cpu,
+        "cpu": cpu_and_memory()[0],
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)),
         "python": platform.python_version(),
@@ -70,26 +62,8 @@ def machine_info(database: str) -> dict:
 
 
 def setup_django(workdir: Path) -> str:
-    """Settings for a throwaway run; returns a description of the database."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["PEIKAO_VAR_DIR"] = str(workdir)
-    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG would keep every query in memory
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("seed", "--demo", verbosity=0)
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version} (WAL), fresh, in a temporary directory"
-    with connection.cursor() as cursor:
-        cursor.execute("select version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    where = connection.settings_dict
-    return f"{version} on {where['HOST']}, database {where['NAME']}"
+    start_django(workdir)
+    return migrate_and_seed()
 
 
 def employer_codes() -> list[str]:
@@ -188,15 +162,6 @@ def new_class(rows: int, label: str):
     )
 
 
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def timed(function) -> tuple[float, object, int]:
     from django.db import connection
 
@@ -209,17 +174,16 @@ def timed(function) -> tuple[float, object, int]:
 
 
 def measure(content: bytes, rows: int, label: str) -> dict:
-    from peikao.core.testing import acting_as
+    from peikao.accounts.testing import acting_as
     from peikao.training import imports
     from peikao.training.services.enrolment import enrolment_import
 
-    user, jurisdiction = acting_as("huaan_clerk")
+    actor = acting_as("huaan_clerk")
     training_class = new_class(rows, label)
 
     def run(dry_run: bool):
         return enrolment_import(
-            actor=user,
-            jurisdiction=jurisdiction,
+            actor=actor,
             class_id=training_class.pk,
             file=io.BytesIO(content),
             dry_run=dry_run,

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 def enrolments_in(training_class) -> Callable[[int], None]:
-    return lambda count: EnrolmentFactory.create_batch(count, training_class=training_class)
+    def create(count: int) -> None:
+        EnrolmentFactory.create_batch(count, training_class=training_class)
+
+    return create
 
 
 def classes_with_a_trainee(count: int) -> None:

@@ -34,6 +34,11 @@ def post_categories():
     return PostCategory.objects.all()
 
 
+def principal_and_manager_categories():
+    """The post categories other than special operators (whose teachers hold items instead)."""
+    return PostCategory.objects.exclude(code=PostCategory.SPECIAL_OPERATOR)
+
+
 def _city_and_province(region_code: str | None) -> tuple[str | None, str | None]:
     """The city and province a region lies in (a county's city, a city itself, ...)."""
     region = Region.objects.select_related("parent__parent").filter(code=region_code).first()

@@ -15,6 +15,10 @@ def require_institution_writer(actor: Actor, organization) -> None:
         raise PermissionDenied("只有本培训机构的管理员或教务员可以办理。")
 
 
+def is_institution_admin(actor: Actor) -> bool:
+    return actor.role == Role.INSTITUTION_ADMIN
+
+
 def require_institution_admin(actor: Actor, organization) -> None:
     require_institution_writer(actor, organization)
     if actor.role != Role.INSTITUTION_ADMIN:

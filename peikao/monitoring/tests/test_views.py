@@ -123,12 +123,16 @@ def test_others_get_the_403_or_404_page(login_as, classroom, register):
 
 def test_a_field_left_blank_is_named_and_nothing_is_registered(login_as, classroom):
     before = Device.objects.count()
-    page = login_as("huaan_admin").post(
-        DEVICES, {"room": classroom.pk, "kind": "camera", "name": "", "serial_number": ""}
-    ).content.decode()
+    page = (
+        login_as("huaan_admin")
+        .post(DEVICES, {"room": classroom.pk, "kind": "camera", "name": "", "serial_number": ""})
+        .content.decode()
+    )
     assert "请填写设备名称。" in page and "请填写序列号。" in page
-    unknown = login_as("huaan_admin").post(
-        DEVICES, {"room": classroom.pk, "kind": "drone", "name": "x", "serial_number": "y"}
-    ).content.decode()
+    unknown = (
+        login_as("huaan_admin")
+        .post(DEVICES, {"room": classroom.pk, "kind": "drone", "name": "x", "serial_number": "y"})
+        .content.decode()
+    )
     assert "设备类型的选项无效，请从列表中选择。" in unknown
     assert Device.objects.count() == before

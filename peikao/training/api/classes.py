@@ -7,8 +7,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core.pagination import KeysetPagination
+from peikao.training import rules
 from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
-from peikao.training.models import TrainingClass
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
 
@@ -122,12 +122,12 @@ def class_advance(request, class_id: int, payload: AdvanceIn):
 
 @router.post("/classes/{class_id}/suspend", response=ClassOut, summary="叫停培训班（监管部门）")
 def class_suspend(request, class_id: int, payload: ReasonIn):
-    return _supervise(request, class_id, TrainingClass.Status.SUSPENDED, payload.reason)
+    return _supervise(request, class_id, rules.CLASS_SUSPENDED, payload.reason)
 
 
 @router.post("/classes/{class_id}/resume", response=ClassOut, summary="恢复培训班（监管部门）")
 def class_resume(request, class_id: int, payload: ReasonIn):
-    return _supervise(request, class_id, TrainingClass.Status.FILED, payload.reason)
+    return _supervise(request, class_id, rules.FILED, payload.reason)
 
 
 def _supervise(request, class_id: int, target: str, reason: str):

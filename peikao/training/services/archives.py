@@ -237,7 +237,7 @@ def _stored_file_problems(training_class: TrainingClass) -> list[str]:
     problems = []
     for field_file, expected, label in stored:
         try:
-            with field_file.storage.open(field_file.name, "rb") as source:
+            with field_file.storage.open(field_file.name or "", "rb") as source:
                 found = _sha256_of(source)
         except FileNotFoundError:
             problems.append(f"{label}的文件缺失，不能归档。")

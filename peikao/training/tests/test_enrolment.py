@@ -320,4 +320,3 @@ def test_others_may_not_withdraw():
     actor = acting_as("yc_officer")
     with pytest.raises(PermissionDenied):
         enrolment_withdraw(actor=actor, enrolment_id=enrolment.pk, reason="x")
-

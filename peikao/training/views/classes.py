@@ -13,7 +13,7 @@ from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action
 from peikao.training import rules
-from peikao.training.models import TrainingClass
+from peikao.training.forms import CLASS_STATUSES
 from peikao.training.permissions import INSTITUTION_WRITERS, can_review_training
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
@@ -46,7 +46,7 @@ def class_list(request):
         "training/class_list.html",
         {
             "page": page,
-            "statuses": TrainingClass.Status.choices,
+            "statuses": CLASS_STATUSES,
             "status": status,
             "institutions": selectors.institution_choices(actor),
             "institution": institution,

@@ -10,16 +10,15 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peikao.accounts.models import Role
 from peikao.catalog import selectors as catalog_selectors
-from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.views import form_action
 from peikao.training import rules
-from peikao.training.models import Teacher, TrainingPlan, TrainingType
+from peikao.training.forms import EMPLOYMENTS, PLAN_STATUSES, TRAINING_TYPES
 from peikao.training.permissions import (
     INSTITUTION_WRITERS,
     can_review_training,
+    is_institution_admin,
 )
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import plans as services
@@ -53,7 +52,7 @@ def plan_list(request):
             "page": Paginator(
                 selectors.plan_list(request.actor, status=status), PLANS_PER_PAGE
             ).get_page(request.GET.get("page")),
-            "statuses": TrainingPlan.Status.choices,
+            "statuses": PLAN_STATUSES,
             "status": status,
             "can_write": request.actor.role in INSTITUTION_WRITERS,
         },
@@ -92,9 +91,8 @@ def plan_detail(request, plan_id: int):
             "lead_months": lead,
             "today": timezone.localdate(),
             "can_edit": can_write and plan.status in rules.PLAN_EDITABLE,
-            "can_review": can_review_training(actor)
-            and plan.status == TrainingPlan.Status.SUBMITTED,
-            "training_types": TrainingType.choices,
+            "can_review": can_review_training(actor) and plan.status == rules.SUBMITTED,
+            "training_types": TRAINING_TYPES,
             "post_categories": catalog_selectors.post_categories(),
             **selectors.training_scope(actor),
         },
@@ -170,12 +168,10 @@ def staff(request):
         {
             "teachers": selectors.teacher_list(request.actor),
             "classrooms": selectors.classroom_list(request.actor),
-            "can_manage": request.actor.role == Role.INSTITUTION_ADMIN,
-            "employments": Teacher.Employment.choices,
+            "can_manage": is_institution_admin(request.actor),
+            "employments": EMPLOYMENTS,
             "items": selectors.training_scope(request.actor)["items"],
-            "post_categories": catalog_selectors.post_categories().exclude(
-                code=PostCategory.SPECIAL_OPERATOR
-            ),
+            "post_categories": catalog_selectors.principal_and_manager_categories(),
         },
     )
 
