@@ -30,10 +30,9 @@ from peikao.core.masking import mask_id_number
 from peikao.people import rules as people_rules
 from peikao.people import services as people_services
 from peikao.people.models import Person
-from peikao.people.particulars import PERSON_FLAGS, Particulars, Reader, parse_person
+from peikao.people.particulars import Particulars, Reader, parse_person
 from peikao.people.selectors import applicant_for_person, applicant_from, open_violation_counts
 from peikao.people.services import (
-    EmployerNameUnconfirmed,
     People,
     PersonEntry,
     Problem,
@@ -59,8 +58,6 @@ IMPORT_REASON = "Excel 批量导入报名"
 ENROLMENT_REASON = "报名时登记学员信息"
 ELIGIBILITY_COLUMN = "报考条件"
 WITHDRAW_REASON_MAX = 100
-# Read by the enrolment page and API.
-__all__ = ["PERSON_FLAGS", "EmployerNameUnconfirmed", "Problem"]
 
 
 # --------------------------------------------------------------------------- what is given

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, PermissionDenied
 from peikao.core.views import form_action
-from peikao.people.particulars import FEMALE_POST_OPTIONS
+from peikao.people import particulars
+from peikao.people import services as people_services
 from peikao.people.rules import EDUCATION_NAMES
 from peikao.training import imports
 from peikao.training import rules as training_rules
@@ -39,7 +40,7 @@ TEXT_FIELDS = (
     "female_post",
     "new_hire",
 )
-PERSON_FLAGS = [(key, imports.HEADERS[key]) for key in services.PERSON_FLAGS]
+PERSON_FLAGS = [(key, imports.HEADERS[key]) for key in particulars.PERSON_FLAGS]
 WORKPLACE_FLAGS = [(key, imports.HEADERS[key]) for key in services.WORKPLACE_FLAGS]
 
 
@@ -148,7 +149,7 @@ def enrolment_new(request, class_id: int):
                 confirm_employer_name="confirm_employer_name" in request.POST,
                 **_form_values(request.POST),
             )
-        except services.EmployerNameUnconfirmed as asked:
+        except people_services.EmployerNameUnconfirmed as asked:
             errors, registered_employer = asked.messages, asked.registered_name
         except DomainError as refused:
             if refused.status_code in (403, 404):
@@ -175,7 +176,7 @@ def enrolment_new(request, class_id: int):
                 for i in range(WORK_ROWS)
             ],
             "educations": sorted(EDUCATION_NAMES.items()),
-            "female_posts": FEMALE_POST_OPTIONS,
+            "female_posts": particulars.FEMALE_POST_OPTIONS,
             "person_flags": PERSON_FLAGS,
             "workplace_flags": WORKPLACE_FLAGS,
             "enrolment_open": _enrolment_open(training_class),
@@ -188,7 +189,7 @@ def enrolment_new(request, class_id: int):
 def enrolment_import(request, class_id: int):
     training_class = _staff_class(request, class_id)
     errors: list[str] = []
-    problems: list[services.Problem] = []
+    problems: list[people_services.Problem] = []
     checked = None
     if request.method == "POST":
         dry_run = "dry_run" in request.POST
