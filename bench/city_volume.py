@@ -43,7 +43,6 @@ import json
 import os
 import platform
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -53,7 +52,8 @@ from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, QueryCounter, cpu_and_memory, migrate_and_seed, start_django
+
 BATCH = 5000
 DEVICE_KEY = "bench-terminal-key"
 SESSIONS_PER_CLASS = 10
@@ -62,15 +62,7 @@ AUDIT_PER_ENROLMENT = 20
 
 
 def machine_info(database: str) -> dict:
-    cpu, memory = "unknown", "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    cpu, memory = cpu_and_memory()
     return {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "cpu": cpu,
@@ -83,34 +75,21 @@ def machine_info(database: str) -> dict:
 
 
 def setup_django(workdir: Path) -> str:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["PEIKAO_VAR_DIR"] = str(workdir)
-    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG would keep every query in memory
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    start_django(workdir)
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
     settings.ALLOWED_HOSTS = ["testserver"]
     install_bench_urls()
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("seed", "--demo", verbosity=0)
+    database = migrate_and_seed()
     # Pages name their static files through the manifest that collectstatic writes (DEBUG off).
     call_command("collectstatic", "--noinput", verbosity=0)
     key = "bigserial PRIMARY KEY" if connection.vendor == "postgresql" else "integer PRIMARY KEY"
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_row (id {key}, note text)")
-    if connection.vendor == "sqlite":
-        return f"SQLite {sqlite3.sqlite_version} (WAL), fresh, in a temporary directory"
-    with connection.cursor() as cursor:
-        cursor.execute("select version()")
-        version = cursor.fetchone()[0].split(" on ")[0]
-    where = connection.settings_dict
-    return f"{version} on {where['HOST']}, database {where['NAME']}"
+    return database
 
 
 def install_bench_urls() -> None:
@@ -504,15 +483,6 @@ def terminal_for(running_class_id: int):
             "registered_by": User.objects.get(username="huaan_clerk"),
         },
     )[0]
-
-
-class QueryCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def timed_request(send, repeat: int) -> dict:
