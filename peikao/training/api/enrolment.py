@@ -29,13 +29,14 @@ class WorkPeriodIn(Schema):
 
 class EnrolmentIn(Schema):
     """Particulars left out (or null) keep what is stored for a person already known. They are
-    checked by the same reader as the page and the Excel import (people.particulars)."""
+    checked by the same reader as the page and the Excel import (people.particulars), so that a
+    required one left out is named in Chinese (请填写…) with the others, as on the page."""
 
-    id_number: str
-    name: str
-    education: Education
-    employer_name: str
-    employer_credit_code: str
+    id_number: str = ""
+    name: str = ""
+    education: Education | None = Field(None, description="文化程度：1 小学 … 6 研究生（必填）")
+    employer_name: str = ""
+    employer_credit_code: str = ""
     phone: str = ""
     education_major: str = ""
     post: str = ""

@@ -182,3 +182,14 @@ def test_the_enrolment_page_shows_whether_a_new_hire(login_as):
     enrolment = enrol(principal_class(), **key_unit_manager(8, new_hire=False))
     page = login_as("huaan_clerk").get(reverse("training:enrolment_detail", args=[enrolment.pk]))
     assert 'data-testid="new-hire">否（在岗人员）' in page.content.decode()
+
+
+def test_the_api_names_every_required_particular_left_out(login_as):
+    training_class = TrainingClassFactory.create()
+    response = login_as("huaan_clerk").post(
+        f"/api/training/classes/{training_class.pk}/enrolments", {}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    for label in ("身份证号码", "姓名", "文化程度", "工作单位", "统一社会信用代码"):
+        assert f"请填写{label}。" in response.json()["errors"]
+    assert not Enrolment.objects.exists()
