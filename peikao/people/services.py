@@ -8,6 +8,7 @@ a known ID number is an error to resolve, not an overwrite). Sex and birth date 
 ID number. The employer is found by its unified social credit code (orgs.services).
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.core.history import with_change_reason
 from peikao.core.identifiers import normalise_id_number
 from peikao.core.masking import mask_id_number
 from peikao.orgs import services as orgs_services
@@ -115,6 +117,21 @@ def violations_close(*, actor: Actor, person_id: int, enrolment) -> int:
             detail={"enrolment": enrolment.pk, "class": enrolment.training_class_id},
         )
     return len(open_violations)
+
+
+def person_photo_set(
+    *, actor: Actor, person: Person, photo, extension: str, detail: dict, stored: list[str]
+) -> Person:
+    """Replaces the person's photo with a file the caller has checked (its content and size),
+    in the caller's transaction. The new file's name is added to `stored`, so that the caller
+    can remove the file should the transaction fail."""
+    person.photo.save(f"{uuid.uuid4().hex}{extension}", photo, save=False)
+    stored.append(person.photo.name or "")
+    with_change_reason(person, "上传照片")
+    person._history_user = actor.account  # type: ignore[attr-defined]
+    person.save(update_fields=["photo"])
+    audit_record(Action.PERSON_PHOTO_UPLOADED, actor=actor, target=person, detail=detail)
+    return person
 
 
 # --------------------------------------------------------------------------- particulars

@@ -20,7 +20,7 @@ from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.history import with_change_reason
+from peikao.people import services as people_services
 from peikao.training import rules as training_rules
 from peikao.training.models import Enrolment, EnrolmentDocument
 from peikao.training.selectors.enrolment import (
@@ -236,17 +236,15 @@ def _person_photo_upload(
     enrolment = _enrolment_for_change(actor, enrolment_id)
     kind = _checked_file(uploaded_file, PHOTO_TYPES)
     assert uploaded_file is not None
-    person = enrolment.person
-    sha256 = _sha256(uploaded_file)
-    person.photo.save(f"{uuid.uuid4().hex}{kind.extension}", uploaded_file, save=False)
-    stored.append(person.photo.name or "")
-    with_change_reason(person, "上传照片")
-    person._history_user = actor.account  # type: ignore[attr-defined]
-    person.save(update_fields=["photo"])
-    audit_record(
-        Action.PERSON_PHOTO_UPLOADED,
+    return people_services.person_photo_set(
         actor=actor,
-        target=person,
-        detail={"enrolment_id": enrolment.pk, "sha256": sha256, "content_type": kind.content_type},
+        person=enrolment.person,
+        photo=uploaded_file,
+        extension=kind.extension,
+        detail={
+            "enrolment_id": enrolment.pk,
+            "sha256": _sha256(uploaded_file),
+            "content_type": kind.content_type,
+        },
+        stored=stored,
     )
-    return person
