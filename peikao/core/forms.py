@@ -15,6 +15,9 @@ class NamedErrorsForm(forms.Form):
             field.error_messages["required"] = f"{'请选择' if chosen else '请填写'}{label}。"
             field.error_messages["invalid"] = f"请填写正确的{label}。"
             field.error_messages["invalid_choice"] = f"{label}的选项无效，请从列表中选择。"
+            field.error_messages["min_value"] = f"{label}不能小于%(limit_value)s。"
+            field.error_messages["max_value"] = f"{label}不能大于%(limit_value)s。"
+            field.error_messages["max_length"] = f"{label}不能超过%(limit_value)d个字符。"
 
     def messages(self) -> list[str]:
         """Every error, in the order of the fields, for the page's message area."""

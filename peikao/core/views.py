@@ -20,3 +20,13 @@ def form_action(request, action: Callable[[], object], success: str):
         return None
     messages.success(request, success)
     return result
+
+
+def form_checked_action(request, form, action: Callable[[dict], object], success: str):
+    """Like form_action, once the form is valid: each invalid field is one message (请填写…)
+    and nothing is called."""
+    if not form.is_valid():
+        for message in form.messages():
+            messages.error(request, message)
+        return None
+    return form_action(request, lambda: action(form.cleaned_data), success)

@@ -1,5 +1,9 @@
-"""The choices training's pages offer, so that views need no models."""
+"""Training's page input, checked by Django forms before any rule reads it (a field left blank
+is named: 请填写…), and the choices its pages offer, so that views need no models."""
 
+from django import forms
+
+from peikao.core.forms import NamedErrorsForm
 from peikao.training import rules
 from peikao.training.models import Teacher, TrainingType
 
@@ -7,3 +11,36 @@ CLASS_STATUSES = list(rules.CLASS.states.items())
 PLAN_STATUSES = list(rules.PLAN.states.items())
 TRAINING_TYPES = list(TrainingType.choices)
 EMPLOYMENTS = list(Teacher.Employment.choices)
+
+
+class PlanLineForm(NamedErrorsForm):
+    """A planned class; which item, industry and dates the institution may plan is the
+    service's to check."""
+
+    post_category = forms.CharField(label="人员类别")
+    item = forms.CharField(label="特种作业项目", required=False)
+    industry = forms.CharField(label="行业", required=False)
+    training_type = forms.ChoiceField(label="培训类型", choices=TRAINING_TYPES)
+    planned_size = forms.IntegerField(label="计划人数", min_value=1, max_value=10_000)
+    planned_start = forms.DateField(label="计划开班日期")
+    planned_end = forms.DateField(label="计划结业日期")
+
+
+class TeacherForm(NamedErrorsForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    employment = forms.ChoiceField(label="专兼职", choices=EMPLOYMENTS)
+    qualifications = forms.CharField(label="资格与职称", max_length=200, required=False)
+    years_of_practice = forms.IntegerField(label="从业年限", min_value=0, max_value=80)
+
+    def cleaned_with(self, request) -> dict:
+        """The fields, with the items and post categories chosen (the service checks them)."""
+        return {
+            **self.cleaned_data,
+            "item_codes": request.POST.getlist("items"),
+            "post_category_codes": request.POST.getlist("post_categories"),
+        }
+
+
+class ClassroomForm(NamedErrorsForm):
+    name = forms.CharField(label="教室名称", max_length=50)
+    seats = forms.IntegerField(label="座位数", min_value=1, max_value=10_000)

@@ -238,3 +238,46 @@ def test_the_sheet_says_a_certificate_is_being_made_until_it_is_stored(login_as)
     certificate = hours_certificate_issue(actor=Actor.system("test"), enrolment_id=enrolment.pk)
     page = client.get(url).content.decode()
     assert certificate.number in page and "学时证明生成中" not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("planned_start", "请填写计划开班日期。"),
+        ("planned_end", "请填写计划结业日期。"),
+        ("planned_size", "请填写计划人数。"),
+        ("training_type", "请选择培训类型。"),
+    ],
+)
+def test_a_plan_line_field_left_blank_is_named_not_a_rule_message(login_as, field, message):
+    """A blank date used to be read as the first day of the calendar and refused with
+    “计划开班日期须在今天之后”; now the field is named and nothing is added."""
+    client = login_as("huaan_clerk")
+    client.post("/training/plans/new/", {"title": "2027年培训计划"})
+    plan = TrainingPlan.objects.latest("id")
+    start = timezone.localdate() + timedelta(days=60)
+    entered = {
+        "post_category": "special_operator",
+        "item": "1.2",
+        "training_type": "initial",
+        "planned_size": "30",
+        "planned_start": start.isoformat(),
+        "planned_end": (start + timedelta(days=6)).isoformat(),
+    }
+    entered[field] = ""
+    response = client.post(f"/training/plans/{plan.pk}/lines/", entered, follow=True)
+    shown = messages_of(response)
+    assert message in shown and not any("须在今天之后" in m for m in shown)
+    assert not PlanLine.objects.filter(plan=plan).exists()
+
+
+def test_a_teacher_or_classroom_left_blank_is_named(login_as):
+    client = login_as("huaan_admin")
+    teacher = client.post(
+        "/training/staff/teachers/", {"name": "", "employment": "full_time"}, follow=True
+    )
+    assert "请填写姓名。" in messages_of(teacher) and "请填写从业年限。" in messages_of(teacher)
+    room = client.post(
+        "/training/staff/classrooms/", {"name": "第九教室", "seats": "0"}, follow=True
+    )
+    assert "座位数不能小于1。" in messages_of(room)

@@ -1,8 +1,6 @@
 """Pages for plans (the institution's editor, the regulator's review queue) and for teachers
 and classrooms."""
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -12,9 +10,16 @@ from django.views.decorators.http import require_POST
 
 from peikao.catalog import selectors as catalog_selectors
 from peikao.catalog.selectors import rule_value
-from peikao.core.views import form_action
+from peikao.core.views import form_action, form_checked_action
 from peikao.training import rules
-from peikao.training.forms import EMPLOYMENTS, PLAN_STATUSES, TRAINING_TYPES
+from peikao.training.forms import (
+    EMPLOYMENTS,
+    PLAN_STATUSES,
+    TRAINING_TYPES,
+    ClassroomForm,
+    PlanLineForm,
+    TeacherForm,
+)
 from peikao.training.permissions import (
     INSTITUTION_WRITERS,
     can_review_training,
@@ -23,21 +28,6 @@ from peikao.training.permissions import (
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import plans as services
 from peikao.training.services import teachers as teacher_services
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
 
 PLANS_PER_PAGE = 50
 
@@ -102,19 +92,10 @@ def plan_detail(request, plan_id: int):
 @login_required
 @require_POST
 def plan_line_add(request, plan_id: int):
-    form_action(
+    form_checked_action(
         request,
-        lambda: services.plan_line_add(
-            actor=request.actor,
-            plan_id=plan_id,
-            post_category=request.POST.get("post_category", ""),
-            item=request.POST.get("item", ""),
-            industry=request.POST.get("industry", ""),
-            training_type=request.POST.get("training_type", ""),
-            planned_size=_int(request.POST.get("planned_size")),
-            planned_start=_date(request.POST.get("planned_start")) or date.min,
-            planned_end=_date(request.POST.get("planned_end")) or date.min,
-        ),
+        PlanLineForm(request.POST),
+        lambda entered: services.plan_line_add(actor=request.actor, plan_id=plan_id, **entered),
         "已增加一个计划开设的班级。",
     )
     return redirect("training:plan_detail", plan_id=plan_id)
@@ -179,17 +160,11 @@ def staff(request):
 @login_required
 @require_POST
 def teacher_add(request):
-    form_action(
+    form = TeacherForm(request.POST)
+    form_checked_action(
         request,
-        lambda: teacher_services.teacher_save(
-            actor=request.actor,
-            name=request.POST.get("name", ""),
-            employment=request.POST.get("employment", ""),
-            qualifications=request.POST.get("qualifications", ""),
-            years_of_practice=_int(request.POST.get("years_of_practice")),
-            item_codes=request.POST.getlist("items"),
-            post_category_codes=request.POST.getlist("post_categories"),
-        ),
+        form,
+        lambda _: teacher_services.teacher_save(actor=request.actor, **form.cleaned_with(request)),
         "教师已登记。",
     )
     return redirect("training:staff")
@@ -198,13 +173,10 @@ def teacher_add(request):
 @login_required
 @require_POST
 def classroom_add(request):
-    form_action(
+    form_checked_action(
         request,
-        lambda: teacher_services.classroom_save(
-            actor=request.actor,
-            name=request.POST.get("name", ""),
-            seats=_int(request.POST.get("seats")),
-        ),
+        ClassroomForm(request.POST),
+        lambda entered: teacher_services.classroom_save(actor=request.actor, **entered),
         "教室已登记。",
     )
     return redirect("training:staff")
