@@ -1,16 +1,21 @@
 """Training's page input, checked by Django forms before any rule reads it (a field left blank
 is named: 请填写…), and the choices its pages offer, so that views need no models."""
 
+from datetime import datetime
+
 from django import forms
+from django.utils import timezone
 
 from peikao.core.forms import NamedErrorsForm
+from peikao.core.scoping import LARGEST_ID
 from peikao.training import rules
-from peikao.training.models import Teacher, TrainingType
+from peikao.training.models import AttendanceEvent, Teacher, TrainingType
 
 CLASS_STATUSES = list(rules.CLASS.states.items())
 PLAN_STATUSES = list(rules.PLAN.states.items())
 TRAINING_TYPES = list(TrainingType.choices)
 EMPLOYMENTS = list(Teacher.Employment.choices)
+DIRECTIONS = list(AttendanceEvent.Direction.choices)
 
 
 class PlanLineForm(NamedErrorsForm):
@@ -44,3 +49,19 @@ class TeacherForm(NamedErrorsForm):
 class ClassroomForm(NamedErrorsForm):
     name = forms.CharField(label="教室名称", max_length=50)
     seats = forms.IntegerField(label="座位数", min_value=1, max_value=10_000)
+
+
+class AttendanceByHandForm(NamedErrorsForm):
+    """An event a clerk records by hand; the reason is the service's to require (its message
+    says why it is needed)."""
+
+    enrolment = forms.IntegerField(label="学员", min_value=1, max_value=LARGEST_ID)
+    session = forms.IntegerField(label="课次", min_value=1, max_value=LARGEST_ID)
+    direction = forms.ChoiceField(label="签到或签退", choices=DIRECTIONS)
+    date = forms.DateField(label="考勤日期")
+    time = forms.TimeField(label="考勤时间")
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+
+    def occurred_at(self) -> datetime:
+        entered = self.cleaned_data
+        return timezone.make_aware(datetime.combine(entered["date"], entered["time"]))

@@ -281,3 +281,26 @@ def test_a_teacher_or_classroom_left_blank_is_named(login_as):
         "/training/staff/classrooms/", {"name": "第九教室", "seats": "0"}, follow=True
     )
     assert "座位数不能小于1。" in messages_of(room)
+
+
+def test_attendance_by_hand_names_each_field_left_blank_or_malformed(login_as):
+    training_class = running_class()
+    session = SessionFactory.create(training_class=training_class)
+    enrolment = EnrolmentFactory.create(training_class=training_class)
+    response = login_as("huaan_clerk").post(
+        f"/training/classes/{training_class.pk}/attendance/record/",
+        {
+            "enrolment": enrolment.pk,
+            "session": str(2**70),
+            "direction": "sideways",
+            "date": "",
+            "time": "25:00",
+            "reason": "刷脸失败",
+        },
+        follow=True,
+    )
+    shown = messages_of(response)
+    assert "课次不能大于9223372036854775807。" in shown
+    assert "签到或签退的选项无效，请从列表中选择。" in shown
+    assert "请填写考勤日期。" in shown and "请填写正确的考勤时间。" in shown
+    assert not AttendanceEvent.objects.filter(enrolment=enrolment, session=session).exists()

@@ -1,17 +1,14 @@
 """The attendance sheet: minutes per session and hours per trainee, with the clerk's form for
 recording an event by hand, and the refused events the regulator watches."""
 
-from datetime import date, datetime, time
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from peikao.core.views import form_action
+from peikao.core.views import form_action, form_checked_action
+from peikao.training.forms import AttendanceByHandForm
 from peikao.training.permissions import INSTITUTION_WRITERS
 from peikao.training.selectors import attendance as selectors
 from peikao.training.services import attendance as services
@@ -30,35 +27,20 @@ def attendance_sheet(request, class_id: int):
     )
 
 
-def _occurred_at(post) -> datetime | None:
-    try:
-        return timezone.make_aware(
-            datetime.combine(
-                date.fromisoformat(post.get("date", "")), time.fromisoformat(post.get("time", ""))
-            )
-        )
-    except ValueError:
-        return None
-
-
 @login_required
 @require_POST
 def attendance_record(request, class_id: int):
-    occurred_at = _occurred_at(request.POST)
-    enrolment_id = request.POST.get("enrolment", "")
-    session_id = request.POST.get("session", "")
-    if occurred_at is None or not enrolment_id.isdigit() or not session_id.isdigit():
-        messages.error(request, "请选择学员和课次，并填写考勤日期和时间。")
-        return redirect("training:attendance_sheet", class_id=class_id)
-    form_action(
+    form = AttendanceByHandForm(request.POST)
+    form_checked_action(
         request,
-        lambda: services.attendance_by_clerk(
+        form,
+        lambda entered: services.attendance_by_clerk(
             actor=request.actor,
-            enrolment_id=int(enrolment_id),
-            session_id=int(session_id),
-            direction=request.POST.get("direction", ""),
-            occurred_at=occurred_at,
-            reason=request.POST.get("reason", ""),
+            enrolment_id=entered["enrolment"],
+            session_id=entered["session"],
+            direction=entered["direction"],
+            occurred_at=form.occurred_at(),
+            reason=entered["reason"],
         ),
         "考勤已补录，学时已重新计算。",
     )
