@@ -5,13 +5,18 @@ from django import forms
 
 
 class NamedErrorsForm(forms.Form):
-    """A form whose required, invalid and unknown-choice messages name the field in Chinese."""
+    """A form whose required, invalid and unknown-choice messages name the field in Chinese.
+    `picked` names fields given as ids from a list on the page (asked with 请选择)."""
+
+    picked: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             label = str(field.label or "")
-            chosen = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+            chosen = name in self.picked or isinstance(
+                field, forms.ChoiceField | forms.ModelChoiceField
+            )
             field.error_messages["required"] = f"{'请选择' if chosen else '请填写'}{label}。"
             field.error_messages["invalid"] = f"请填写正确的{label}。"
             field.error_messages["invalid_choice"] = f"{label}的选项无效，请从列表中选择。"

@@ -55,6 +55,8 @@ class AttendanceByHandForm(NamedErrorsForm):
     """An event a clerk records by hand; the reason is the service's to require (its message
     says why it is needed)."""
 
+    picked = ("enrolment", "session")
+
     enrolment = forms.IntegerField(label="学员", min_value=1, max_value=LARGEST_ID)
     session = forms.IntegerField(label="课次", min_value=1, max_value=LARGEST_ID)
     direction = forms.ChoiceField(label="签到或签退", choices=DIRECTIONS)
@@ -65,3 +67,15 @@ class AttendanceByHandForm(NamedErrorsForm):
     def occurred_at(self) -> datetime:
         entered = self.cleaned_data
         return timezone.make_aware(datetime.combine(entered["date"], entered["time"]))
+
+
+class ClassFilingForm(NamedErrorsForm):
+    """The head of a class filing; the timetable rows are read beside it, row by row."""
+
+    picked = ("plan_line", "room")
+
+    plan_line = forms.IntegerField(label="计划明细", min_value=1, max_value=LARGEST_ID)
+    name = forms.CharField(label="班级名称", max_length=100)
+    capacity = forms.IntegerField(label="班级人数", min_value=1, max_value=10_000)
+    room = forms.IntegerField(label="主教室", min_value=1, max_value=LARGEST_ID)
+    special_retraining = forms.BooleanField(label="三违专项培训班", required=False)

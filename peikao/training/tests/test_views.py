@@ -304,3 +304,21 @@ def test_attendance_by_hand_names_each_field_left_blank_or_malformed(login_as):
     assert "签到或签退的选项无效，请从列表中选择。" in shown
     assert "请填写考勤日期。" in shown and "请填写正确的考勤时间。" in shown
     assert not AttendanceEvent.objects.filter(enrolment=enrolment, session=session).exists()
+
+
+def test_filing_with_no_plan_line_or_room_asks_for_them_and_files_nothing(login_as):
+    """A blank plan line used to be read as id 0 and answered with the 404 page."""
+    before = TrainingClass.objects.count()
+    response = login_as("huaan_clerk").post(
+        "/training/classes/new/", {"plan_line": "", "name": "", "capacity": "x", "room": ""}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    for message in (
+        "请选择计划明细。",
+        "请填写班级名称。",
+        "请填写正确的班级人数。",
+        "请选择主教室。",
+    ):
+        assert message in page
+    assert TrainingClass.objects.count() == before

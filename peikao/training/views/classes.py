@@ -13,7 +13,7 @@ from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action
 from peikao.training import rules
-from peikao.training.forms import CLASS_STATUSES
+from peikao.training.forms import CLASS_STATUSES, ClassFilingForm
 from peikao.training.permissions import INSTITUTION_WRITERS, can_review_training
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
@@ -97,17 +97,20 @@ def class_file(request):
     errors: list[str] = []
     rows: list[dict] = []
     if request.method == "POST":
+        head = ClassFilingForm(request.POST)
         rows, sessions, errors = _session_rows(request.POST)
+        errors = ([] if head.is_valid() else head.messages()) + errors
         if not errors:
+            entered = head.cleaned_data
             try:
                 training_class = services.class_file(
                     actor=request.actor,
-                    plan_line_id=int(request.POST.get("plan_line") or 0),
-                    name=request.POST.get("name", ""),
-                    capacity=int(request.POST.get("capacity") or 0),
-                    room_id=int(request.POST.get("room") or 0),
+                    plan_line_id=entered["plan_line"],
+                    name=entered["name"],
+                    capacity=entered["capacity"],
+                    room_id=entered["room"],
                     sessions=sessions,
-                    special_retraining=request.POST.get("special_retraining") == "on",
+                    special_retraining=entered["special_retraining"],
                 )
             except DomainError as refused:
                 if refused.status_code in (403, 404):
