@@ -12,9 +12,10 @@ from peikao.accounts.permissions import require_institution_supervisor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.audit.transitions import transition_apply
-from peikao.core.errors import Conflict, DomainError, NotFound
+from peikao.core.errors import Conflict, DomainError
 from peikao.core.history import with_change_reason
 from peikao.core.identifiers import validate_credit_code
+from peikao.core.scoping import get_visible
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION, TRANSITION_TO
 
@@ -40,10 +41,8 @@ def _require_reason(reason: str) -> str:
 
 def _locked_institution(actor: Actor, organization_id: int) -> Organization:
     """The institution, locked for the change, once the actor may see it at all."""
-    visible = actor.organizations(Organization.objects.institutions())
-    if not visible.filter(pk=organization_id).exists():
-        raise NotFound("未找到该培训机构，或不在您的管辖范围内。")
-    return Organization.objects.select_for_update().select_related("region").get(pk=organization_id)
+    institutions = Organization.objects.institutions().select_related("region")
+    return get_visible(institutions, actor, organization_id, for_update=True)
 
 
 @transaction.atomic

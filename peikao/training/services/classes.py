@@ -19,6 +19,7 @@ from peikao.audit.transitions import transition_apply
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import Conflict, DomainError, NotFound
+from peikao.core.scoping import get_visible
 from peikao.monitoring.selectors import live_camera_rooms
 from peikao.orgs.models import Organization, Room
 from peikao.training import rules
@@ -285,15 +286,8 @@ def class_file(
 
 
 def _locked_class(actor: Actor, class_id: int) -> TrainingClass:
-    training_class = (
-        TrainingClass.objects.select_for_update()
-        .select_related("organization__region")
-        .filter(pk=class_id)
-        .first()
-    )
-    if training_class is None or not actor.covers_organization(training_class.organization):
-        raise NotFound("未找到该培训班，或不在您的管辖范围内。")
-    return training_class
+    classes = TrainingClass.objects.select_related("organization__region")
+    return get_visible(classes, actor, class_id, for_update=True)
 
 
 def _move_from(

@@ -20,6 +20,7 @@ from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.core.scoping import get_visible
 from peikao.people import services as people_services
 from peikao.training import rules as training_rules
 from peikao.training.models import Enrolment, EnrolmentDocument
@@ -83,15 +84,8 @@ def _original_name(uploaded_file: UploadedFile, kind: FileType) -> str:
 
 
 def _enrolment_for_change(actor: Actor, enrolment_id: int) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.all()
-        .visible_to(actor)
-        .select_related("training_class", "person")
-        .filter(pk=enrolment_id)
-        .first()
-    )
-    if enrolment is None:
-        raise NotFound("未找到该报名记录，或不在您的管辖范围内。")
+    enrolments = Enrolment.objects.select_related("training_class", "person")
+    enrolment = get_visible(enrolments, actor, enrolment_id)
     if not can_manage_documents(actor, enrolment):
         raise PermissionDenied("只有本班培训机构的管理员、教务员或学员本人可以上传或删除报名材料。")
     frozen = training_rules.frozen_class_error(enrolment.training_class.status)

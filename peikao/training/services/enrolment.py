@@ -27,6 +27,7 @@ from peikao.audit.transitions import transition_apply, transition_set
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
 from peikao.core.masking import mask_id_number
+from peikao.core.scoping import get_visible
 from peikao.people import rules as people_rules
 from peikao.people import services as people_services
 from peikao.people.models import Person
@@ -106,14 +107,8 @@ def _class_for_enrolment(actor: Actor, class_id: int) -> TrainingClass:
     """The class, locked so that two clerks cannot both take its last place."""
     if actor.role not in ENROLLING_ROLES:
         raise PermissionDenied("只有培训机构的管理员或教务员可以办理报名。")
-    visible = TrainingClass.objects.all().visible_to(actor)
-    if not visible.filter(pk=class_id).exists():
-        raise NotFound("未找到该培训班，或不在您的管辖范围内。")
-    return (
-        TrainingClass.objects.select_for_update(of=("self",))
-        .select_related("organization", "post_category", "item")
-        .get(pk=class_id)
-    )
+    classes = TrainingClass.objects.select_related("organization", "post_category", "item")
+    return get_visible(classes, actor, class_id, for_update=True)
 
 
 def _require_open(training_class: TrainingClass) -> None:
