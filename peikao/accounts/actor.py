@@ -12,8 +12,6 @@ enterprise for itself; a trainee only for themself.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import QuerySet
-
 from peikao.accounts.models import ROLE_ORGANIZATION_KIND, Membership, Role, User
 from peikao.core.errors import PermissionDenied
 from peikao.orgs.models import Organization
@@ -109,14 +107,6 @@ class Actor:
     def is_own(self, organization_id: int | None) -> bool:
         """Whether the organisation is the one the actor works for."""
         return self.organization is not None and organization_id == self.organization.pk
-
-    def organizations(self, queryset: QuerySet[Organization]) -> QuerySet[Organization]:
-        """Organisations in the actor's regions, or its own."""
-        if self.is_region_wide:
-            return queryset.filter(region_id__in=self.region_codes)
-        if self.organization is not None:
-            return queryset.filter(pk=self.organization.pk)
-        return queryset.none()
 
     @classmethod
     def system(cls, job: str) -> "Actor":

@@ -42,4 +42,4 @@ def _visible_memberships(actor: Actor):
     memberships = Membership.objects.active().select_related("organization")
     if actor.person_id is not None:
         return memberships.filter(organization__isnull=True)
-    return memberships.filter(organization__in=actor.organizations(Organization.objects.all()))
+    return memberships.filter(organization__in=Organization.objects.visible_to(actor))

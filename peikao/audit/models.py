@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from peikao.orgs.models import OrganizationOwnedQuerySet
+
 
 class AuditStream(models.Model):
     """The head of one hash chain. Each organisation writes its own stream, so that writes of
@@ -17,15 +19,12 @@ class AuditStream(models.Model):
         return f"{self.key} #{self.last_seq}"
 
 
-class AuditRecordQuerySet(models.QuerySet):
+class AuditRecordQuerySet(OrganizationOwnedQuerySet):
     def visible_to(self, actor):
         """Records of the organisations the actor sees; a trainee sees none. Records of no
         organisation (chain checks, unknown logins) are the province's."""
-        if actor.is_region_wide:
-            condition = models.Q(organization__region_id__in=actor.region_codes)
-        elif actor.organization is not None and actor.person_id is None:
-            condition = models.Q(organization=actor.organization)
-        else:
+        condition = self.owned_by(actor)
+        if condition is None:
             return self.none()
         if actor.is_regulator and actor.level == "province":
             condition |= models.Q(organization__isnull=True)

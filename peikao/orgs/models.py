@@ -35,20 +35,27 @@ class OrganizationOwnedQuerySet(models.QuerySet):
     """Rows that belong to one organisation: seen by the regions' regulators and exam center
     and by the organisation's own staff."""
 
+    # The field naming the owning organisation; "" when the rows are organisations themselves.
     owner = "organization"
 
-    def visible_to(self, actor):
+    def owned_by(self, actor) -> models.Q | None:
+        """The condition for rows of the organisations the actor answers for (None: none)."""
+        prefix = f"{self.owner}__" if self.owner else ""
         if actor.is_region_wide:
-            return self.filter(**{f"{self.owner}__region_id__in": actor.region_codes})
+            return models.Q(**{f"{prefix}region_id__in": actor.region_codes})
         if actor.organization is not None and actor.person_id is None:
-            return self.filter(**{self.owner: actor.organization})
-        return self.none()
+            return models.Q(**{f"{prefix}pk": actor.organization.pk})
+        return None
 
-
-class OrganizationQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        """Organisations in the actor's regions, or its own."""
-        return actor.organizations(self)
+        condition = self.owned_by(actor)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class OrganizationQuerySet(OrganizationOwnedQuerySet):
+    """Organisations in the actor's regions, or its own."""
+
+    owner = ""
 
     def institutions(self):
         return self.filter(kind=Organization.Kind.INSTITUTION)

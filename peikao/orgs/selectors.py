@@ -17,7 +17,7 @@ def _with_scope(queryset):
 
 
 def organization_list(actor: Actor, *, kind: str = "", region: str = ""):
-    queryset = actor.organizations(Organization.objects.all())
+    queryset = Organization.objects.visible_to(actor)
     if kind:
         queryset = queryset.filter(kind=kind)
     if region:

@@ -4,13 +4,11 @@ that the list it links to shows with the same filters."""
 from datetime import date
 
 from peikao.accounts.actor import Actor
-from peikao.orgs.models import Organization
 from peikao.training.models import ClassSession, Enrolment, TrainingClass, TrainingPlan
 
 
 def plan_count(actor: Actor, *, status: str) -> int:
-    institutions = actor.organizations(Organization.objects.institutions())
-    return TrainingPlan.objects.filter(organization__in=institutions, status=status).count()
+    return TrainingPlan.objects.visible_to(actor).filter(status=status).count()
 
 
 def class_count(actor: Actor, *, status: str, on_date: date | None = None) -> int:

@@ -197,10 +197,8 @@ class _ArchiveWriter:
             with field_file.open("rb") as source:
                 found = self.add_stream(name, source)
         except FileNotFoundError:
-            return f"{label}的文件缺失，不能归档。"
-        if found != expected_sha256:
-            return f"{label}的文件与登记时的校验值不一致，可能已被改动，不能归档。"
-        return ""
+            found = None
+        return _stored_file_refusal(label, found, expected_sha256)
 
     def add_manifest(self, summary: dict) -> list[dict]:
         manifest = {**summary, "files": self.entries}
@@ -209,6 +207,16 @@ class _ArchiveWriter:
             json.dumps(manifest, ensure_ascii=False, indent=2).encode(),
         )
         return self.entries
+
+
+def _stored_file_refusal(label: str, found: str | None, expected: str) -> str:
+    """'' for a file found (its SHA-256 `found`) as it was stored, else why it cannot be frozen;
+    `found` is None for a file that is missing."""
+    if found is None:
+        return f"{label}的文件缺失，不能归档。"
+    if found != expected:
+        return f"{label}的文件与登记时的校验值不一致，可能已被改动，不能归档。"
+    return ""
 
 
 def _stored_file_problems(training_class: TrainingClass) -> list[str]:
@@ -236,15 +244,14 @@ def _stored_file_problems(training_class: TrainingClass) -> list[str]:
     ]
     problems = []
     for field_file, expected, label in stored:
+        found: str | None
         try:
             with field_file.storage.open(field_file.name or "", "rb") as source:
                 found = _sha256_of(source)
         except FileNotFoundError:
-            problems.append(f"{label}的文件缺失，不能归档。")
-            continue
-        if found != expected:
-            problems.append(f"{label}的文件与登记时的校验值不一致，可能已被改动，不能归档。")
-    return problems
+            found = None
+        problems.append(_stored_file_refusal(label, found, expected))
+    return [problem for problem in problems if problem]
 
 
 def _write_archive(
