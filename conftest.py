@@ -10,6 +10,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A terminal's report is recorded as soon as its transaction commits, not seconds later.
+    settings.PEIKAO_DEVICE_REPORT_DELAY_SECONDS = 0
     # Uploaded files, certificates and archives of tests go to a scratch folder, not var/.
     settings.STORAGES = {
         **settings.STORAGES,

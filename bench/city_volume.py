@@ -22,8 +22,9 @@ through the same middleware:
     bare insert   a view that inserts one row into a table of its own in a transaction
 
 and every figure is printed as a ratio to the bare view. A terminal's attendance event (a POST
-to /api/training/attendance/device, each for another trainee of a class running now) is
-compared with the bare insert: throughput ratio = bare insert time / event time.
+to /api/training/attendance/device, each for another trainee of a class running now; it is
+stored and answered 202) is compared with the bare insert: throughput ratio = bare insert time
+/ event time. The background run that then decides those reports is timed per report.
 
 The database: without DATABASE_URL, a fresh SQLite file (WAL) in a temporary directory (never
 the dev database under var/), removed at the end unless `--keep DIR`. With DATABASE_URL, that
@@ -607,7 +608,30 @@ def measure(ids: dict, repeat: int) -> dict:
         return device.post("/api/training/attendance/device", body, content_type="application/json")
 
     results["event"] = timed_request(event, min(repeat, ENROLMENTS_PER_CLASS - 2))
+    results["event decided"] = time_background_run()
     return results
+
+
+def time_background_run() -> dict:
+    """What deciding the reports just received costs the background run, per report."""
+    from django.db import connection
+
+    from peikao.accounts.actor import Actor
+    from peikao.training.models import DeviceReport
+    from peikao.training.services.attendance import device_reports_process
+
+    counter = QueryCounter()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        looked = device_reports_process(actor=Actor.system("bench"))
+    elapsed = time.perf_counter() - started
+    recorded = DeviceReport.objects.filter(status=DeviceReport.Status.RECORDED).count()
+    return {
+        "reports": looked,
+        "recorded": recorded,
+        "ms": elapsed * 1000 / max(looked, 1),
+        "queries": counter.count / max(looked, 1),
+    }
 
 
 def report(results: dict) -> None:
@@ -631,6 +655,12 @@ def report(results: dict) -> None:
         f"{event['status']}; throughput {insert / event['ms']:.2f} of the bare insert, "
         f"{device_insert / event['ms']:.2f} of the same insert through the device API "
         f"({device_insert:.2f} ms)"
+    )
+    decided = results["event decided"]
+    print(
+        f"the background run then decided {decided['reports']} reports "
+        f"({decided['recorded']} recorded): {decided['ms']:.2f} ms and "
+        f"{decided['queries']:.1f} queries per report"
     )
 
 

@@ -555,6 +555,9 @@ TRAINING_ROUTES = {
     "training/classes/<class_id>/suspend": "test_class_suspension_only_by_the_class_s_regulators",
     "training/classes/<class_id>/resume": "training/tests/test_class_filing.py",
     "training/attendance/device": "training/tests/test_api.py (device key, no session)",
+    "training/attendance/device/<event_id>": (
+        "training/tests/test_api.py::test_a_terminal_sees_only_its_own_reports (device key)"
+    ),
     "training/enrolments/<enrolment_id>/attendance": (
         "test_attendance_by_hand_only_by_institution_writers"
     ),

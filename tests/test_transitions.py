@@ -13,18 +13,20 @@ from typing import Any
 
 import pytest
 from django.db.models import Model
+from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
+from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION
 from peikao.people.models import Violation
 from peikao.people.rules import VIOLATION
 from peikao.training import rules as training_rules
-from peikao.training.models import Enrolment, TrainingClass, TrainingPlan
+from peikao.training.models import DeviceReport, Enrolment, TrainingClass, TrainingPlan
 from peikao.training.tests.factories import (
     EnrolmentFactory,
     PersonFactory,
@@ -53,6 +55,18 @@ def a_violation() -> Violation:
     )
 
 
+def a_device_report() -> DeviceReport:
+    terminal = Device.objects.filter(kind=Device.Kind.ATTENDANCE_TERMINAL).first()
+    return DeviceReport.objects.create(
+        device=terminal,
+        event_id="transition-table",
+        id_number=PersonFactory.create().id_number,
+        direction="in",
+        method="face",
+        occurred_at=timezone.now(),
+    )
+
+
 # machine, model, and a maker of one row of it
 MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "institution": (INSTITUTION, Organization, huaan),
@@ -60,6 +74,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "class": (training_rules.CLASS, TrainingClass, TrainingClassFactory.create),
     "enrolment": (training_rules.ENROLMENT, Enrolment, EnrolmentFactory.create),
     "violation": (VIOLATION, Violation, a_violation),
+    "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
 }
 
 CASES = [
@@ -124,6 +139,7 @@ ALLOWED_PAIRS = {
         ("enrolled", "not_completed"),
     },
     "violation": {("open", "closed")},
+    "device_report": {("received", "recorded"), ("received", "refused")},
 }
 
 

@@ -33,6 +33,7 @@ class Action(StrEnum):
     CLASS_SUSPENDED = "class.suspended"
     CLASS_RESUMED = "class.resumed"
     ATTENDANCE_RECORDED = "attendance.recorded"
+    ATTENDANCE_REFUSED = "attendance.refused"
     HOURS_CERTIFICATE_ISSUED = "hours_certificate.issued"
     VIOLATION_RECORDED = "violation.recorded"
     VIOLATION_CLOSED = "violation.closed"
@@ -83,6 +84,7 @@ LABELS: dict[Action, str] = {
     Action.CLASS_SUSPENDED: "叫停培训班",
     Action.CLASS_RESUMED: "恢复培训班",
     Action.ATTENDANCE_RECORDED: "记录考勤",
+    Action.ATTENDANCE_REFUSED: "终端考勤被拒绝",
     Action.HOURS_CERTIFICATE_ISSUED: "出具学时证明",
     Action.VIOLATION_RECORDED: "登记三违",
     Action.VIOLATION_CLOSED: "三违记录关闭",

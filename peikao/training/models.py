@@ -4,6 +4,7 @@ The states of plans and classes are named here; which transitions are allowed li
 """
 
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from peikao.orgs.models import OrganizationOwnedQuerySet
@@ -463,6 +464,64 @@ class AttendanceEvent(models.Model):
     def audit_organization(self):
         """Whose log records about this belong in."""
         return self.enrolment.training_class.organization
+
+
+class DeviceReport(models.Model):
+    """A terminal's check-in or check-out as it arrived, stored before anything is decided.
+
+    Receiving is one insert, so a morning's rush of terminals is never held up by the hours
+    arithmetic; a background job then matches each report to an enrolment and a session, and
+    records it (an AttendanceEvent) or refuses it (an AttendanceRejection)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已接收"
+        RECORDED = "recorded", "已计入"
+        REFUSED = "refused", "已拒绝"
+
+    device = models.ForeignKey(
+        "monitoring.Device", verbose_name="终端", on_delete=models.PROTECT, related_name="+"
+    )
+    event_id = models.CharField("终端事件标识", max_length=60)
+    id_number = models.CharField("身份证号码", max_length=18)
+    direction = models.CharField("方向", max_length=3, choices=AttendanceEvent.Direction.choices)
+    method = models.CharField("方式", max_length=10, choices=AttendanceEvent.Method.choices)
+    occurred_at = models.DateTimeField("事件时间")
+    received_at = models.DateTimeField("接收时间", default=timezone.now)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    recorded_event = models.OneToOneField(
+        AttendanceEvent,
+        verbose_name="考勤记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refusal = models.CharField("拒绝原因", max_length=200, blank=True)
+    processed_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "终端考勤上报"
+        constraints = [
+            models.UniqueConstraint(fields=["device", "event_id"], name="device_report_once")
+        ]
+        indexes = [
+            # The job's queue: only the reports still waiting, oldest first.
+            models.Index(
+                fields=["id"],
+                name="device_report_waiting",
+                condition=models.Q(status="received"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}:{self.event_id}"
+
+    @property
+    def audit_organization(self):
+        """Whose log records about this belong in."""
+        return self.device.organization
 
 
 class AttendanceRejection(models.Model):

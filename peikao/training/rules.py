@@ -248,6 +248,22 @@ def capacity_errors(capacity: int, *, size_limit: int, room_seats: dict[str, int
 ATTENDANCE_WINDOW_MINUTES = 30
 
 
+# A terminal's report: received ──record──▶ recorded, or ──refuse──▶ refused; both final.
+RECEIVED, RECORDED, REFUSED = "received", "recorded", "refused"
+DEVICE_REPORT = StateMachine(
+    noun="终端考勤上报",
+    states={RECEIVED: "已接收", RECORDED: "已计入", REFUSED: "已拒绝"},
+    transitions=(
+        Transition("record", frozenset({RECEIVED}), RECORDED, "attendance.recorded", "计入考勤"),
+        Transition("refuse", frozenset({RECEIVED}), REFUSED, "attendance.refused", "拒绝"),
+    ),
+    final={
+        RECORDED: "该上报已计入考勤，不能再变更。",
+        REFUSED: "该上报已被拒绝，不能再变更。",
+    },
+)
+
+
 def within_attendance_window(occurred_at: datetime, session: Interval) -> bool:
     margin = timedelta(minutes=ATTENDANCE_WINDOW_MINUTES)
     return session.starts_at - margin <= occurred_at <= session.ends_at + margin

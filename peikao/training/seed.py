@@ -42,6 +42,7 @@ from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.seed import DEMO_ENTERPRISE, DEMO_TRAINEE, HUAAN
 from peikao.catalog.models import OperationItem, PostCategory, RuleValue
 from peikao.catalog.selectors import rule_value
+from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
 from peikao.monitoring.seed import DEMO_ROOM, DEMO_TERMINAL_SERIAL
 from peikao.orgs.models import Organization, Room
@@ -57,7 +58,7 @@ from peikao.training.models import (
     TrainingType,
 )
 from peikao.training.selectors.enrolment import checklist
-from peikao.training.services.attendance import attendance_from_device
+from peikao.training.services.attendance import device_report_receive, device_reports_process
 from peikao.training.services.classes import classes_follow_calendar
 from peikao.training.services.documents import document_upload
 from peikao.training.services.enrolment import enrolment_create
@@ -270,14 +271,16 @@ def _attendance_until_now(training_class: TrainingClass, terminal: Device) -> No
             for direction, moment in (("in", arrival), ("out", departure)):
                 if moment > now or (id_number, number, direction) == UNRECOGNISED_CHECK_OUT:
                     continue
-                attendance_from_device(
-                    device=terminal,
+                device_report_receive(
+                    actor=device_actor(terminal),
                     id_number=id_number,
                     direction=direction,
                     occurred_at=moment,
                     event_id=f"demo-{session.pk}-{id_number[-6:]}-{direction}",
                     method="face",
                 )
+    # As the background job would, a few seconds later.
+    device_reports_process(actor=Actor.system("seed"))
 
 
 def _misses(training_class: TrainingClass, session: ClassSession) -> bool:

@@ -133,7 +133,7 @@ def terminal_attendance(page, training_class):
                     "method": "face",
                 },
             )
-            assert response.status == 201, response.text()
+            assert response.status == 202, response.text()
 
 
 def test_from_plan_to_hours_certificate(page, log_in):

@@ -8,7 +8,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core.masking import mask_id_number
-from peikao.monitoring.auth import DeviceKeyAuth
+from peikao.monitoring.actors import device_actor
+from peikao.monitoring.auth import TerminalKeyAuth
 from peikao.training.selectors import attendance as selectors
 from peikao.training.services import attendance as services
 from peikao.training.services import violations
@@ -22,6 +23,20 @@ class DeviceEventIn(Schema):
     occurred_at: datetime
     event_id: str
     method: Literal["face", "id_card"]
+
+
+class DeviceReportOut(Schema):
+    event_id: str
+    status: str
+    status_label: str
+    refusal: str
+    occurred_at: datetime
+    received_at: datetime
+    processed_at: datetime | None
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
 
 
 class ClerkEventIn(Schema):
@@ -113,13 +128,25 @@ class RejectionOut(Schema):
 
 @router.post(
     "/attendance/device",
-    auth=DeviceKeyAuth(),
-    response={200: EventOut, 201: EventOut},
-    summary="考勤终端上报签到、签退（X-Device-Key；重复上报不改变任何记录）",
+    auth=TerminalKeyAuth(),
+    response={200: DeviceReportOut, 202: DeviceReportOut},
+    summary="考勤终端上报签到、签退（X-Device-Key）：202 已接收，数秒内计入；重复上报返回原记录",
 )
 def attendance_from_device(request, payload: DeviceEventIn):
-    event, created = services.attendance_from_device(device=request.auth, **payload.dict())
-    return Status(201 if created else 200, event)
+    report, created = services.device_report_receive(
+        actor=device_actor(request.auth), **payload.dict()
+    )
+    return Status(202 if created else 200, report)
+
+
+@router.get(
+    "/attendance/device/{event_id}",
+    auth=TerminalKeyAuth(),
+    response=DeviceReportOut,
+    summary="考勤终端查询一次上报的处理结果：已接收、已计入或已拒绝（附原因）",
+)
+def device_report(request, event_id: str):
+    return selectors.device_report_of(device_actor(request.auth), event_id)
 
 
 @router.post(

@@ -6,8 +6,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
+from peikao.core.errors import NotFound
 from peikao.training import rules
-from peikao.training.models import AttendanceEvent, AttendanceRejection, ClassSession, Enrolment
+from peikao.training.models import (
+    AttendanceEvent,
+    AttendanceRejection,
+    ClassSession,
+    DeviceReport,
+    Enrolment,
+)
 from peikao.training.selectors.classes import class_detail
 
 
@@ -63,3 +70,15 @@ def rejection_list(actor: Actor):
     return AttendanceRejection.objects.visible_to(actor).select_related(
         "organization", "device", "recorded_by", "session"
     )
+
+
+def device_report_of(actor: Actor, event_id: str) -> DeviceReport:
+    """What became of one of a terminal's own reports; another device's is not found."""
+    report = (
+        DeviceReport.objects.filter(device_id=actor.device_id, event_id=event_id).first()
+        if actor.is_device
+        else None
+    )
+    if report is None:
+        raise NotFound("未找到该终端上报的考勤事件。")
+    return report

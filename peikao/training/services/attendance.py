@@ -6,18 +6,23 @@ recomputed from all events of the enrolment after each one, and the hours certif
 when they reach what the syllabus requires (忻州市通知 四: 未达到规定培训学时的学员取消考试资格).
 """
 
+import logging
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.audit.transitions import transition_apply, transition_set
 from peikao.catalog.selectors import rule_values
-from peikao.core.errors import Conflict, DomainError, NotFound
-from peikao.core.identifiers import normalise_id_number
+from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.core.identifiers import validate_id_number
 from peikao.core.masking import mask_id_number
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
@@ -26,12 +31,14 @@ from peikao.training.models import (
     AttendanceEvent,
     AttendanceRejection,
     ClassSession,
+    DeviceReport,
     Enrolment,
     HoursCertificate,
 )
 from peikao.training.permissions import require_institution_writer
 from peikao.training.services.violations import violations_close_if_retrained
 
+logger = logging.getLogger(__name__)
 Direction = AttendanceEvent.Direction
 # A terminal's clock may run a little ahead of the server's; beyond this an event is refused.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -53,17 +60,21 @@ def _check_event(enrolment: Enrolment, session: ClassSession, occurred_at: datet
         raise DomainError("该学员已退出本班，不能记录考勤。")
     if session.training_class_id != training_class.pk:
         raise DomainError("该课次不属于学员所在的培训班。")
-    if occurred_at > timezone.now() + CLOCK_SKEW:
-        raise DomainError(
-            f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}晚于当前时间，"
-            "不能预先记录考勤。"
-        )
+    _check_not_ahead(occurred_at)
     window = _interval(session)
     if not rules.within_attendance_window(timezone.localtime(occurred_at), window):
         raise DomainError(
             f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}不在该课次"
             f"（{window.starts_at:%Y-%m-%d %H:%M}—{window.ends_at:%H:%M}）"
             f"前后{rules.ATTENDANCE_WINDOW_MINUTES}分钟内。"
+        )
+
+
+def _check_not_ahead(occurred_at: datetime) -> None:
+    if occurred_at > timezone.now() + CLOCK_SKEW:
+        raise DomainError(
+            f"考勤时间{timezone.localtime(occurred_at):%Y-%m-%d %H:%M}晚于当前时间，"
+            "不能预先记录考勤。"
         )
 
 
@@ -187,7 +198,7 @@ def _reject(reason: str, *, organization, occurred_at=None, id_number="", **who)
     AttendanceRejection.objects.create(
         organization=organization,
         occurred_at=occurred_at,
-        id_number_masked=mask_id_number(id_number) if id_number else "",
+        id_number_masked=mask_id_number(id_number)[:18] if id_number else "",
         reason=reason[:200],
         **who,
     )
@@ -227,50 +238,154 @@ def _match_session(device: Device, id_number: str, occurred_at: datetime):
     return enrolment_id, session
 
 
-def attendance_from_device(
+def device_report_receive(
     *,
-    device: Device,
+    actor: Actor,
     id_number: str,
     direction: str,
     occurred_at: datetime,
     event_id: str,
     method: str,
-) -> tuple[AttendanceEvent, bool]:
-    """A terminal's check-in or check-out (face or ID card). Returns the event and whether it
-    was new; a resent event returns the first one."""
+) -> tuple[DeviceReport, bool]:
+    """A terminal's check-in or check-out (face or ID card), stored as it came: one insert.
+    What it proves is decided after commit by `device_reports_process`. Returns the report and
+    whether it was new; a resent report returns the first, whatever has become of it."""
+    if not actor.is_device:
+        raise PermissionDenied("只有考勤终端可以上报考勤。")
     try:
-        if device.kind != Device.Kind.ATTENDANCE_TERMINAL:
-            raise DomainError("只有考勤终端可以上报考勤。")
         if direction not in Direction.values:
             raise DomainError("考勤方向只能是签到（in）或签退（out）。")
         if method not in (AttendanceEvent.Method.FACE, AttendanceEvent.Method.ID_CARD):
             raise DomainError("终端考勤方式只能是人脸识别（face）或身份证（id_card）。")
         if not event_id or len(event_id) > 60:
             raise DomainError("请提供终端事件标识（不超过60个字符）。")
-        id_number = normalise_id_number(id_number)
-        with transaction.atomic():
-            enrolment_id, session = _match_session(device, id_number, occurred_at)
-            enrolment = _locked_enrolment(enrolment_id)
-            event = AttendanceEvent(
-                enrolment=enrolment,
-                session=session,
-                direction=direction,
-                occurred_at=occurred_at,
-                source=AttendanceEvent.Source.DEVICE,
-                method=method,
-                device=device,
-                event_key=f"device:{device.pk}:{event_id}",
-            )
-            return _record(event, enrolment, session, actor=device_actor(device))
+        id_number = _valid_id_number(id_number)
+        _check_not_ahead(occurred_at)
     except DomainError as refused:
         _reject(
             str(refused),
-            organization=device.organization,
+            organization=actor.organization,
             occurred_at=occurred_at,
             id_number=id_number,
-            device=device,
+            device_id=actor.device_id,
         )
         raise
+    report = DeviceReport(
+        device_id=actor.device_id,
+        event_id=event_id,
+        id_number=id_number,
+        direction=direction,
+        method=method,
+        occurred_at=occurred_at,
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+            transaction.on_commit(_process_soon)
+        return report, True
+    except IntegrityError:
+        existing = DeviceReport.objects.get(device_id=actor.device_id, event_id=event_id)
+    if _report_fields(existing) != _report_fields(report):
+        raise Conflict("该事件标识已用于另一条考勤记录。")
+    return existing, False
+
+
+def _valid_id_number(raw: str) -> str:
+    try:
+        return validate_id_number(raw)
+    except ValidationError as wrong:
+        raise DomainError(*wrong.messages) from None
+
+
+def _report_fields(report: DeviceReport) -> tuple:
+    return report.id_number, report.direction, report.method, report.occurred_at
+
+
+def _process_soon() -> None:
+    """Schedules one run of the job for all reports of the next few seconds: the first report
+    of a window schedules it, the others find it scheduled (per process with the local cache,
+    for all processes with a shared one; the job itself takes a lock)."""
+    delay = settings.PEIKAO_DEVICE_REPORT_DELAY_SECONDS
+    if not delay:
+        tasks.device_reports_process_soon()
+    elif cache.add("training:device-reports-scheduled", True, timeout=delay):
+        tasks.device_reports_process_soon.schedule(delay=delay)
+
+
+def device_reports_process(*, actor: Actor, batch: int = 500) -> int:
+    """Records or refuses every waiting report, oldest first, each in its own transaction, so
+    that one refusal never undoes another's hours; reports that arrive meanwhile are taken too.
+    Returns how many were looked at. Only a background job decides: each report is recorded
+    or refused in the name of the terminal that sent it."""
+    if not actor.is_system:
+        raise PermissionDenied("终端考勤上报由后台任务处理。")
+    waiting = DeviceReport.objects.filter(status=DeviceReport.Status.RECEIVED).order_by("pk")
+    after = looked = 0
+    while ids := list(waiting.filter(pk__gt=after).values_list("pk", flat=True)[:batch]):
+        for pk in ids:
+            try:
+                _report_process(pk)
+            except Exception:
+                # An unforeseen error in one report must not hold up the reports behind it;
+                # the report stays waiting and is tried again by the next run.
+                logger.exception("终端考勤上报 %s 处理失败", pk)
+        after, looked = ids[-1], looked + len(ids)
+    return looked
+
+
+def _report_process(pk: int) -> None:
+    with transaction.atomic():
+        report = (
+            DeviceReport.objects.select_for_update(skip_locked=True)
+            .select_related("device__organization")
+            .filter(pk=pk, status=DeviceReport.Status.RECEIVED)
+            .first()
+        )
+        if report is None:  # decided meanwhile by another run
+            return
+        device = report.device
+        try:
+            with transaction.atomic():
+                event, _ = _record_report(report, device)
+        except DomainError as refused:
+            _reject(
+                str(refused),
+                organization=device.organization,
+                occurred_at=report.occurred_at,
+                id_number=report.id_number,
+                device=device,
+            )
+            transition_apply(
+                report,
+                rules.DEVICE_REPORT,
+                "refuse",
+                actor=device_actor(device),
+                reason=str(refused),
+                changes={"refusal": str(refused)[:200], "processed_at": timezone.now()},
+            )
+            return
+        # The recorded event is audited with its enrolment, as a clerk's is.
+        transition_set(report, rules.DEVICE_REPORT, "record")
+        report.recorded_event, report.processed_at = event, timezone.now()
+        report.save(update_fields=["status", "recorded_event", "processed_at"])
+
+
+def _record_report(report: DeviceReport, device: Device) -> tuple[AttendanceEvent, bool]:
+    if device.kind != Device.Kind.ATTENDANCE_TERMINAL:
+        raise DomainError("只有考勤终端可以上报考勤。")
+    enrolment_id, session = _match_session(device, report.id_number, report.occurred_at)
+    enrolment = _locked_enrolment(enrolment_id)
+    event = AttendanceEvent(
+        enrolment=enrolment,
+        session=session,
+        direction=report.direction,
+        occurred_at=report.occurred_at,
+        source=AttendanceEvent.Source.DEVICE,
+        method=report.method,
+        device=device,
+        event_key=f"device:{device.pk}:{report.event_id}",
+    )
+    return _record(event, enrolment, session, actor=device_actor(device))
 
 
 def attendance_by_clerk(

@@ -98,16 +98,20 @@ def terminal_class():
     training_class = running_class(required_hours=Decimal(5), special_retraining=True)
     session = SessionFactory.create(training_class=training_class)
     enrolment = EnrolmentFactory.create(training_class=training_class)
-    Device.objects.create(
+    device_in(training_class, Device.Kind.ATTENDANCE_TERMINAL, "api-terminal-key")
+    return session, enrolment
+
+
+def device_in(training_class, kind, key):
+    return Device.objects.create(
         organization=training_class.organization,
         room=training_class.room,
-        kind=Device.Kind.ATTENDANCE_TERMINAL,
-        name="考勤机",
-        serial_number="API-TERM",
-        key_digest=key_digest("api-terminal-key"),
+        kind=kind,
+        name=f"{Device.Kind(kind).label} {key}",
+        serial_number=key.upper(),
+        key_digest=key_digest(key),
         registered_by=clerk(),
     )
-    return session, enrolment
 
 
 def post_event(client, enrolment, when, direction, event_id, key="api-terminal-key"):
@@ -125,13 +129,29 @@ def post_event(client, enrolment, when, direction, event_id, key="api-terminal-k
     )
 
 
-def test_terminal_attendance_with_its_key(client, terminal_class):
+def report_of(client, event_id, key="api-terminal-key"):
+    return client.get(f"/api/training/attendance/device/{event_id}", headers={"X-Device-Key": key})
+
+
+def test_terminal_attendance_with_its_key(
+    client, terminal_class, django_capture_on_commit_callbacks
+):
     session, enrolment = terminal_class
-    first = post_event(client, enrolment, session.starts_at, "in", "e1")
-    assert first.status_code == 201
-    assert post_event(client, enrolment, session.starts_at, "in", "e1").status_code == 200
-    out = post_event(client, enrolment, session.ends_at, "out", "e2")
-    assert out.status_code == 201 and out.json()["enrolment_hours"] == "5.3"
+    # The job runs once the report's transaction commits (at once in tests, seconds later in
+    # production): the answer says only that it was received.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_event(client, enrolment, session.starts_at, "in", "e1")
+    assert first.status_code == 202
+    assert first.json()["status"] == "received" and first.json()["status_label"] == "已接收"
+    decided = report_of(client, "e1").json()
+    assert decided["status"] == "recorded" and decided["status_label"] == "已计入"
+    assert decided["processed_at"] and decided["refusal"] == ""
+    again = post_event(client, enrolment, session.starts_at, "in", "e1")
+    assert again.status_code == 200 and again.json()["status"] == "recorded"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, enrolment, session.ends_at, "out", "e2").status_code == 202
+    enrolment.refresh_from_db()
+    assert enrolment.hours == Decimal("5.3")
     assert (
         post_event(client, enrolment, session.ends_at, "out", "e3", key="wrong").status_code == 401
     )
@@ -139,11 +159,75 @@ def test_terminal_attendance_with_its_key(client, terminal_class):
     assert AttendanceEvent.objects.count() == 2
 
 
-def test_a_refused_terminal_event_is_a_chinese_400(client, terminal_class):
+def test_a_reused_event_id_with_other_data_is_a_409(client, terminal_class):
     session, enrolment = terminal_class
-    response = post_event(client, enrolment, session.starts_at - timedelta(hours=2), "in", "early")
-    assert response.status_code == 400
-    assert "不在该人员任何课次的考勤时间内" in response.json()["detail"]
+    post_event(client, enrolment, session.starts_at, "in", "e1")
+    response = post_event(client, enrolment, session.ends_at, "out", "e1")
+    assert response.status_code == 409
+    assert response.json()["detail"] == "该事件标识已用于另一条考勤记录。"
+
+
+def test_a_refused_terminal_event_is_told_with_its_reason(
+    client, terminal_class, django_capture_on_commit_callbacks
+):
+    session, enrolment = terminal_class
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_event(
+            client, enrolment, session.starts_at - timedelta(hours=2), "in", "early"
+        )
+    assert response.status_code == 202
+    decided = report_of(client, "early").json()
+    assert decided["status"] == "refused" and decided["status_label"] == "已拒绝"
+    assert "不在该人员任何课次的考勤时间内" in decided["refusal"]
+    assert not AttendanceEvent.objects.exists()
+
+
+def test_an_event_ahead_of_the_clock_or_a_bad_id_number_is_a_chinese_400(client, terminal_class):
+    session, enrolment = terminal_class
+    ahead = post_event(client, enrolment, timezone.now() + timedelta(hours=1), "in", "ahead")
+    assert ahead.status_code == 400 and "不能预先记录考勤" in ahead.json()["detail"]
+    enrolment.person.id_number = "140802199001011230"  # a wrong check digit
+    wrong = post_event(client, enrolment, session.starts_at, "in", "wrong-id")
+    assert wrong.status_code == 400 and "身份证" in wrong.json()["detail"]
+    assert report_of(client, "ahead").status_code == 404
+
+
+def test_a_camera_cannot_post_attendance(client, terminal_class):
+    session, enrolment = terminal_class
+    device_in(enrolment.training_class, Device.Kind.CAMERA, "api-camera-key")
+    response = post_event(client, enrolment, session.starts_at, "in", "cam", key="api-camera-key")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "只有考勤终端可以调用此接口。"
+    assert report_of(client, "cam", key="api-camera-key").status_code == 403
+
+
+def test_a_terminal_sees_only_its_own_reports(client, terminal_class):
+    session, enrolment = terminal_class
+    post_event(client, enrolment, session.starts_at, "in", "e1")
+    device_in(enrolment.training_class, Device.Kind.ATTENDANCE_TERMINAL, "other-terminal-key")
+    others = report_of(client, "e1", key="other-terminal-key")
+    missing = report_of(client, "never-sent")
+    assert others.status_code == missing.status_code == 404
+    assert others.json() == missing.json()
+    assert missing.json()["detail"] == "未找到该终端上报的考勤事件。"
+
+
+def test_the_reports_of_a_few_seconds_share_one_run(
+    client, terminal_class, settings, django_capture_on_commit_callbacks
+):
+    from huey.contrib.djhuey import HUEY
+
+    settings.PEIKAO_DEVICE_REPORT_DELAY_SECONDS = 5
+    session, enrolment = terminal_class
+    HUEY.storage.flush_schedule()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            for number in range(3):
+                post_event(client, enrolment, session.starts_at, "in", f"rush-{number}")
+        assert HUEY.scheduled_count() == 1
+        assert not AttendanceEvent.objects.exists()  # they wait for the scheduled run
+    finally:
+        HUEY.storage.flush_schedule()
 
 
 def test_a_logged_in_user_cannot_post_as_a_terminal(login_as, terminal_class):

@@ -4,13 +4,21 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.people.models import Violation
-from peikao.training.models import AttendanceEvent, AttendanceRejection, HoursCertificate
+from peikao.training import tasks
+from peikao.training.models import (
+    AttendanceEvent,
+    AttendanceRejection,
+    DeviceReport,
+    HoursCertificate,
+)
 from peikao.training.services import attendance, violations
 from peikao.training.tests.factories import (
     EnrolmentFactory,
@@ -54,15 +62,33 @@ def course():
     }
 
 
-def punch(course, direction, occurred_at, event_id, id_number=None):
-    return attendance.attendance_from_device(
-        device=course["terminal"],
+JOB = Actor.system("device_reports_process")
+
+
+def report(course, direction, occurred_at, event_id, id_number=None):
+    """The terminal's report as received, before the background job has looked at it."""
+    return attendance.device_report_receive(
+        actor=device_actor(course["terminal"]),
         id_number=id_number or course["enrolment"].person.id_number,
         direction=direction,
         occurred_at=occurred_at,
         event_id=event_id,
         method="face",
     )
+
+
+def punch(course, direction, occurred_at, event_id, id_number=None):
+    """A report, and the background job's decision on it."""
+    received, created = report(course, direction, occurred_at, event_id, id_number)
+    attendance.device_reports_process(actor=JOB)
+    received.refresh_from_db()
+    return received, created
+
+
+def refused(received, message):
+    assert received.status == DeviceReport.Status.REFUSED, received.status
+    assert received.recorded_event is None and message in received.refusal
+    return True
 
 
 def attend_morning(course, session, prefix):
@@ -77,14 +103,88 @@ def test_a_full_morning_earns_its_hours(course):
     assert not HoursCertificate.objects.filter(enrolment=course["enrolment"]).exists()
 
 
+def test_receiving_stores_the_report_and_the_job_records_it(course):
+    session = course["sessions"][0]
+    received, created = report(course, "in", session.starts_at, "e1")
+    assert created and received.status == DeviceReport.Status.RECEIVED
+    assert not AttendanceEvent.objects.exists()
+    assert attendance.device_reports_process(actor=JOB) == 1
+    received.refresh_from_db()
+    event = received.recorded_event
+    assert received.status == DeviceReport.Status.RECORDED and received.processed_at
+    assert (event.enrolment, event.session, event.direction) == (
+        course["enrolment"],
+        session,
+        "in",
+    )
+    assert event.source == "device" and event.device == course["terminal"]
+    record = AuditRecord.objects.get(action="attendance.recorded")
+    assert record.role == "device" and record.object_id == str(course["enrolment"].pk)
+    # Nothing waits any more: a second run decides nothing.
+    assert attendance.device_reports_process(actor=JOB) == 0
+
+
+def test_only_a_background_job_decides_reports(course):
+    report(course, "in", course["sessions"][0].starts_at, "e1")
+    with pytest.raises(PermissionDenied, match="由后台任务处理"):
+        attendance.device_reports_process(actor=acting_as("huaan_clerk"))
+    with pytest.raises(PermissionDenied, match="只有考勤终端可以上报考勤"):
+        attendance.device_report_receive(
+            actor=acting_as("huaan_clerk"),
+            id_number=course["enrolment"].person.id_number,
+            direction="in",
+            occurred_at=course["sessions"][0].starts_at,
+            event_id="by-hand",
+            method="face",
+        )
+    assert DeviceReport.objects.get().status == DeviceReport.Status.RECEIVED
+
+
 def test_a_resent_event_changes_nothing(course):
     session = course["sessions"][0]
     first, created = punch(course, "in", session.starts_at, "same")
     again, created_again = punch(course, "in", session.starts_at, "same")
     assert created and not created_again and first.pk == again.pk
-    assert AttendanceEvent.objects.count() == 1
+    assert again.status == DeviceReport.Status.RECORDED
+    assert AttendanceEvent.objects.count() == 1 and DeviceReport.objects.count() == 1
     with pytest.raises(Conflict, match="该事件标识已用于另一条考勤记录"):
-        punch(course, "out", session.ends_at, "same")
+        report(course, "out", session.ends_at, "same")
+    assert DeviceReport.objects.count() == 1
+
+
+def test_one_refusal_does_not_hold_up_the_reports_behind_it(course):
+    session = course["sessions"][0]
+    report(course, "in", session.starts_at, "stranger", id_number="140802199001011237")
+    report(course, "in", session.starts_at, "trainee-in")
+    report(course, "out", session.ends_at, "trainee-out")
+    assert attendance.device_reports_process(actor=JOB, batch=2) == 3
+    statuses = dict(DeviceReport.objects.values_list("event_id", "status"))
+    assert statuses == {"stranger": "refused", "trainee-in": "recorded", "trainee-out": "recorded"}
+    course["enrolment"].refresh_from_db()
+    assert course["enrolment"].hours == Decimal("5.3")
+    refusal = AuditRecord.objects.get(action="attendance.refused")
+    assert refusal.role == "device" and "未在本机构的培训班报名" in refusal.detail["reason"]
+
+
+def test_an_unforeseen_error_leaves_the_report_waiting_and_the_others_go_on(course, monkeypatch):
+    session = course["sessions"][0]
+    first, _ = report(course, "in", session.starts_at, "first")
+    report(course, "out", session.ends_at, "second")
+    real_match = attendance._match_session
+
+    def broken_for_the_first(device, id_number, occurred_at):
+        if occurred_at == first.occurred_at:
+            raise RuntimeError("磁盘已满")
+        return real_match(device, id_number, occurred_at)
+
+    monkeypatch.setattr(attendance, "_match_session", broken_for_the_first)
+    attendance.device_reports_process(actor=JOB)
+    statuses = dict(DeviceReport.objects.values_list("event_id", "status"))
+    assert statuses == {"first": "received", "second": "recorded"}
+    monkeypatch.setattr(attendance, "_match_session", real_match)
+    attendance.device_reports_process(actor=JOB)
+    first.refresh_from_db()
+    assert first.status == "recorded"
 
 
 def test_reaching_the_required_hours_issues_the_certificate_after_commit(
@@ -97,9 +197,10 @@ def test_reaching_the_required_hours_issues_the_certificate_after_commit(
     assert course["enrolment"].hours == Decimal("10.6")
     # The PDF is not rendered inside the attendance transaction: it waits for the commit.
     assert not HoursCertificate.objects.filter(enrolment=course["enrolment"]).exists()
-    assert len(waiting) == 1
-    for callback in waiting:
-        callback()
+    (issue,) = [
+        c for c in waiting if getattr(c, "func", None) is tasks.hours_certificate_issue_after_commit
+    ]
+    issue()
     certificate = HoursCertificate.objects.get(enrolment=course["enrolment"])
     assert certificate.hours == Decimal("10.6")
     record = AuditRecord.objects.get(
@@ -118,8 +219,8 @@ def test_arriving_late_counts_only_the_overlap(course):
 
 def test_an_event_outside_the_window_is_refused_and_logged(course):
     session = course["sessions"][0]
-    with pytest.raises(DomainError, match="不在该人员任何课次的考勤时间内"):
-        punch(course, "in", session.starts_at - timedelta(minutes=31), "early")
+    received, _ = punch(course, "in", session.starts_at - timedelta(minutes=31), "early")
+    assert refused(received, "不在该人员任何课次的考勤时间内")
     rejection = AttendanceRejection.objects.get()
     assert rejection.device == course["terminal"]
     assert rejection.id_number_masked.endswith(course["enrolment"].person.id_number[-4:])
@@ -128,28 +229,25 @@ def test_an_event_outside_the_window_is_refused_and_logged(course):
 
 
 def test_someone_not_enrolled_is_refused_and_logged(course):
-    with pytest.raises(DomainError, match="该人员未在本机构的培训班报名"):
-        punch(
-            course,
-            "in",
-            course["sessions"][0].starts_at,
-            "stranger",
-            id_number="140802199001011237",
-        )
+    received, _ = punch(
+        course, "in", course["sessions"][0].starts_at, "stranger", id_number="140802199001011237"
+    )
+    assert refused(received, "该人员未在本机构的培训班报名")
     assert AttendanceRejection.objects.filter(reason="该人员未在本机构的培训班报名。").exists()
 
 
 def test_a_camera_cannot_post_attendance(course):
-    course["terminal"].kind = Device.Kind.CAMERA
-    with pytest.raises(DomainError, match="只有考勤终端可以上报考勤"):
-        punch(course, "in", course["sessions"][0].starts_at, "cam")
+    Device.objects.filter(pk=course["terminal"].pk).update(kind=Device.Kind.CAMERA)
+    received, _ = punch(course, "in", course["sessions"][0].starts_at, "cam")
+    assert refused(received, "只有考勤终端可以上报考勤")
+    assert not AttendanceEvent.objects.exists()
 
 
 def test_a_suspended_class_takes_no_attendance(course):
     course["class"].status = "suspended"
     course["class"].save()
-    with pytest.raises(Conflict, match="处于“已叫停”状态，不能记录考勤"):
-        punch(course, "in", course["sessions"][0].starts_at, "stopped")
+    received, _ = punch(course, "in", course["sessions"][0].starts_at, "stopped")
+    assert refused(received, "处于“已叫停”状态，不能记录考勤")
 
 
 def test_a_clerk_records_by_hand_with_a_reason(course):
@@ -250,5 +348,7 @@ def test_an_event_in_the_future_is_refused(course):
         ends_at=timezone.now() + timedelta(hours=3),
     )
     with pytest.raises(DomainError, match="晚于当前时间，不能预先记录考勤"):
-        punch(course, "in", later.starts_at, "future")
-    assert not AttendanceEvent.objects.exists()
+        report(course, "in", later.starts_at, "future")
+    # Refused on arrival: nothing waits for the job, and the regulator sees the attempt.
+    assert not DeviceReport.objects.exists() and not AttendanceEvent.objects.exists()
+    assert AttendanceRejection.objects.filter(device=course["terminal"]).exists()
