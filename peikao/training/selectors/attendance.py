@@ -74,9 +74,10 @@ def rejection_list(actor: Actor):
 
 def device_report_of(actor: Actor, event_id: str) -> DeviceReport:
     """What became of one of a terminal's own reports; another device's is not found."""
+    device_id = actor.device_id if actor.is_device else None
     report = (
-        DeviceReport.objects.filter(device_id=actor.device_id, event_id=event_id).first()
-        if actor.is_device
+        DeviceReport.objects.filter(device_id=device_id, event_id=event_id).first()
+        if device_id is not None
         else None
     )
     if report is None:

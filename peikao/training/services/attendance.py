@@ -250,7 +250,8 @@ def device_report_receive(
     """A terminal's check-in or check-out (face or ID card), stored as it came: one insert.
     What it proves is decided after commit by `device_reports_process`. Returns the report and
     whether it was new; a resent report returns the first, whatever has become of it."""
-    if not actor.is_device:
+    device_id = actor.device_id if actor.is_device else None
+    if device_id is None:
         raise PermissionDenied("只有考勤终端可以上报考勤。")
     try:
         if direction not in Direction.values:
@@ -267,11 +268,11 @@ def device_report_receive(
             organization=actor.organization,
             occurred_at=occurred_at,
             id_number=id_number,
-            device_id=actor.device_id,
+            device_id=device_id,
         )
         raise
     report = DeviceReport(
-        device_id=actor.device_id,
+        device_id=device_id,
         event_id=event_id,
         id_number=id_number,
         direction=direction,
@@ -284,7 +285,7 @@ def device_report_receive(
             transaction.on_commit(_process_soon)
         return report, True
     except IntegrityError:
-        existing = DeviceReport.objects.get(device_id=actor.device_id, event_id=event_id)
+        existing = DeviceReport.objects.get(device_id=device_id, event_id=event_id)
     if _report_fields(existing) != _report_fields(report):
         raise Conflict("该事件标识已用于另一条考勤记录。")
     return existing, False
