@@ -182,17 +182,18 @@ WHITENOISE_USE_FINDERS = DEBUG
 # The largest document or photo a trainee's file may take (bytes).
 PEIKAO_DOCUMENT_MAX_BYTES = int(os.environ.get("PEIKAO_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
-# A terminal's report waits at most this long before the background job records it: the job
-# runs once for all the reports of those seconds, not once for each (0: at once, for tests).
-PEIKAO_DEVICE_REPORT_DELAY_SECONDS = float(
-    os.environ.get("PEIKAO_DEVICE_REPORT_DELAY_SECONDS", "3")
-)
-
 # Background tasks: Huey on SQLite by default, Redis when REDIS_URL is set.
+HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
+# A terminal's report waits at most this long before the background job records it: the job
+# runs once for all the reports of those seconds, not once for each. 0 runs it at once, as
+# immediate Huey must (it never runs a delayed task).
+PEIKAO_DEVICE_REPORT_DELAY_SECONDS = float(
+    os.environ.get("PEIKAO_DEVICE_REPORT_DELAY_SECONDS") or ("0" if HUEY_IMMEDIATE else "3")
+)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "peikao",
-    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "immediate": HUEY_IMMEDIATE,
     "utc": False,
     "consumer": {"workers": 2, "worker_type": "thread"},
 }

@@ -68,12 +68,14 @@ def registrable_rooms(actor: Actor) -> QuerySet[Room]:
 
 
 def device_by_key(key: str) -> Device | None:
-    """The active device a key belongs to, or None."""
-    return (
-        Device.objects.filter(key_digest=rules.key_digest(key), active=True)
-        .select_related("organization")
-        .first()
-    )
+    """The active device a key belongs to, or None. `get`, not `first`: the digest is unique,
+    and first()'s ORDER BY cost more to compile than the lookup on every device call."""
+    try:
+        return Device.objects.select_related("organization").get(
+            key_digest=rules.key_digest(key), active=True
+        )
+    except Device.DoesNotExist:
+        return None
 
 
 def live_camera_rooms(room_ids: Iterable[int], at: datetime) -> set[int]:

@@ -307,10 +307,11 @@ def _process_soon() -> None:
     of a window schedules it, the others find it scheduled (per process with the local cache,
     for all processes with a shared one; the job itself takes a lock)."""
     delay = settings.PEIKAO_DEVICE_REPORT_DELAY_SECONDS
+    task = tasks.device_reports_process_soon
     if not delay:
-        tasks.device_reports_process_soon()
+        task()
     elif cache.add("training:device-reports-scheduled", True, timeout=delay):
-        tasks.device_reports_process_soon.schedule(delay=delay)
+        task.schedule(delay=delay)
 
 
 def device_reports_process(*, actor: Actor, batch: int = 500) -> int:
