@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db.models import Model
+from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.audit.models import AuditRecord
@@ -24,7 +25,7 @@ from peikao.orgs.rules import INSTITUTION
 from peikao.people.models import Violation
 from peikao.people.rules import VIOLATION
 from peikao.training import rules as training_rules
-from peikao.training.models import Enrolment, TrainingClass, TrainingPlan
+from peikao.training.models import ClassArchive, Enrolment, TrainingClass, TrainingPlan
 from peikao.training.tests.factories import (
     EnrolmentFactory,
     PersonFactory,
@@ -53,6 +54,14 @@ def a_violation() -> Violation:
     )
 
 
+def an_archive() -> ClassArchive:
+    return ClassArchive.objects.create(
+        training_class=TrainingClassFactory.create(status=TrainingClass.Status.ARCHIVED),
+        frozen_at=timezone.now(),
+        retain_until=timezone.localdate(),
+    )
+
+
 # machine, model, and a maker of one row of it
 MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "institution": (INSTITUTION, Organization, huaan),
@@ -60,6 +69,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "class": (training_rules.CLASS, TrainingClass, TrainingClassFactory.create),
     "enrolment": (training_rules.ENROLMENT, Enrolment, EnrolmentFactory.create),
     "violation": (VIOLATION, Violation, a_violation),
+    "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
 }
 
 CASES = [
@@ -124,6 +134,7 @@ ALLOWED_PAIRS = {
         ("enrolled", "not_completed"),
     },
     "violation": {("open", "closed")},
+    "archive_build": {("building", "built"), ("building", "failed"), ("failed", "building")},
 }
 
 
