@@ -406,6 +406,9 @@ def test_archive_and_hours_certificate_downloads(login_as, archived, username):
 ARCHIVE_ROUTES = {
     "training/classes/<class_id>/archive": "test_archive_and_hours_certificate_downloads; "
     "training/tests/test_archives.py (archiving by role)",
+    "training/classes/<class_id>/archive/rebuild": (
+        "training/tests/test_archives.py (a failed build retried, by role)"
+    ),
     "training/enrolments/<enrolment_id>/hours-certificate": (
         "test_archive_and_hours_certificate_downloads"
     ),

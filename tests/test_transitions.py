@@ -26,7 +26,13 @@ from peikao.orgs.rules import INSTITUTION
 from peikao.people.models import Violation
 from peikao.people.rules import VIOLATION
 from peikao.training import rules as training_rules
-from peikao.training.models import DeviceReport, Enrolment, TrainingClass, TrainingPlan
+from peikao.training.models import (
+    ClassArchive,
+    DeviceReport,
+    Enrolment,
+    TrainingClass,
+    TrainingPlan,
+)
 from peikao.training.tests.factories import (
     EnrolmentFactory,
     PersonFactory,
@@ -67,6 +73,14 @@ def a_device_report() -> DeviceReport:
     )
 
 
+def an_archive() -> ClassArchive:
+    return ClassArchive.objects.create(
+        training_class=TrainingClassFactory.create(status=TrainingClass.Status.ARCHIVED),
+        frozen_at=timezone.now(),
+        retain_until=timezone.localdate(),
+    )
+
+
 # machine, model, and a maker of one row of it
 MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "institution": (INSTITUTION, Organization, huaan),
@@ -75,6 +89,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "enrolment": (training_rules.ENROLMENT, Enrolment, EnrolmentFactory.create),
     "violation": (VIOLATION, Violation, a_violation),
     "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
+    "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
 }
 
 CASES = [
@@ -140,6 +155,7 @@ ALLOWED_PAIRS = {
     },
     "violation": {("open", "closed")},
     "device_report": {("received", "recorded"), ("received", "refused")},
+    "archive_build": {("building", "built"), ("building", "failed"), ("failed", "building")},
 }
 
 

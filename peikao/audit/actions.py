@@ -49,6 +49,8 @@ class Action(StrEnum):
     ENROLMENT_DOCUMENT_DELETED = "enrolment.document_deleted"
     CLASS_ARCHIVE_REMOVED = "class_archive.removed"
     CLASS_ARCHIVE_BUILT = "class_archive.built"
+    CLASS_ARCHIVE_FAILED = "class_archive.failed"
+    CLASS_ARCHIVE_RETRIED = "class_archive.retried"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -100,6 +102,8 @@ LABELS: dict[Action, str] = {
     Action.ENROLMENT_DOCUMENT_DELETED: "删除报名材料",
     Action.CLASS_ARCHIVE_REMOVED: "销毁到期档案",
     Action.CLASS_ARCHIVE_BUILT: "生成归档包",
+    Action.CLASS_ARCHIVE_FAILED: "归档包生成失败",
+    Action.CLASS_ARCHIVE_RETRIED: "重新生成归档包",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

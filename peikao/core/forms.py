@@ -27,3 +27,11 @@ class NamedErrorsForm(forms.Form):
     def messages(self) -> list[str]:
         """Every error, in the order of the fields, for the page's message area."""
         return [str(error) for errors in self.errors.values() for error in errors]
+
+
+def column_text(model, column: str, *, label: str, required: bool = True) -> forms.CharField:
+    """A text field as long as the model column it fills, so that a value too long is named
+    on the form (…不能超过N个字符) rather than refused by the database."""
+    return forms.CharField(
+        label=label, max_length=model._meta.get_field(column).max_length, required=required
+    )

@@ -1,13 +1,18 @@
 """Helpers for pages that carry out a service call from a form."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 
+# What the page says once done: a sentence, or one made from what the service returned (the
+# status a plan or class was moved to, the device stopped).
+Success = str | Callable[[Any], str]
 
-def form_action(request, action: Callable[[], object], success: str):
+
+def form_action(request, action: Callable[[], object], success: Success):
     """Runs the service call; a refusal becomes one message per reason and None is returned.
     NotFound and PermissionDenied propagate, to become the 404 and 403 pages."""
     try:
@@ -18,11 +23,11 @@ def form_action(request, action: Callable[[], object], success: str):
         for reason in refused.messages:
             messages.error(request, reason)
         return None
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return result
 
 
-def form_checked_action(request, form, action: Callable[[dict], object], success: str):
+def form_checked_action(request, form, action: Callable[[dict], object], success: Success):
     """Like form_action, once the form is valid: each invalid field is one message (请填写…)
     and nothing is called."""
     if not form.is_valid():

@@ -5,6 +5,7 @@ from ninja.pagination import paginate
 
 from peikao.core import request_context
 from peikao.monitoring import selectors, services
+from peikao.monitoring.actors import device_actor
 from peikao.monitoring.auth import DeviceKeyAuth
 
 router = Router(tags=["监控设备"])
@@ -70,10 +71,10 @@ class HeartbeatOut(Schema):
     "/heartbeat", auth=DeviceKeyAuth(), response=HeartbeatOut, summary="设备心跳（设备密钥认证）"
 )
 def heartbeat(request):
-    device = services.device_heartbeat(
-        device=request.auth, client_ip=request_context.current().source_ip
+    received_at = services.device_heartbeat(
+        actor=device_actor(request.auth), client_ip=request_context.current().source_ip
     )
-    return {"device": device.pk, "received_at": device.last_heartbeat_at}
+    return {"device": request.auth.pk, "received_at": received_at}
 
 
 @router.get("/devices", response=list[DeviceListOut], summary="管辖范围内的监控与考勤设备")

@@ -2,7 +2,7 @@ from typing import cast
 
 from django import forms
 
-from peikao.core.forms import NamedErrorsForm
+from peikao.core.forms import NamedErrorsForm, column_text
 from peikao.monitoring import selectors
 from peikao.monitoring.models import Device
 
@@ -25,3 +25,8 @@ class DeviceRegisterForm(NamedErrorsForm):
         cast(forms.ModelChoiceField, self.fields["room"]).queryset = selectors.registrable_rooms(
             actor
         )
+
+
+class DeviceDeactivateForm(NamedErrorsForm):
+    # Kept as the history row's change reason: that column is its limit.
+    reason = column_text(Device.history.model, "history_change_reason", label="停用原因")

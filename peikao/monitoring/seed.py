@@ -3,6 +3,7 @@ them online. Not for production: the keys are published here."""
 
 from peikao.accounts.models import User
 from peikao.accounts.seed import HUAAN
+from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.monitoring.services import device_heartbeat
@@ -48,5 +49,5 @@ def load_demo_heartbeats() -> None:
     `simulate_devices` keeps them reporting while `make run` runs."""
     for device in Device.objects.filter(
         serial_number__in=[serial for _, _, serial, _ in DEMO_DEVICES], active=True
-    ):
-        device_heartbeat(device=device, client_ip=None)
+    ).select_related("organization"):
+        device_heartbeat(actor=device_actor(device), client_ip=None)

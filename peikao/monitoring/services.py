@@ -3,6 +3,8 @@
 A device's key is shown once, when it is issued; only its digest is stored.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -112,17 +114,18 @@ def device_deactivate(*, actor: Actor, device_id: int, reason: str) -> Device:
     return device
 
 
-def device_heartbeat(*, device: Device, client_ip: str | None) -> Device:
-    """Records that a device is alive.
+def device_heartbeat(*, actor: Actor, client_ip: str | None) -> datetime:
+    """Records that the acting device is alive; returns when the heartbeat was received.
 
     One UPDATE, atomic by itself, without a lock, a history row or an audit record: devices
     report every minute, and only the latest heartbeat matters.
     """
+    if not actor.is_device or actor.device_id is None:
+        raise PermissionDenied("只有监控或考勤设备可以发送心跳。")
     received_at = timezone.now()
-    updated = Device.objects.filter(pk=device.pk, active=True).update(
+    updated = Device.objects.filter(pk=actor.device_id, active=True).update(
         last_heartbeat_at=received_at, last_heartbeat_ip=client_ip or None
     )
     if not updated:
         raise PermissionDenied("该设备已停用，心跳不予接收。")
-    device.last_heartbeat_at, device.last_heartbeat_ip = received_at, client_ip or None
-    return device
+    return received_at

@@ -6,8 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
+from peikao.core.views import form_checked_action
 from peikao.monitoring import selectors, services
-from peikao.monitoring.forms import DEVICE_KINDS, DeviceRegisterForm
+from peikao.monitoring.forms import DEVICE_KINDS, DeviceDeactivateForm, DeviceRegisterForm
 from peikao.monitoring.permissions import can_manage_devices, require_device_manager_role
 
 DEVICES_PER_PAGE = 50
@@ -82,16 +83,12 @@ def device_rotate_key(request, device_id: int):
 @login_required
 @require_POST
 def device_deactivate(request, device_id: int):
-    try:
-        device = services.device_deactivate(
-            actor=request.actor,
-            device_id=device_id,
-            reason=request.POST.get("reason", ""),
-        )
-    except REFUSALS_SHOWN_AS_PAGES:
-        raise
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"设备“{device.name}”已停用，其密钥不再有效。")
+    form_checked_action(
+        request,
+        DeviceDeactivateForm(request.POST),
+        lambda entered: services.device_deactivate(
+            actor=request.actor, device_id=device_id, **entered
+        ),
+        lambda device: f"设备“{device.name}”已停用，其密钥不再有效。",
+    )
     return redirect("monitoring:devices")

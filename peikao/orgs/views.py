@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from peikao.accounts.permissions import can_supervise_institutions
-from peikao.core.errors import DomainError
+from peikao.core.views import form_checked_action
 from peikao.orgs import selectors, services
-from peikao.orgs.forms import kind_filter
+from peikao.orgs.forms import InstitutionStatusForm, kind_filter
 
 HISTORY_ROWS = 20
 ORGANIZATIONS_PER_PAGE = 50
@@ -63,15 +63,12 @@ def organization_detail(request, organization_id: int):
 @login_required
 @require_POST
 def institution_status(request, organization_id: int):
-    try:
-        institution = services.institution_change_status(
-            actor=request.actor,
-            institution_id=organization_id,
-            target=request.POST.get("target", ""),
-            reason=request.POST.get("reason", ""),
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"机构状态已变更为“{institution.get_status_display()}”。")
+    form_checked_action(
+        request,
+        InstitutionStatusForm(request.POST),
+        lambda entered: services.institution_change_status(
+            actor=request.actor, institution_id=organization_id, **entered
+        ),
+        lambda institution: f"机构状态已变更为“{institution.get_status_display()}”。",
+    )
     return redirect("orgs:detail", organization_id=organization_id)

@@ -59,4 +59,4 @@ class HoursCertificateAdmin(ReadOnlyAdmin):
 
 @admin.register(ClassArchive)
 class ClassArchiveAdmin(ReadOnlyAdmin):
-    list_display = ["training_class", "frozen_at", "retain_until", "removed_at"]
+    list_display = ["training_class", "status", "frozen_at", "retain_until", "removed_at"]

@@ -6,16 +6,62 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from peikao.core.forms import NamedErrorsForm
+from peikao.core.forms import NamedErrorsForm, column_text
 from peikao.core.scoping import LARGEST_ID
 from peikao.training import rules
-from peikao.training.models import AttendanceEvent, Teacher, TrainingType
+from peikao.training.models import (
+    AttendanceEvent,
+    Enrolment,
+    Teacher,
+    TrainingClass,
+    TrainingPlan,
+    TrainingType,
+)
 
 CLASS_STATUSES = list(rules.CLASS.states.items())
 PLAN_STATUSES = list(rules.PLAN.states.items())
 TRAINING_TYPES = list(TrainingType.choices)
 EMPLOYMENTS = list(Teacher.Employment.choices)
 DIRECTIONS = list(AttendanceEvent.Direction.choices)
+
+
+class PlanCreateForm(NamedErrorsForm):
+    title = column_text(TrainingPlan, "title", label="计划名称")
+
+
+class PlanReviewForm(NamedErrorsForm):
+    """Approving or returning a plan; that a return needs a reason is the service's rule."""
+
+    decision = forms.ChoiceField(
+        label="审核结论", choices=[("approve", "审核通过"), ("return", "退回修改")]
+    )
+    note = column_text(TrainingPlan, "review_note", label="审核意见", required=False)
+
+
+class ClassAdvanceForm(NamedErrorsForm):
+    target = forms.ChoiceField(
+        label="办理事项",
+        choices=[
+            (rules.IN_PROGRESS, rules.CLASS["start"].label),
+            (rules.FINISHED, rules.CLASS["finish"].label),
+        ],
+    )
+
+
+# The regulator's two buttons, and the status each moves the class to.
+SUPERVISION_TARGETS = {"suspend": rules.CLASS_SUSPENDED, "resume": rules.FILED}
+
+
+class ClassSuperviseForm(NamedErrorsForm):
+    decision = forms.ChoiceField(
+        label="监管决定", choices=[("suspend", "叫停"), ("resume", "恢复培训")]
+    )
+    reason = column_text(TrainingClass, "status_reason", label="原因")
+
+
+class EnrolmentWithdrawForm(NamedErrorsForm):
+    # Kept as the history row's change reason: that column is its limit.
+    reason = column_text(Enrolment.history.model, "history_change_reason", label="退出原因")
 
 
 class PlanLineForm(NamedErrorsForm):

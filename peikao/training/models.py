@@ -597,6 +597,13 @@ class HoursCertificate(models.Model):
 class ClassArchive(models.Model):
     """一期一档: the frozen file of an archived class, kept until its retention date."""
 
+    class Status(models.TextChoices):
+        """Of the ZIP, which a background task writes after the class is archived."""
+
+        BUILDING = "building", "生成中"
+        BUILT = "built", "已生成"
+        FAILED = "failed", "生成失败"
+
     training_class = models.OneToOneField(
         TrainingClass, verbose_name="培训班", on_delete=models.PROTECT, related_name="archive"
     )
@@ -607,6 +614,11 @@ class ClassArchive(models.Model):
     frozen_at = models.DateTimeField("归档时间")
     retain_until = models.DateField("保存期限")
     removed_at = models.DateTimeField("销毁时间", null=True, blank=True)
+    status = models.CharField(
+        "归档包状态", max_length=10, choices=Status.choices, default=Status.BUILDING
+    )
+    # Why the last build failed, in Chinese, for the clerk who may retry it.
+    failure_reason = models.TextField("生成失败原因", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "班级档案"
@@ -617,7 +629,7 @@ class ClassArchive(models.Model):
 
     @property
     def is_built(self) -> bool:
-        return bool(self.sha256)
+        return self.status == self.Status.BUILT
 
     @property
     def audit_organization(self):

@@ -57,6 +57,38 @@ CLASS = StateMachine(
     final={ARCHIVED: "该培训班已归档，档案已冻结，不能再变更。"},
 )
 CLASS_STATUS_NAMES = CLASS.states
+
+# A class archive's ZIP, written after the class is archived:
+# building ──build──▶ built (final); building ──fail──▶ failed ──retry──▶ building.
+ARCHIVE_BUILDING, ARCHIVE_BUILT, ARCHIVE_FAILED = "building", "built", "failed"
+ARCHIVE_BUILD = StateMachine(
+    noun="归档包",
+    states={ARCHIVE_BUILDING: "生成中", ARCHIVE_BUILT: "已生成", ARCHIVE_FAILED: "生成失败"},
+    transitions=(
+        Transition(
+            "build",
+            frozenset({ARCHIVE_BUILDING}),
+            ARCHIVE_BUILT,
+            "class_archive.built",
+            "生成归档包",
+        ),
+        Transition(
+            "fail",
+            frozenset({ARCHIVE_BUILDING}),
+            ARCHIVE_FAILED,
+            "class_archive.failed",
+            "归档包生成失败",
+        ),
+        Transition(
+            "retry",
+            frozenset({ARCHIVE_FAILED}),
+            ARCHIVE_BUILDING,
+            "class_archive.retried",
+            "重新生成归档包",
+        ),
+    ),
+    final={ARCHIVE_BUILT: "归档包已经生成，不能再变更。"},
+)
 # What a class accepts in each state: enrolments before it ends, attendance while it runs.
 ENROLMENT_OPEN = frozenset({FILED, IN_PROGRESS})
 ATTENDANCE_OPEN = frozenset({FILED, IN_PROGRESS})

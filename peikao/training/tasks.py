@@ -43,7 +43,8 @@ def class_archive_nightly_purge():
 
 @db_task()
 def class_archive_build_after_commit(archive_id: int) -> int:
-    """The ZIP of a class archived a moment ago, written outside the archiving transaction."""
+    """The ZIP of a class archived (or its failed build retried) a moment ago, written outside
+    that transaction; a failure is recorded on the archive, not raised."""
     archive = archives.class_archive_build(
         actor=Actor.system("class_archive_build"), archive_id=archive_id
     )

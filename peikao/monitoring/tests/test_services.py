@@ -1,8 +1,10 @@
 import pytest
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.monitoring.selectors import device_by_key
@@ -157,11 +159,18 @@ def test_deactivation_needs_a_reason_and_then_refuses_the_key(classroom, registe
 def test_heartbeat_records_time_and_address_without_history_or_audit(classroom, register):
     device, _ = register("huaan_admin", classroom)
     history_rows, audit_rows = device.history.count(), AuditRecord.objects.count()
-    device_heartbeat(device=device, client_ip="10.1.2.3")
+    received_at = device_heartbeat(actor=device_actor(device), client_ip="10.1.2.3")
     stored = Device.objects.get(pk=device.pk)
-    assert stored.last_heartbeat_at == device.last_heartbeat_at is not None
+    assert stored.last_heartbeat_at == received_at
     assert stored.last_heartbeat_ip == "10.1.2.3"
     assert (device.history.count(), AuditRecord.objects.count()) == (history_rows, audit_rows)
+
+
+def test_a_heartbeat_is_one_update(classroom, register, django_assert_num_queries):
+    device, _ = register("huaan_admin", classroom)
+    actor = device_actor(device)
+    with django_assert_num_queries(1):
+        device_heartbeat(actor=actor, client_ip=None)
 
 
 def test_a_deactivated_device_heartbeat_is_refused(classroom, register):
@@ -169,5 +178,14 @@ def test_a_deactivated_device_heartbeat_is_refused(classroom, register):
     actor = acting_as("huaan_admin")
     device_deactivate(actor=actor, device_id=device.pk, reason="拆除")
     with pytest.raises(PermissionDenied, match="该设备已停用，心跳不予接收。"):
-        device_heartbeat(device=device, client_ip="10.1.2.3")
+        device_heartbeat(actor=device_actor(device), client_ip="10.1.2.3")
+    assert Device.objects.get(pk=device.pk).last_heartbeat_at is None
+
+
+@pytest.mark.parametrize("username", ["huaan_admin", None], ids=["user", "system"])
+def test_only_a_device_sends_a_heartbeat(classroom, register, username):
+    device, _ = register("huaan_admin", classroom)
+    who = acting_as(username) if username else Actor.system("test")
+    with pytest.raises(PermissionDenied, match="只有监控或考勤设备可以发送心跳。"):
+        device_heartbeat(actor=who, client_ip="10.1.2.3")
     assert Device.objects.get(pk=device.pk).last_heartbeat_at is None

@@ -94,16 +94,28 @@ def test_rotating_on_the_page_shows_the_new_key_once(login_as, classroom, regist
     assert device_by_key(new_key) == device and device_by_key(old_key) is None
 
 
-def test_deactivating_on_the_page_needs_a_reason(login_as, classroom, register):
+@pytest.mark.parametrize(
+    ("reason", "message"), [("", "请填写停用原因。"), ("因" * 101, "停用原因不能超过100个字符。")]
+)
+def test_deactivating_on_the_page_needs_a_reason_that_fits(
+    login_as, classroom, register, reason, message
+):
     device, _ = register("huaan_admin", classroom)
-    client = login_as("huaan_admin")
     url = reverse("monitoring:deactivate", args=[device.pk])
-    refused = client.post(url, {"reason": ""}, follow=True).content.decode()
-    assert "请填写停用原因。" in refused
-    done = client.post(url, {"reason": "教室改造"}, follow=True).content.decode()
+    refused = login_as("huaan_admin").post(url, {"reason": reason}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [message]
+    device.refresh_from_db()
+    assert device.active
+
+
+def test_deactivating_on_the_page_with_a_reason(login_as, classroom, register):
+    device, _ = register("huaan_admin", classroom)
+    url = reverse("monitoring:deactivate", args=[device.pk])
+    done = login_as("huaan_admin").post(url, {"reason": "因" * 100}, follow=True).content.decode()
     assert "设备“前方摄像机”已停用，其密钥不再有效。" in done and "已停用" in done
     device.refresh_from_db()
     assert not device.active
+    assert device.history.latest().history_change_reason == "因" * 100
 
 
 def test_others_get_the_403_or_404_page(login_as, classroom, register):

@@ -104,19 +104,50 @@ def test_county_regulator_cannot_change_the_status(login_as):
     response = login_as("yanhu_officer").post(
         status_url(huaan), {"target": "suspended", "reason": "越权尝试"}, follow=True
     )
+    assert response.status_code == 403
     assert "只有市级及以上应急管理部门可以变更培训机构登记信息或状态。" in response.content.decode()
     huaan.refresh_from_db()
     assert (huaan.status, huaan.status_reason) == ("active", "")
 
 
-def test_a_status_change_without_reason_is_refused(login_as):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"target": "suspended", "reason": "  "}, "请填写原因。"),
+        ({"target": "suspended", "reason": "因" * 501}, "原因不能超过500个字符。"),
+        ({"reason": "考评末位"}, "请选择变更后的状态。"),
+        ({"target": "closed", "reason": "考评末位"}, "变更后的状态的选项无效，请从列表中选择。"),
+    ],
+)
+def test_a_status_change_without_a_reason_or_target_or_with_a_reason_too_long_is_refused(
+    login_as, data, message
+):
+    huaan = institution(HUAAN)
+    response = login_as("yc_officer").post(status_url(huaan), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [message]
+    huaan.refresh_from_db()
+    assert (huaan.status, huaan.status_reason) == ("active", "")
+    assert huaan.history.count() == 1
+
+
+def test_a_status_change_with_a_reason_of_the_columns_length(login_as):
     huaan = institution(HUAAN)
     response = login_as("yc_officer").post(
-        status_url(huaan), {"target": "suspended", "reason": "  "}, follow=True
+        status_url(huaan), {"target": "exited", "reason": "因" * 500}, follow=True
     )
-    assert "请填写原因。" in response.content.decode()
+    assert "机构状态已变更为“已退出”。" in response.content.decode()
     huaan.refresh_from_db()
-    assert huaan.status == "active"
+    assert (huaan.status, huaan.status_reason) == ("exited", "因" * 500)
+
+
+def test_a_status_change_of_an_institution_out_of_scope_is_the_404_page(login_as):
+    fengxi = institution(FENGXI)
+    response = login_as("xz_officer").post(
+        status_url(fengxi), {"target": "suspended", "reason": "越权尝试"}
+    )
+    assert response.status_code == 404
+    fengxi.refresh_from_db()
+    assert fengxi.status == "active"
 
 
 def test_status_change_needs_post(login_as):

@@ -6,7 +6,7 @@ from django.http import FileResponse
 from ninja import Router, Schema, Status
 
 from peikao.training.selectors import archives as selectors
-from peikao.training.services.archives import class_archive
+from peikao.training.services.archives import class_archive, class_archive_rebuild
 
 router = Router()
 
@@ -31,6 +31,8 @@ class ManifestEntryOut(Schema):
 
 class ClassArchiveOut(Schema):
     class_id: int
+    status: str
+    failure_reason: str
     sha256: str
     frozen_at: datetime
     retain_until: date
@@ -82,3 +84,12 @@ def class_archive_download(request, class_id: int):
 def class_archive_create(request, class_id: int):
     archive = class_archive(actor=request.actor, class_id=class_id)
     return Status(201, archive)
+
+
+@router.post(
+    "/classes/{class_id}/archive/rebuild",
+    response=ClassArchiveOut,
+    summary="重新生成生成失败的归档包",
+)
+def class_archive_rebuild_request(request, class_id: int):
+    return class_archive_rebuild(actor=request.actor, class_id=class_id)

@@ -73,6 +73,8 @@ def class_archive_for_download(actor: Actor, class_id: int) -> ClassArchive:
         raise NotFound("该培训班尚未归档。")
     if archive.removed_at is not None:
         raise NotFound("该培训班档案已超过保存期限，已按规定销毁。")
+    if archive.status == ClassArchive.Status.FAILED:
+        raise Conflict("归档包生成失败，不能下载；请在班级档案页面查看原因并重新生成。")
     if not archive.is_built:
         raise Conflict("归档包正在生成，请稍后刷新页面再下载。")
     return archive

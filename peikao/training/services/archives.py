@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 import tempfile
 import zipfile
@@ -30,6 +31,7 @@ from peikao.audit.transitions import transition_apply, transition_check
 from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
+from peikao.core.masking import mask_text
 from peikao.people.rules import add_months
 from peikao.training import rules, tasks
 from peikao.training.models import (
@@ -44,7 +46,10 @@ from peikao.training.models import (
 from peikao.training.permissions import is_class_writer
 from peikao.training.selectors.archives import archive_missing, archive_readable_classes
 
+logger = logging.getLogger(__name__)
+
 CHUNK_SIZE = 1024 * 1024
+BUILD_ERROR = "写入归档包时出错（{}），请重新生成；如仍失败，请联系系统管理员。"
 MANIFEST_NAME = "manifest.json"
 
 ROSTER_HEADER = [
@@ -422,17 +427,28 @@ def _sha256_of(source: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-@transaction.atomic
-def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
-    """Archives a finished class: the class becomes 已归档 (its records frozen) at once, and
-    its ZIP is built after the commit in a background task (class_archive_build); the page
-    shows 生成中 until the ZIP is stored."""
+def _class_for_archiving(actor: Actor, class_id: int) -> TrainingClass:
+    """The class, locked, for its own institution's admin or clerk; one NotFound for a class
+    out of the actor's sight."""
     if not archive_readable_classes(actor).filter(pk=class_id).exists():
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
     # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
     training_class = TrainingClass.objects.select_for_update().get(pk=class_id)
     if not is_class_writer(actor, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以归档培训班。")
+    return training_class
+
+
+def _build_after_commit(archive: ClassArchive) -> None:
+    transaction.on_commit(partial(tasks.class_archive_build_after_commit, archive.pk))
+
+
+@transaction.atomic
+def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
+    """Archives a finished class: the class becomes 已归档 (its records frozen) at once, and
+    its ZIP is built after the commit in a background task (class_archive_build); the page
+    shows 生成中 until the ZIP is stored."""
+    training_class = _class_for_archiving(actor, class_id)
     transition_check(
         training_class, rules.CLASS, "archive", guard=lambda: archive_missing(training_class)
     )
@@ -453,43 +469,98 @@ def class_archive(*, actor: Actor, class_id: int) -> ClassArchive:
         changes={"archived_at": frozen_at},
         detail={"archive_id": archive.pk, "retain_until": retain_until.isoformat()},
     )
-    transaction.on_commit(partial(tasks.class_archive_build_after_commit, archive.pk))
+    _build_after_commit(archive)
+    return archive
+
+
+@transaction.atomic
+def class_archive_rebuild(*, actor: Actor, class_id: int) -> ClassArchive:
+    """Builds again the ZIP of an archive whose build failed, once the cause is mended (a file
+    restored, space freed): the archive is 生成中 again and its build waits for the commit. A
+    second click finds it 生成中 and is refused, so the build is enqueued once."""
+    _class_for_archiving(actor, class_id)
+    archive = ClassArchive.objects.select_for_update().filter(training_class_id=class_id).first()
+    if archive is None:
+        raise NotFound("该培训班尚未归档。")
+    transition_apply(
+        archive,
+        rules.ARCHIVE_BUILD,
+        "retry",
+        actor=actor,
+        changes={"failure_reason": ""},
+        detail={"class_id": class_id},
+    )
+    _build_after_commit(archive)
     return archive
 
 
 def class_archive_build(*, actor: Actor, archive_id: int) -> ClassArchive:
     """Writes the ZIP of an archived class, whose records no longer change, holding no lock
-    while it writes; a second run finds the ZIP stored and does nothing."""
+    while it writes. A stored file missing or altered, or any error while writing, leaves the
+    archive 生成失败 with the reason and no ZIP; a run that finds it built or failed does
+    nothing."""
     archive = ClassArchive.objects.select_related("training_class").get(pk=archive_id)
-    if archive.is_built or archive.removed_at is not None:
+    if archive.status != rules.ARCHIVE_BUILDING or archive.removed_at is not None:
         return archive
+    stored: list[str] = []
+    try:
+        return _archive_store(actor=actor, archive=archive, stored=stored)
+    except DomainError as refused:
+        reason = "".join(refused.messages)
+    except Exception as error:
+        # The trace is for the operators' log; the clerk is told in a sentence.
+        logger.exception("The ZIP of class archive %s could not be written.", archive_id)
+        reason = BUILD_ERROR.format(type(error).__name__)
+    for name in stored:
+        archive.file.storage.delete(name)
+    return _archive_build_failed(actor=actor, archive_id=archive_id, reason=reason)
+
+
+def _archive_store(*, actor: Actor, archive: ClassArchive, stored: list[str]) -> ClassArchive:
+    """Writes and stores the ZIP, naming in `stored` each file it may have left in storage."""
     training_class = archive.training_class
+    storage = archive.file.storage
     # Spooled to disk: with its documents, a class's file can be far larger than memory allows.
     with tempfile.TemporaryFile() as spool:
         manifest = _write_archive(spool, training_class, archive.frozen_at, archive.retain_until)
         spool.seek(0)
         sha256 = _sha256_of(spool)
         spool.seek(0)
-        stored_name = archive.file.storage.save(
-            f"archives/{archive.frozen_at:%Y}/class-{training_class.pk}.zip", File(spool)
+        name = storage.get_available_name(
+            f"archives/{archive.frozen_at:%Y}/class-{training_class.pk}.zip"
         )
-    try:
-        with transaction.atomic():
-            locked = ClassArchive.objects.select_for_update().get(pk=archive_id)
-            if locked.is_built:  # a concurrent run stored its ZIP first
-                archive.file.storage.delete(stored_name)
-                return locked
-            locked.file.name, locked.sha256, locked.manifest = stored_name, sha256, manifest
-            locked.save(update_fields=["file", "sha256", "manifest"])
-            audit_record(
-                Action.CLASS_ARCHIVE_BUILT,
-                actor=actor,
-                target=locked,
-                detail={"class_id": training_class.pk, "sha256": sha256, "files": len(manifest)},
-            )
-    except Exception:
-        archive.file.storage.delete(stored_name)
-        raise
+        stored.append(name)  # before saving: a save cut short can leave part of the file
+        stored[-1] = storage.save(name, File(spool))
+    with transaction.atomic():
+        locked = ClassArchive.objects.select_for_update().get(pk=archive.pk)
+        if locked.status != rules.ARCHIVE_BUILDING:  # a concurrent run settled it first
+            storage.delete(stored[-1])
+            return locked
+        transition_apply(
+            locked,
+            rules.ARCHIVE_BUILD,
+            "build",
+            actor=actor,
+            changes={"file": stored[-1], "sha256": sha256, "manifest": manifest},
+            detail={"class_id": training_class.pk, "sha256": sha256, "files": len(manifest)},
+        )
+    return locked
+
+
+@transaction.atomic
+def _archive_build_failed(*, actor: Actor, archive_id: int, reason: str) -> ClassArchive:
+    locked = ClassArchive.objects.select_for_update().get(pk=archive_id)
+    if locked.status == rules.ARCHIVE_BUILDING:  # else a concurrent run settled it first
+        transition_apply(
+            locked,
+            rules.ARCHIVE_BUILD,
+            "fail",
+            actor=actor,
+            # An uploaded file's name, quoted in the reason, may carry an ID number.
+            reason=mask_text(reason),
+            changes={"failure_reason": reason},
+            detail={"class_id": locked.training_class_id},
+        )
     return locked
 
 
@@ -513,7 +584,7 @@ def archive_verify(archive: ClassArchive) -> ArchiveCheck:
     # Opened through the storage, not the FieldFile, which keeps a handle that cannot reopen a
     # file replaced or removed since.
     if not archive.is_built:
-        check.problems.append("归档包正在生成，尚不能校验。")
+        check.problems.append(f"归档包{rules.ARCHIVE_BUILD.name_of(archive.status)}，尚不能校验。")
         return check
     name = archive.file.name
     if not name:

@@ -1,16 +1,18 @@
 """一期一档: archiving a finished class, the ZIP and its manifest, retention, checking, removal."""
 
 import csv
+import errno
 import hashlib
 import io
 import json
+import os
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError
 from django.test import TestCase
 from django.utils import timezone
@@ -35,6 +37,7 @@ from peikao.training.services.archives import (
     archive_verify,
     class_archive,
     class_archive_build,
+    class_archive_rebuild,
 )
 from peikao.training.services.certificates import hours_certificate_issue
 from peikao.training.services.classes import class_advance
@@ -608,3 +611,162 @@ def test_the_zip_is_built_after_the_commit_and_the_page_says_so_until_then(login
     assert "下载归档包" in page and archive.sha256 in page
     again = class_archive_build(actor=acting_as("huaan_clerk"), archive_id=archive.pk)
     assert again.sha256 == archive.sha256  # a second run changes nothing
+
+
+# A build that fails, and its retry.
+
+
+def archived_waiting(training_class: TrainingClass):
+    """Archives the class and returns the archive with the build that waits for the commit."""
+    with TestCase.captureOnCommitCallbacks(execute=False) as waiting:
+        archive = class_archive(actor=acting_as("huaan_clerk"), class_id=training_class.pk)
+    assert len(waiting) == 1
+    return archive, waiting[0]
+
+
+def archive_page(client, training_class: TrainingClass) -> str:
+    return client.get(f"/training/classes/{training_class.pk}/archive/").content.decode()
+
+
+def rebuild(client, training_class: TrainingClass, **kwargs):
+    return client.post(f"/training/classes/{training_class.pk}/archive/rebuild/", **kwargs)
+
+
+def test_a_document_lost_before_the_build_fails_it_and_a_retry_builds_it(login_as):
+    training_class = finished_class()
+    archive, build = archived_waiting(training_class)
+    document = EnrolmentDocument.objects.filter(enrolment__training_class=training_class).first()
+    content = stored_bytes(path_of(document.file))
+    default_storage.delete(path_of(document.file))
+
+    build()
+
+    archive.refresh_from_db()
+    person = document.enrolment.person.name
+    reason = f"{person}的报名材料“{document.original_name}”的文件缺失，不能归档。"
+    assert (archive.status, archive.failure_reason) == ("failed", reason)
+    assert (archive.file.name, archive.sha256, archive.manifest) == ("", "", [])
+    assert stored_under("archives") == []  # no half-written ZIP
+    failed = AuditRecord.objects.get(action="class_archive.failed", object_id=str(archive.pk))
+    assert failed.detail["reason"] == reason and failed.actor_name == "class_archive_build"
+    clerk_client = login_as("huaan_clerk")
+    page = archive_page(clerk_client, training_class)
+    assert f"档案生成失败：{reason}" in page
+    assert 'data-testid="rebuild-form"' in page and "下载归档包" not in page
+    response = clerk_client.get(f"/api/training/classes/{training_class.pk}/archive")
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "归档包生成失败，不能下载；请在班级档案页面查看原因并重新生成。"
+    )
+    download = clerk_client.get(
+        f"/training/classes/{training_class.pk}/archive/download/", follow=True
+    )
+    assert "归档包生成失败，不能下载" in download.content.decode()
+    assert archive_verify(archive).problems == ["归档包生成失败，尚不能校验。"]
+
+    with default_storage.open(path_of(document.file), "wb") as restored:
+        restored.write(content)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = rebuild(clerk_client, training_class, follow=True)
+    assert "归档包正在后台重新生成，稍后即可下载。" in response.content.decode()
+
+    archive.refresh_from_db()
+    assert (archive.status, archive.failure_reason) == ("built", "")
+    assert archive_verify(archive).ok
+    retried = AuditRecord.objects.get(action="class_archive.retried", object_id=str(archive.pk))
+    assert retried.actor.username == "huaan_clerk"
+    assert AuditRecord.objects.filter(action="class_archive.built").count() == 1
+    page = archive_page(clerk_client, training_class)
+    assert "下载归档包" in page and 'data-testid="archive-failed"' not in page
+
+
+def test_an_altered_certificate_fails_the_build_and_a_double_click_retries_once(login_as):
+    training_class = finished_class()
+    archive, build = archived_waiting(training_class)
+    certificate = HoursCertificate.objects.filter(enrolment__training_class=training_class).first()
+    with default_storage.open(path_of(certificate.file), "wb") as stored:
+        stored.write(b"%PDF-1.4 forged")
+
+    build()
+
+    archive.refresh_from_db()
+    assert archive.status == "failed"
+    assert f"学时证明 {certificate.number} 的文件与登记时的校验值不一致" in archive.failure_reason
+    assert stored_under("archives") == []
+    client = login_as("huaan_clerk")
+    with TestCase.captureOnCommitCallbacks(execute=False) as enqueued:
+        rebuild(client, training_class)
+        second = rebuild(client, training_class, follow=True)
+    assert len(enqueued) == 1
+    assert "该归档包已经是“生成中”状态。" in second.content.decode()
+    assert AuditRecord.objects.filter(action="class_archive.retried").count() == 1
+    archive.refresh_from_db()
+    assert archive.status == "building"
+
+
+def test_an_error_while_storing_the_zip_fails_the_build_and_leaves_no_part_of_it(monkeypatch):
+    training_class = finished_class()
+    archive, build = archived_waiting(training_class)
+
+    def cut_short(storage, name, content):
+        path = storage.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as partial:
+            partial.write(b"PK\x03\x04 half a ZIP")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", cut_short)
+    build()
+    monkeypatch.undo()
+
+    archive.refresh_from_db()
+    assert archive.status == "failed"
+    assert archive.failure_reason == (
+        "写入归档包时出错（OSError），请重新生成；如仍失败，请联系系统管理员。"
+    )
+    assert stored_under("archives") == []
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        class_archive_rebuild(actor=acting_as("huaan_admin"), class_id=training_class.pk)
+    archive.refresh_from_db()
+    assert archive.status == "built" and archive_verify(archive).ok
+
+
+@pytest.fixture
+def failed_archive_class():
+    training_class = finished_class()
+    _archive, build = archived_waiting(training_class)
+    first = EnrolmentDocument.objects.filter(enrolment__training_class=training_class).first()
+    default_storage.delete(path_of(first.file))
+    build()
+    return training_class
+
+
+def test_only_the_institutions_writers_retry_and_another_institution_gets_the_404(
+    login_as, failed_archive_class
+):
+    training_class = failed_archive_class
+    other = Organization.objects.institutions().get(name="运城市职业技术大学")
+    stranger = User.objects.create_user("zhiye_clerk", password="x")
+    Membership.objects.create(user=stranger, organization=other, role=Role.INSTITUTION_CLERK)
+
+    stranger_client = login_as("zhiye_clerk")
+    assert rebuild(stranger_client, training_class).status_code == 404
+    assert stranger_client.get(f"/training/classes/{training_class.pk}/archive/").status_code == 404
+    api = stranger_client.post(f"/api/training/classes/{training_class.pk}/archive/rebuild")
+    assert api.status_code == 404
+    for username in ("huaan_teacher", "yc_officer"):
+        client = login_as(username)
+        page = archive_page(client, training_class)
+        assert "档案生成失败：" in page and 'data-testid="rebuild-form"' not in page
+        assert rebuild(client, training_class).status_code == 403
+    assert ClassArchive.objects.get(training_class=training_class).status == "failed"
+    assert not AuditRecord.objects.filter(action="class_archive.retried").exists()
+
+
+def test_a_retry_through_the_api(login_as, failed_archive_class):
+    training_class = failed_archive_class
+    response = login_as("huaan_clerk").post(
+        f"/api/training/classes/{training_class.pk}/archive/rebuild"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "building" and response.json()["failure_reason"] == ""

@@ -8,10 +8,15 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from peikao.core.errors import Conflict, DomainError
+from peikao.core.views import form_action
 from peikao.training import rules
 from peikao.training.permissions import is_class_writer
 from peikao.training.selectors import archives as selectors
-from peikao.training.services.archives import archive_verify, class_archive
+from peikao.training.services.archives import (
+    archive_verify,
+    class_archive,
+    class_archive_rebuild,
+)
 
 
 @login_required
@@ -19,9 +24,9 @@ def archive_detail(request, class_id: int):
     training_class, archive = selectors.class_archive_detail(request.actor, class_id)
     # Checking rereads the whole ZIP, so it runs when asked for rather than on every view.
     check = archive_verify(archive) if archive and request.GET.get("verify") else None
-    can_archive = training_class.status == rules.FINISHED and is_class_writer(
-        request.actor, training_class
-    )
+    writer = is_class_writer(request.actor, training_class)
+    can_archive = writer and training_class.status == rules.FINISHED
+    build_failed = archive is not None and archive.status == rules.ARCHIVE_FAILED
     return render(
         request,
         "training/archive_detail.html",
@@ -31,6 +36,8 @@ def archive_detail(request, class_id: int):
             "check": check,
             "can_archive": can_archive,
             "missing": selectors.archive_missing(training_class) if can_archive else [],
+            "build_failed": build_failed,
+            "can_rebuild": writer and build_failed,
         },
     )
 
@@ -44,6 +51,17 @@ def archive_create(request, class_id: int):
         messages.error(request, str(error))
     else:
         messages.success(request, "培训班已归档，档案已冻结；归档包正在后台生成，稍后即可下载。")
+    return redirect("training:archive_detail", class_id=class_id)
+
+
+@login_required
+@require_POST
+def archive_rebuild(request, class_id: int):
+    form_action(
+        request,
+        lambda: class_archive_rebuild(actor=request.actor, class_id=class_id),
+        "归档包正在后台重新生成，稍后即可下载。",
+    )
     return redirect("training:archive_detail", class_id=class_id)
 
 
@@ -75,6 +93,7 @@ def hours_certificate(request, enrolment_id: int):
 urlpatterns = [
     path("classes/<int:class_id>/archive/", archive_detail, name="archive_detail"),
     path("classes/<int:class_id>/archive/create/", archive_create, name="archive_create"),
+    path("classes/<int:class_id>/archive/rebuild/", archive_rebuild, name="archive_rebuild"),
     path("classes/<int:class_id>/archive/download/", archive_download, name="archive_download"),
     path(
         "enrolments/<int:enrolment_id>/hours-certificate/",

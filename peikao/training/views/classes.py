@@ -11,9 +11,15 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
-from peikao.core.views import form_action
+from peikao.core.views import form_checked_action
 from peikao.training import rules
-from peikao.training.forms import CLASS_STATUSES, ClassFilingForm
+from peikao.training.forms import (
+    CLASS_STATUSES,
+    SUPERVISION_TARGETS,
+    ClassAdvanceForm,
+    ClassFilingForm,
+    ClassSuperviseForm,
+)
 from peikao.training.permissions import INSTITUTION_WRITERS, can_review_training
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import classes as services
@@ -21,6 +27,13 @@ from peikao.training.services import classes as services
 BLANK_SESSION_ROWS = 8
 CLASSES_PER_PAGE = 50
 SESSION_FIELDS = ("date", "start", "end", "topic", "teacher", "room")
+# What the class page says once a class has moved to each status.
+CLASS_MOVED = {
+    rules.IN_PROGRESS: "培训班已开始培训。",
+    rules.FINISHED: "培训班已结业。",
+    rules.CLASS_SUSPENDED: "培训班已叫停。",
+    rules.FILED: "培训班已恢复。",
+}
 
 
 @login_required
@@ -160,11 +173,13 @@ def class_detail(request, class_id: int):
 @login_required
 @require_POST
 def class_advance(request, class_id: int):
-    target = request.POST.get("target", "")
-    form_action(
+    form_checked_action(
         request,
-        lambda: services.class_advance(actor=request.actor, class_id=class_id, target=target),
-        "培训班已开始培训。" if target == rules.IN_PROGRESS else "培训班已结业。",
+        ClassAdvanceForm(request.POST),
+        lambda entered: services.class_advance(
+            actor=request.actor, class_id=class_id, target=entered["target"]
+        ),
+        lambda training_class: CLASS_MOVED[training_class.status],
     )
     return redirect("training:class_detail", class_id=class_id)
 
@@ -173,16 +188,16 @@ def class_advance(request, class_id: int):
 @require_POST
 def class_supervise(request, class_id: int):
     """The regulator stops a class or lets it go on, with a reason."""
-    resume = request.POST.get("decision") == "resume"
-    form_action(
+    form_checked_action(
         request,
-        lambda: services.class_supervise(
+        ClassSuperviseForm(request.POST),
+        lambda entered: services.class_supervise(
             actor=request.actor,
             class_id=class_id,
-            target=rules.FILED if resume else rules.CLASS_SUSPENDED,
-            reason=request.POST.get("reason", ""),
+            target=SUPERVISION_TARGETS[entered["decision"]],
+            reason=entered["reason"],
         ),
-        "培训班已恢复。" if resume else "培训班已叫停。",
+        lambda training_class: CLASS_MOVED[training_class.status],
     )
     return redirect("training:class_detail", class_id=class_id)
 

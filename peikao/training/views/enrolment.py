@@ -14,12 +14,13 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, PermissionDenied
-from peikao.core.views import form_action
+from peikao.core.views import form_action, form_checked_action
 from peikao.people import particulars
 from peikao.people import services as people_services
 from peikao.people.rules import EDUCATION_NAMES
 from peikao.training import imports
 from peikao.training import rules as training_rules
+from peikao.training.forms import EnrolmentWithdrawForm
 from peikao.training.permissions import is_class_writer
 from peikao.training.selectors import enrolment as selectors
 from peikao.training.services import documents as document_services
@@ -265,12 +266,11 @@ def enrolment_detail(request, enrolment_id: int):
 @login_required
 @require_POST
 def enrolment_withdraw(request, enrolment_id: int):
-    form_action(
+    form_checked_action(
         request,
-        lambda: services.enrolment_withdraw(
-            actor=request.actor,
-            enrolment_id=enrolment_id,
-            reason=request.POST.get("reason", ""),
+        EnrolmentWithdrawForm(request.POST),
+        lambda entered: services.enrolment_withdraw(
+            actor=request.actor, enrolment_id=enrolment_id, **entered
         ),
         "该学员已退出本班。",
     )

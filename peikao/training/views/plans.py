@@ -17,7 +17,9 @@ from peikao.training.forms import (
     PLAN_STATUSES,
     TRAINING_TYPES,
     ClassroomForm,
+    PlanCreateForm,
     PlanLineForm,
+    PlanReviewForm,
     TeacherForm,
 )
 from peikao.training.permissions import (
@@ -30,6 +32,7 @@ from peikao.training.services import plans as services
 from peikao.training.services import teachers as teacher_services
 
 PLANS_PER_PAGE = 50
+PLAN_REVIEWED = {rules.APPROVED: "培训计划已审核通过。", rules.RETURNED: "培训计划已退回。"}
 
 
 @login_required
@@ -52,12 +55,10 @@ def plan_list(request):
 @login_required
 @require_POST
 def plan_create(request):
-    plan = form_action(
+    plan = form_checked_action(
         request,
-        lambda: services.plan_create(
-            actor=request.actor,
-            title=request.POST.get("title", ""),
-        ),
+        PlanCreateForm(request.POST),
+        lambda entered: services.plan_create(actor=request.actor, **entered),
         "培训计划已创建，请逐项增加计划开设的班级。",
     )
     return redirect("training:plan_detail", plan_id=plan.pk) if plan else redirect("training:plans")
@@ -126,16 +127,16 @@ def plan_submit(request, plan_id: int):
 @login_required
 @require_POST
 def plan_review(request, plan_id: int):
-    approve = request.POST.get("decision") == "approve"
-    form_action(
+    form_checked_action(
         request,
-        lambda: services.plan_review(
+        PlanReviewForm(request.POST),
+        lambda entered: services.plan_review(
             actor=request.actor,
             plan_id=plan_id,
-            approve=approve,
-            note=request.POST.get("note", ""),
+            approve=entered["decision"] == "approve",
+            note=entered["note"],
         ),
-        "培训计划已审核通过。" if approve else "培训计划已退回。",
+        lambda plan: PLAN_REVIEWED[plan.status],
     )
     return redirect("training:plan_detail", plan_id=plan_id)
 

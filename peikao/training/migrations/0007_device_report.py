@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('monitoring', '0001_initial'),
-        ('training', '0005_class_archive_built_later'),
+        ('training', '0006_class_archive_build_status'),
     ]
 
     operations = [
