@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core.masking import mask_id_number
+from peikao.core.pagination import KeysetPagination
 from peikao.monitoring.auth import DeviceKeyAuth
 from peikao.training.selectors import attendance as selectors
 from peikao.training.services import attendance as services
@@ -142,7 +143,7 @@ def attendance_sheet(request, class_id: int):
 
 
 @router.get("/attendance/rejections", response=list[RejectionOut], summary="被拒绝的考勤")
-@paginate
+@paginate(KeysetPagination)
 def rejection_list(request):
     return selectors.rejection_list(request.actor)
 
