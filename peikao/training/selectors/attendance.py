@@ -60,6 +60,8 @@ def attendance_sheet(actor: Actor, class_id: int) -> AttendanceSheet:
 
 def rejection_list(actor: Actor):
     """Refused attendance at the institutions one sees (not for trainees or enterprises)."""
-    return AttendanceRejection.objects.visible_to(actor).select_related(
-        "organization", "device", "recorded_by", "session"
+    return (
+        AttendanceRejection.objects.visible_to(actor)
+        .select_related("organization", "device", "recorded_by", "session")
+        .order_by("-received_at", "-id")
     )
