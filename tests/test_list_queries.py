@@ -130,6 +130,8 @@ LISTS = {
 ROSTERS = {
     "roster page": "/training/classes/{}/roster/",
     "roster API": "/api/training/classes/{}/enrolments",
+    "attendance sheet page": "/training/classes/{}/attendance/",
+    "attendance sheet API": "/api/training/classes/{}/attendance",
 }
 
 
