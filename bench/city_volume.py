@@ -29,10 +29,14 @@ stored and answered 202) is compared with the bare insert: throughput ratio = ba
 The database: without DATABASE_URL, a fresh SQLite file (WAL) in a temporary directory (never
 the dev database under var/), removed at the end unless `--keep DIR`. With DATABASE_URL, that
 database is migrated, seeded and filled: point it at a scratch database of its own, e.g.
-postgres://postgres@127.0.0.1:5432/peikao_bench, created empty.
+postgres://postgres@127.0.0.1:5432/peikao_bench, created empty. A `--keep DIR` that an earlier
+run filled is migrated and measured again without filling it twice (to compare two commits on
+the same rows, or to profile one route; the terminal event then falls outside the session that
+was running when they were written); `--routes` times only the routes named.
 
     .venv/bin/python bench/city_volume.py --scale 0.1
     .venv/bin/python bench/city_volume.py --scale 1 --repeat 5 --json /tmp/city.json
+    .venv/bin/python bench/city_volume.py --scale 0.1 --keep /tmp/city --routes "class list"
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from types import ModuleType
 from common import ROOT, QueryCounter, cpu_and_memory, migrate_and_seed, start_django
 
 BATCH = 5000
+FILLED = "city-volume-ids.json"  # in a kept folder: the ids of the rows an earlier run wrote
 DEVICE_KEY = "bench-terminal-key"
 SESSIONS_PER_CLASS = 10
 ENROLMENTS_PER_CLASS = 50
@@ -559,7 +564,7 @@ def routes(ids: dict) -> list[tuple[str, str, list[str]]]:
     ]
 
 
-def measure(ids: dict, repeat: int) -> dict:
+def measure(ids: dict, repeat: int, only: list[str]) -> dict:
     from django.test import Client
     from django.utils import timezone
 
@@ -579,6 +584,8 @@ def measure(ids: dict, repeat: int) -> dict:
     )
     clients = {"anonymous": anonymous, "yc_officer": officer}
     for name, url, roles in routes(ids):
+        if only and not any(wanted in name for wanted in only):
+            continue
         for role in roles:
             if role not in clients:
                 clients[role] = Client()
@@ -670,6 +677,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per route and role")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", type=Path, help="keep the SQLite database in this folder")
+    parser.add_argument(
+        "--routes", nargs="+", default=[], help="time only routes whose name contains one of these"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="peikao-bench-city-") as scratch:
@@ -678,15 +688,29 @@ def main() -> None:
         database = setup_django(workdir)
         info = {**machine_info(database), "scale": args.scale, "commit": commit()}
         print("machine:", json.dumps(info, ensure_ascii=False), flush=True)
-        started = time.perf_counter()
-        ids = generate(args.scale)
-        info["generate_s"] = round(time.perf_counter() - started, 1)
-        results = measure(ids, args.repeat)
+        ids = filled(workdir, args.scale, info)
+        results = measure(ids, args.repeat, args.routes)
         report(results)
         if args.json:
             args.json.write_text(
                 json.dumps({"machine": info, **results}, ensure_ascii=False, indent=2)
             )
+
+
+def filled(workdir: Path, scale: float, info: dict) -> dict:
+    """The ids of the city-year in workdir: written by an earlier run at this scale, or now."""
+    record = workdir / FILLED
+    if record.exists():
+        earlier = json.loads(record.read_text())
+        if earlier["scale"] != scale:
+            sys.exit(f"{workdir} holds a city-year at scale {earlier['scale']}, not {scale}")
+        print(f"reusing the city-year written in {workdir}", flush=True)
+        return earlier["ids"]
+    started = time.perf_counter()
+    ids = generate(scale)
+    info["generate_s"] = round(time.perf_counter() - started, 1)
+    record.write_text(json.dumps({"scale": scale, "ids": ids}))
+    return ids
 
 
 def commit() -> str:

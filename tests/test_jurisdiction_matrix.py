@@ -5,6 +5,7 @@ The expected sets are written out here from the regions' codes, independently of
 the querysets of each app, so that a mistake there cannot hide itself.
 """
 
+import html
 import re
 from datetime import date
 
@@ -85,15 +86,18 @@ def ids_in(payload) -> set[int]:
 
 
 def linked_organization_ids(client, path: str) -> set[int]:
-    """Organisations linked from every page of a paginated list."""
+    """Organisations linked from every page of a list, following each "下一页" link."""
     found: set[int] = set()
-    for number in range(1, 100):
-        response = client.get(path, {"page": number})
+    url = path
+    for _ in range(100):
+        response = client.get(url)
         assert response.status_code == 200
-        on_page = {int(i) for i in re.findall(r'href="/orgs/(\d+)/"', response.content.decode())}
-        if on_page <= found:
+        body = response.content.decode()
+        found |= {int(i) for i in re.findall(r'href="/orgs/(\d+)/"', body)}
+        next_link = re.search(r'href="(\?[^"]*after=[^"]+)">下一页', body)
+        if next_link is None:
             return found
-        found |= on_page
+        url = path + html.unescape(next_link.group(1))
     raise AssertionError("too many pages")
 
 

@@ -2,19 +2,28 @@
 it shows: no query per row (queries counted, never time)."""
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from peikao.accounts.actor import Actor
+from peikao.accounts.models import Membership, Role, User
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
+from peikao.monitoring.models import Device
+from peikao.orgs.models import Organization
+from peikao.people.models import Violation
+from peikao.training.models import AttendanceRejection
 from peikao.training.tests.factories import (
+    ClassroomFactory,
     EnrolmentFactory,
+    PersonFactory,
     PlanFactory,
     PlanLineFactory,
     TrainingClassFactory,
+    clerk,
     huaan,
 )
 
@@ -49,6 +58,54 @@ def people_enrolled(count: int) -> None:
     EnrolmentFactory.create_batch(count)
 
 
+def enterprises(count: int) -> None:
+    start = Organization.objects.count()
+    Organization.objects.bulk_create(
+        Organization(kind=Organization.Kind.ENTERPRISE, name=f"测试企业{n}", region_id="140802")
+        for n in range(start, start + count)
+    )
+
+
+def clerks_of_huaan(count: int) -> None:
+    start = User.objects.count()
+    for n in range(start, start + count):
+        user = User.objects.create(username=f"clerk{n}", mobile=f"139{n:08d}")
+        Membership.objects.create(user=user, organization=huaan(), role=Role.INSTITUTION_CLERK)
+
+
+def devices_of_huaan(count: int) -> None:
+    room = ClassroomFactory.create()
+    for n in range(Device.objects.count(), Device.objects.count() + count):
+        Device.objects.create(
+            organization=room.organization,
+            room=room,
+            kind=Device.Kind.CAMERA,
+            name=f"摄像机{n}",
+            serial_number=f"CAM-{n}",
+            key_digest=f"{n:064d}",
+            registered_by=clerk(),
+        )
+
+
+def violations(count: int) -> None:
+    for person in PersonFactory.create_batch(count, employer=huaan()):
+        Violation.objects.create(
+            person=person,
+            kind=Violation.Kind.OPERATING,
+            occurred_on=date(2026, 1, 5),
+            description="未按规定佩戴绝缘手套",
+            confirmed_by="王主任",
+            recorded_by_organization=huaan(),
+            recorded_by=clerk(),
+        )
+
+
+def rejections(count: int) -> None:
+    AttendanceRejection.objects.bulk_create(
+        AttendanceRejection(organization=huaan(), reason="不在课次时间内") for _ in range(count)
+    )
+
+
 # (username, url or a function of the roster's class giving it, rows of the list to add)
 LISTS = {
     "class list page": ("yc_officer", "/training/classes/", classes_with_a_trainee),
@@ -59,10 +116,22 @@ LISTS = {
     "audit log API": ("yc_officer", "/api/audit/records", audit_records),
     "people page": ("huaan_clerk", "/people/", people_enrolled),
     "people API": ("huaan_clerk", "/api/people/", people_enrolled),
+    "organisations page": ("yc_officer", "/orgs/", enterprises),
+    "organisations API": ("yc_officer", "/api/orgs/", enterprises),
+    "users page": ("yc_admin", "/users/", clerks_of_huaan),
+    "users API": ("yc_admin", "/api/accounts/users", clerks_of_huaan),
+    "devices page": ("yc_officer", "/monitoring/devices/", devices_of_huaan),
+    "devices API": ("yc_officer", "/api/monitoring/devices", devices_of_huaan),
+    "violations page": ("yc_officer", "/people/violations/", violations),
+    "violations API": ("yc_officer", "/api/people/violations", violations),
+    "rejections page": ("yc_officer", "/training/attendance/rejections/", rejections),
+    "rejections API": ("yc_officer", "/api/training/attendance/rejections", rejections),
 }
 ROSTERS = {
     "roster page": "/training/classes/{}/roster/",
     "roster API": "/api/training/classes/{}/enrolments",
+    "attendance sheet page": "/training/classes/{}/attendance/",
+    "attendance sheet API": "/api/training/classes/{}/attendance",
 }
 
 

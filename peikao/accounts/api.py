@@ -3,6 +3,7 @@ from ninja.pagination import paginate
 
 from peikao.accounts import selectors
 from peikao.core.masking import mask_phone
+from peikao.core.pagination import KeysetPagination
 
 router = Router(tags=["账号"])
 
@@ -54,6 +55,6 @@ def me(request):
 
 
 @router.get("/users", response=list[UserOut], summary="管辖范围内的用户")
-@paginate
+@paginate(KeysetPagination)
 def users(request):
     return selectors.user_list(request.actor)

@@ -47,7 +47,9 @@ class UserQuerySet(models.QuerySet):
                 condition |= models.Q(person__employer=actor.organization)
         else:
             return self.none()
-        return self.filter(pk__in=User.objects.filter(condition).values("pk"))
+        # Asked of each account in turn (a join through the memberships would repeat it), so
+        # that a list reads accounts in its own order rather than gathering all it may see.
+        return self.filter(models.Exists(User.objects.filter(condition, pk=models.OuterRef("pk"))))
 
 
 class PeikaoUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from peikao.accounts.actor import Actor
 from peikao.accounts.models import Membership, User
@@ -34,7 +34,7 @@ def user_list(actor: Actor):
         User.objects.filter(is_active=True)
         .visible_to(actor)
         .prefetch_related(Prefetch("memberships", queryset=_visible_memberships(actor)))
-        .order_by("username")
+        .order_by("username", "id")
     )
 
 
@@ -42,4 +42,6 @@ def _visible_memberships(actor: Actor):
     memberships = Membership.objects.active().select_related("organization")
     if actor.person_id is not None:
         return memberships.filter(organization__isnull=True)
-    return memberships.filter(organization__in=Organization.objects.visible_to(actor))
+    # Asked of each membership shown, not of every organisation one sees.
+    seen = Organization.objects.visible_to(actor).filter(pk=OuterRef("organization_id"))
+    return memberships.filter(Exists(seen))

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,6 +9,7 @@ from peikao.accounts import selectors, services
 from peikao.accounts.forms import LoginForm
 from peikao.accounts.navigation import home_items
 from peikao.core.errors import DomainError
+from peikao.core.pagination import keyset_page_of_request
 
 USERS_PER_PAGE = 50
 
@@ -74,6 +74,6 @@ def user_list(request):
         request,
         "accounts/user_list.html",
         {
-            "page": Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page")),
+            "page": keyset_page_of_request(request, users, size=USERS_PER_PAGE),
         },
     )

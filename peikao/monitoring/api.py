@@ -4,6 +4,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core import request_context
+from peikao.core.pagination import KeysetPagination
 from peikao.monitoring import selectors, services
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.auth import DeviceKeyAuth
@@ -78,7 +79,7 @@ def heartbeat(request):
 
 
 @router.get("/devices", response=list[DeviceListOut], summary="管辖范围内的监控与考勤设备")
-@paginate
+@paginate(KeysetPagination)
 def device_list(request):
     return selectors.device_list(request.actor)
 

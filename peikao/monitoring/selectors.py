@@ -56,7 +56,7 @@ def device_list(actor: Actor, *, at: datetime | None = None) -> QuerySet[Device]
     return (
         devices.annotate(online=_online(regions, at))
         .select_related("organization", "room", "registered_by")
-        .order_by("organization__region_id", "organization_id", "room__name", "kind", "name")
+        .order_by("organization__region_id", "organization_id", "room__name", "kind", "name", "id")
     )
 
 

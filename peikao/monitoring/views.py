@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
+from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_checked_action
 from peikao.monitoring import selectors, services
 from peikao.monitoring.forms import DEVICE_KINDS, DeviceDeactivateForm, DeviceRegisterForm
@@ -22,7 +22,7 @@ def _device_page(request, *, issued=None, entered=None):
         request,
         "monitoring/device_list.html",
         {
-            "page": Paginator(devices, DEVICES_PER_PAGE).get_page(request.GET.get("page")),
+            "page": keyset_page_of_request(request, devices, size=DEVICES_PER_PAGE),
             "can_manage": can_manage_devices(actor),
             "rooms": selectors.registrable_rooms(actor),
             "kinds": DEVICE_KINDS,

@@ -3,6 +3,7 @@ from typing import Literal
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from peikao.core.pagination import KeysetPagination
 from peikao.orgs import selectors, services
 
 router = Router(tags=["单位"])
@@ -76,7 +77,7 @@ class RegistrationChangeIn(Schema):
 
 
 @router.get("/", response=list[OrganizationOut], summary="管辖范围内的单位")
-@paginate
+@paginate(KeysetPagination)
 def organization_list(request, kind: str = "", region: str = ""):
     return selectors.organization_list(request.actor, kind=kind, region=region)
 

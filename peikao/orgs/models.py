@@ -131,6 +131,10 @@ class Organization(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="organization_kind_name_unique"),
         ]
+        indexes = [
+            # The order of the organisation list (enterprises join as their staff enrol).
+            models.Index(fields=["kind", "region", "id"], name="organization_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from peikao.accounts.permissions import can_supervise_institutions
+from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_checked_action
 from peikao.orgs import selectors, services
 from peikao.orgs.forms import InstitutionStatusForm, kind_filter
@@ -36,9 +36,7 @@ def organization_list(request):
         request,
         "orgs/organization_list.html",
         {
-            "page": Paginator(organizations, ORGANIZATIONS_PER_PAGE).get_page(
-                request.GET.get("page")
-            ),
+            "page": keyset_page_of_request(request, organizations, size=ORGANIZATIONS_PER_PAGE),
             "kinds": kinds,
             "kind": kind,
         },

@@ -89,7 +89,7 @@ class ViolationIn(Schema):
 
 
 @router.get("/violations", response=list[ViolationOut], summary="三违记录（未关闭的在前）")
-@paginate
+@paginate(KeysetPagination)
 def violation_list(request, status: str = ""):
     return selectors.violation_list(request.actor, status=status)
 

@@ -157,6 +157,10 @@ class Violation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "三违记录"
         ordering = ["-occurred_on", "-id"]
+        indexes = [
+            # The order of the 三违 list: open records first, the latest first.
+            models.Index(fields=["-status", "-occurred_on", "-id"], name="violation_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -44,7 +43,7 @@ def violation_list(request):
         request,
         "people/violation_list.html",
         {
-            "page": Paginator(violations, PEOPLE_PER_PAGE).get_page(request.GET.get("page")),
+            "page": keyset_page_of_request(request, violations, size=PEOPLE_PER_PAGE),
             "statuses": VIOLATION_STATUSES,
             "status": status,
             "kinds": VIOLATION_KINDS,

@@ -91,13 +91,27 @@ class TrainingPlan(models.Model):
         related_name="+",
     )
     review_note = models.CharField("审核意见", max_length=500, blank=True)
+    # Kept by the database, so that an index can put the review queue first in the plan list.
+    awaiting_review = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            models.Q(status=Status.SUBMITTED), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     objects = OrganizationOwnedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "awaiting_review"])
 
     class Meta:
         verbose_name = verbose_name_plural = "培训计划"
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-awaiting_review", "submitted_at", "-created_at", "-id"],
+                name="training_plan_list_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -564,6 +578,9 @@ class AttendanceRejection(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "被拒绝的考勤"
         ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="attendance_rejection_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.reason

@@ -5,6 +5,7 @@ Sources: 运城市通知 五 (开班前1个月上传培训计划); 忻州市通�
 学时不足取消考试资格); AQ 8011-2023 4.4.4 (学时 length and daily cap, configured as rule values).
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -318,6 +319,22 @@ def presence_intervals(events: list[tuple[datetime, str]]) -> list[Interval]:
 
 def attended_minutes(presence: list[Interval], session: Interval) -> int:
     return sum(interval.overlap_minutes(session) for interval in presence)
+
+
+def attended_minutes_each(presence: list[Interval], sessions: list[Interval]) -> list[int]:
+    """attended_minutes for each session, reading only the presence that can overlap it:
+    presence as presence_intervals gives it (in order, one interval ending before the next
+    starts), for a sheet of a whole class."""
+    ends = [interval.ends_at for interval in presence]
+    minutes = []
+    for session in sessions:
+        total = 0
+        for interval in presence[bisect_right(ends, session.starts_at) :]:
+            if interval.starts_at >= session.ends_at:
+                break
+            total += interval.overlap_minutes(session)
+        minutes.append(total)
+    return minutes
 
 
 def earned_hours(

@@ -1,6 +1,8 @@
 """Keyset pages: every row once, in the list's order, across ties and descending fields; a
 tampered cursor shows the first page."""
 
+import base64
+import json
 import re
 from datetime import timedelta
 
@@ -10,9 +12,15 @@ from django.utils import timezone
 from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.pagination import keyset_page
-from peikao.training.selectors.classes import class_list
+from peikao.monitoring.selectors import device_list
+from peikao.orgs.selectors import organization_list
+from peikao.training.models import TrainingPlan
+from peikao.training.selectors.classes import class_list, plan_list
+from peikao.training.tests.conftest import online_camera
 from peikao.training.tests.factories import (
+    ClassroomFactory,
     EnrolmentFactory,
+    PlanFactory,
     TrainingClassFactory,
     running_class,
 )
@@ -51,6 +59,27 @@ def test_a_tampered_cursor_shows_the_first_page(cursor):
     )
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["x", "x", "x"],
+        [None, None, None],
+        ["enterprise", "140802", [2]],
+        ["enterprise", "140802", 10**30],
+    ],
+)
+def test_a_cursor_its_fields_cannot_hold_shows_the_first_page(login_as, values):
+    # The organisation list's order (kind, region, id) goes one way: its cursor is compared as
+    # one row value, which the database itself would refuse only when the page is read.
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+    organizations = organization_list(acting_as("yc_officer"))
+    page = keyset_page(organizations, cursor=cursor, size=2)
+    assert page.is_first and [row.pk for row in page] == list(
+        organizations.values_list("pk", flat=True)[:2]
+    )
+    assert login_as("yc_officer").get("/api/orgs/", {"after": cursor}).status_code == 200
+
+
 def test_the_class_list_page_shows_one_page_and_links_the_next(login_as):
     TrainingClassFactory.create_batch(52)
     first = login_as("yc_officer").get("/training/classes/").content.decode()
@@ -65,6 +94,29 @@ def test_the_class_api_counts_trainees_of_the_rows_shown(login_as):
     body = login_as("yc_officer").get("/api/training/classes?limit=500").json()
     row = next(item for item in body["items"] if item["id"] == training_class.pk)
     assert row["enrolled"] == 2 and row["hours_complete"] == 0 and body["next"] is None
+
+
+def test_pages_follow_an_order_through_null_values_where_the_database_puts_them():
+    # Drafts have no submission time: SQLite sorts them first, PostgreSQL last.
+    submitted = timezone.now() - timedelta(days=3)
+    PlanFactory.create_batch(3, status=TrainingPlan.Status.DRAFT)
+    PlanFactory.create_batch(2, status=TrainingPlan.Status.SUBMITTED, submitted_at=submitted)
+    PlanFactory.create_batch(2, status=TrainingPlan.Status.APPROVED, submitted_at=submitted)
+    plans = plan_list(acting_as("yc_officer"))
+    pages = all_pages(plans, size=2)
+    assert [pk for page in pages for pk in page] == list(plans.values_list("pk", flat=True))
+    assert len(pages) == -(-plans.count() // 2) > 1
+
+
+def test_pages_follow_an_order_through_related_fields():
+    rooms = ClassroomFactory.create_batch(2)
+    for room in rooms:
+        for name in ("后门摄像机", "前门摄像机"):
+            online_camera(room, name=name)
+    devices = device_list(acting_as("yc_officer"))
+    pages = all_pages(devices, size=3)
+    assert [pk for page in pages for pk in page] == list(devices.values_list("pk", flat=True))
+    assert len(pages) == -(-devices.count() // 3) > 1
 
 
 def test_rows_made_within_one_millisecond_are_each_shown_once():

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core.masking import mask_id_number
+from peikao.core.pagination import KeysetPagination
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.auth import TerminalKeyAuth
 from peikao.training.selectors import attendance as selectors
@@ -169,7 +170,7 @@ def attendance_sheet(request, class_id: int):
 
 
 @router.get("/attendance/rejections", response=list[RejectionOut], summary="被拒绝的考勤")
-@paginate
+@paginate(KeysetPagination)
 def rejection_list(request):
     return selectors.rejection_list(request.actor)
 

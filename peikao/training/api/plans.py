@@ -5,6 +5,7 @@ from datetime import date, datetime
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.core.pagination import KeysetPagination
 from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
 from peikao.training.selectors import classes as selectors
 from peikao.training.services import plans as services
@@ -117,7 +118,7 @@ class ClassroomIn(Schema):
 
 
 @router.get("/plans", response=list[PlanOut], summary="培训计划（监管部门为待审队列在前）")
-@paginate
+@paginate(KeysetPagination)
 def plan_list(request, status: str = ""):
     return selectors.plan_list(request.actor, status=status)
 

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
 from peikao.accounts.actor import Actor
 from peikao.core.errors import NotFound
+from peikao.core.scoping import get_visible
 from peikao.training import rules
 from peikao.training.models import (
     AttendanceEvent,
@@ -14,8 +13,8 @@ from peikao.training.models import (
     ClassSession,
     DeviceReport,
     Enrolment,
+    TrainingClass,
 )
-from peikao.training.selectors.classes import class_detail
 
 
 @dataclass(frozen=True)
@@ -34,30 +33,31 @@ class AttendanceSheet:
 
 
 def attendance_sheet(actor: Actor, class_id: int) -> AttendanceSheet:
-    training_class = class_detail(actor, class_id)
-    sessions = list(training_class.sessions.select_related("teacher", "room"))
-    enrolments = (
+    training_class = get_visible(TrainingClass.objects.all(), actor, class_id)
+    sessions = list(training_class.sessions.all())
+    enrolments = list(
         Enrolment.objects.visible_to(actor)
         .filter(training_class=training_class)
         .select_related("person", "hours_certificate")
         .order_by("id")
     )
+    # Minutes need no local time: the times stay as the database gives them, all in one zone,
+    # and presence_intervals orders the events itself.
     events: dict[int, list] = {}
-    for enrolment_id, at, direction in AttendanceEvent.objects.filter(
-        enrolment__in=enrolments
-    ).values_list("enrolment_id", "occurred_at", "direction"):
-        events.setdefault(enrolment_id, []).append((timezone.localtime(at), direction))
-    windows = [
-        rules.Interval(timezone.localtime(s.starts_at), timezone.localtime(s.ends_at))
-        for s in sessions
-    ]
+    for enrolment_id, at, direction in (
+        AttendanceEvent.objects.filter(enrolment__in=[enrolment.pk for enrolment in enrolments])
+        .order_by()
+        .values_list("enrolment_id", "occurred_at", "direction")
+    ):
+        events.setdefault(enrolment_id, []).append((at, direction))
+    windows = [rules.Interval(s.starts_at, s.ends_at) for s in sessions]
     rows = []
     for enrolment in enrolments:
         presence = rules.presence_intervals(events.get(enrolment.pk, []))
         rows.append(
             SheetRow(
                 enrolment=enrolment,
-                minutes=[rules.attended_minutes(presence, window) for window in windows],
+                minutes=rules.attended_minutes_each(presence, windows),
                 hours=enrolment.hours,
                 complete=enrolment.hours >= training_class.required_hours,
             )
@@ -67,8 +67,10 @@ def attendance_sheet(actor: Actor, class_id: int) -> AttendanceSheet:
 
 def rejection_list(actor: Actor):
     """Refused attendance at the institutions one sees (not for trainees or enterprises)."""
-    return AttendanceRejection.objects.visible_to(actor).select_related(
-        "organization", "device", "recorded_by", "session"
+    return (
+        AttendanceRejection.objects.visible_to(actor)
+        .select_related("organization", "device", "recorded_by", "session")
+        .order_by("-received_at", "-id")
     )
 
 

@@ -48,21 +48,26 @@ def required_hours(line, *, region_code: str, on_date: date) -> Decimal:
 
 
 def plan_list(actor: Actor, *, status: str = ""):
-    queryset = (
-        TrainingPlan.objects.visible_to(actor)
-        .select_related("organization", "created_by", "reviewed_by")
-        .annotate(line_count=Count("lines"))
+    queryset = TrainingPlan.objects.visible_to(actor).select_related(
+        "organization", "created_by", "reviewed_by"
     )
     if status:
         queryset = queryset.filter(status=status)
     # The review queue first: what waits for a decision, oldest submission first.
-    return queryset.annotate(
-        waiting=Case(
-            When(status=TrainingPlan.Status.SUBMITTED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("waiting", "submitted_at", "-created_at")
+    return queryset.order_by("-awaiting_review", "submitted_at", "-created_at", "-id")
+
+
+def with_line_counts(plans: list[TrainingPlan]) -> list[TrainingPlan]:
+    """Sets `line_count` on the given plans, in one query for all of them."""
+    counts = dict(
+        PlanLine.objects.filter(plan__in=plans)
+        .values("plan_id")
+        .annotate(lines=Count("id"))
+        .values_list("plan_id", "lines")
+    )
+    for plan in plans:
+        plan.line_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]
+    return plans
 
 
 def plan_detail(actor: Actor, plan_id: int) -> TrainingPlan:

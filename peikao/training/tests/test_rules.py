@@ -152,3 +152,21 @@ def test_earned_hours_never_exceed_the_session_or_the_cap(events, length):
         [(window, hours)], presence, minutes_per_hour=MINUTES, daily_cap=Decimal(8)
     )
     assert Decimal(0) <= earned <= min(hours, Decimal(8))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 24 * 60), st.sampled_from(["in", "out"])), max_size=16),
+    st.lists(st.tuples(st.integers(0, 24 * 60), st.integers(1, 600)), max_size=6),
+)
+def test_minutes_of_each_session_are_those_of_each_session_alone(events, sessions):
+    start = at(10, 0)
+    presence = rules.presence_intervals(
+        [(start + timedelta(minutes=minute), direction) for minute, direction in events]
+    )
+    windows = [
+        rules.Interval(start + timedelta(minutes=s), start + timedelta(minutes=s + length))
+        for s, length in sessions
+    ]
+    assert rules.attended_minutes_each(presence, windows) == [
+        rules.attended_minutes(presence, window) for window in windows
+    ]

@@ -2,11 +2,11 @@
 recording an event by hand, and the refused events the regulator watches."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action, form_checked_action
 from peikao.training.forms import AttendanceByHandForm
 from peikao.training.permissions import INSTITUTION_WRITERS
@@ -61,7 +61,7 @@ def retraining_test_pass(request, class_id: int, enrolment_id: int):
 @login_required
 def rejection_list(request):
     rejections = selectors.rejection_list(request.actor)
-    page = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = keyset_page_of_request(request, rejections, size=REJECTIONS_PER_PAGE)
     return render(request, "training/rejection_list.html", {"page": page})
 
 

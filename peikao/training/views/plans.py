@@ -2,7 +2,6 @@
 and classrooms."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from peikao.catalog import selectors as catalog_selectors
 from peikao.catalog.selectors import rule_value
+from peikao.core.pagination import keyset_page_of_request
 from peikao.core.views import form_action, form_checked_action
 from peikao.training import rules
 from peikao.training.forms import (
@@ -38,13 +38,14 @@ PLAN_REVIEWED = {rules.APPROVED: "培训计划已审核通过。", rules.RETURNE
 @login_required
 def plan_list(request):
     status = request.GET.get("status", "")
+    plans = selectors.plan_list(request.actor, status=status)
+    page = keyset_page_of_request(request, plans, size=PLANS_PER_PAGE)
+    selectors.with_line_counts(page.rows)
     return render(
         request,
         "training/plan_list.html",
         {
-            "page": Paginator(
-                selectors.plan_list(request.actor, status=status), PLANS_PER_PAGE
-            ).get_page(request.GET.get("page")),
+            "page": page,
             "statuses": PLAN_STATUSES,
             "status": status,
             "can_write": request.actor.role in INSTITUTION_WRITERS,
