@@ -375,6 +375,8 @@ def _report_process(pk: int) -> None:
 def _record_report(report: DeviceReport, device: Device) -> tuple[AttendanceEvent, bool]:
     if device.kind != Device.Kind.ATTENDANCE_TERMINAL:
         raise DomainError("只有考勤终端可以上报考勤。")
+    if not device.active:  # deactivated since it sent the report: a lost or misused terminal
+        raise DomainError("该考勤终端已停用，其上报不予计入。")
     enrolment_id, session = _match_session(device, report.id_number, report.occurred_at)
     enrolment = _locked_enrolment(enrolment_id)
     event = AttendanceEvent(

@@ -243,6 +243,15 @@ def test_a_camera_cannot_post_attendance(course):
     assert not AttendanceEvent.objects.exists()
 
 
+def test_a_terminal_deactivated_before_its_reports_are_decided_has_them_refused(course):
+    received, _ = report(course, "in", course["sessions"][0].starts_at, "before-stop")
+    Device.objects.filter(pk=course["terminal"].pk).update(active=False)
+    attendance.device_reports_process(actor=JOB)
+    received.refresh_from_db()
+    assert refused(received, "该考勤终端已停用")
+    assert not AttendanceEvent.objects.exists()
+
+
 def test_a_suspended_class_takes_no_attendance(course):
     course["class"].status = "suspended"
     course["class"].save()
