@@ -10,6 +10,7 @@ from peikao.accounts.forms import LoginForm
 from peikao.accounts.navigation import home_items
 from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
+from peikao.core.scoping import id_of
 
 USERS_PER_PAGE = 50
 
@@ -56,9 +57,7 @@ def home(request):
 def switch_role(request):
     chosen = request.POST.get("membership", "")
     try:
-        membership = services.membership_switch(
-            request=request, membership_id=int(chosen) if chosen.isdigit() else 0
-        )
+        membership = services.membership_switch(request=request, membership_id=id_of(chosen) or 0)
     except DomainError as error:
         messages.error(request, str(error))
     else:

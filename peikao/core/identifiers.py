@@ -4,6 +4,7 @@ Each check returns the normalised value or raises ValidationError with a Chinese
 says what is wrong, so that a clerk can correct the number.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,9 +23,14 @@ class IdentityFacts:
     sex: str  # "M" or "F"
 
 
-def normalise_id_number(raw: str) -> str:
-    """Strips spaces and upper-cases the X check character."""
-    return (raw or "").strip().replace(" ", "").upper()
+def normalise_identifier(raw: str) -> str:
+    """NFKC first, so that fullwidth and other compatibility forms (１４０８, ｘ, ²) become the
+    ASCII characters they stand for and one number is never stored twice; then whitespace of
+    any kind removed and letters upper-cased (the X check character)."""
+    return "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
+
+
+normalise_id_number = normalise_identifier
 
 
 def identity_from_id_number(raw: str) -> IdentityFacts:
@@ -33,7 +39,8 @@ def identity_from_id_number(raw: str) -> IdentityFacts:
         raise ValidationError("请填写身份证号码。", code="required")
     if len(number) != 18:
         raise ValidationError(f"身份证号码应为18位，当前为{len(number)}位。", code="length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # isdigit() alone admits other scripts' digits (٣, ३): only ASCII is a digit here.
+    if not number.isascii() or not number[:17].isdigit() or number[17] not in "0123456789X":
         raise ValidationError(
             "身份证号码格式不正确：前17位应为数字，最后一位应为数字或X。", code="format"
         )
@@ -60,7 +67,7 @@ def validate_id_number(raw: str) -> str:
 
 
 def validate_credit_code(raw: str) -> str:
-    code = (raw or "").strip().replace(" ", "").upper()
+    code = normalise_identifier(raw)
     if not code:
         raise ValidationError("请填写统一社会信用代码。", code="required")
     if len(code) != 18:

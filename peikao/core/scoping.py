@@ -11,6 +11,12 @@ from peikao.core.errors import NotFound
 LARGEST_ID = 2**63 - 1
 
 
+def id_of(text: str) -> int | None:
+    """An id as a page sends it (a filter, a pick): ASCII digits only, since int() refuses the
+    superscript digits that str.isdigit() lets through; None for anything else."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def not_found(model: type[Model]) -> NotFound:
     return NotFound(f"未找到该{model._meta.verbose_name}，或不在您的管辖范围内。")
 

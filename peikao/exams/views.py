@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from peikao.core.scoping import id_of
 from peikao.exams import selectors
 from peikao.orgs.selectors import city_list, exam_point_list
 
@@ -16,7 +17,7 @@ def timetable(request):
         "series": request.GET.get("series", ""),
         "month": request.GET.get("month", ""),
     }
-    exam_point = int(filters["exam_point"]) if filters["exam_point"].isdigit() else None
+    exam_point = id_of(filters["exam_point"])
     month_error = bool(filters["month"]) and selectors.month_start(filters["month"]) is None
     return render(
         request,

@@ -27,6 +27,26 @@ def test_lowercase_x_and_spaces_are_accepted_and_normalised():
     assert validate_id_number(" 11010519491231002x ") == "11010519491231002X"
 
 
+def test_fullwidth_and_other_compatibility_forms_become_the_one_ascii_number():
+    # 张三 was enrolled three times in one class under ID numbers written these ways.
+    for written in (
+        "１１０１０５１９４９１２３１００２ｘ",
+        "11010519491231002X\u3000",
+        "¹1010519491231002X",
+    ):
+        assert validate_id_number(written) == "11010519491231002X"
+    assert validate_credit_code("９１３５０１００Ｍ０００１００Ｙ４３") == "91350100M000100Y43"
+
+
+@pytest.mark.parametrize(
+    "number", ["١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "११०१०५१९४९१२३१००२X", "1101051949123100२X"]
+)
+def test_digits_of_other_scripts_are_refused_not_stored(number):
+    with pytest.raises(ValidationError) as error:
+        validate_id_number(number)
+    assert "前17位应为数字" in error.value.messages[0]
+
+
 def test_sex_comes_from_the_seventeenth_digit():
     assert identity_from_id_number("440524188001010014").sex == "M"
 

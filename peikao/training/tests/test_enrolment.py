@@ -208,6 +208,20 @@ def test_a_second_identical_enrolment_is_refused_and_changes_nothing():
     assert counts() == before
 
 
+FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_the_same_id_number_in_fullwidth_digits_is_the_same_person():
+    training_class = TrainingClassFactory.create()
+    enrol(training_class, **particulars(4))
+    before = counts()
+    written_otherwise = particulars(4)
+    written_otherwise["id_number"] = written_otherwise["id_number"].translate(FULLWIDTH)
+    with pytest.raises(Conflict, match="该学员已在本班报名。"):
+        enrol(training_class, **written_otherwise)
+    assert counts() == before
+
+
 def test_an_archived_class_is_frozen():
     training_class = TrainingClassFactory.create(status="archived")
     with pytest.raises(Conflict, match="已归档，档案已冻结"):

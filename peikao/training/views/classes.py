@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
+from peikao.core.scoping import id_of
 from peikao.core.views import form_checked_action
 from peikao.training import rules
 from peikao.training.forms import (
@@ -49,7 +50,7 @@ def class_list(request):
     classes = selectors.class_list(
         actor,
         status=status,
-        institution_id=int(institution) if institution.isdigit() else None,
+        institution_id=id_of(institution),
         on_date=day,
     )
     page = keyset_page_of_request(request, classes, size=CLASSES_PER_PAGE)
@@ -93,7 +94,7 @@ def _session_rows(post) -> tuple[list[dict], list[services.SessionInput], list[s
         if starts_at is None or ends_at is None:
             errors.append(f"第{number}次课的日期或时间不完整。")
             continue
-        if not (row["teacher"].isdigit() and row["room"].isdigit()):
+        if id_of(row["teacher"]) is None or id_of(row["room"]) is None:
             errors.append(f"第{number}次课须选择教师和教室。")
             continue
         sessions.append(

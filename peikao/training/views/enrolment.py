@@ -14,6 +14,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from peikao.core.errors import DomainError, PermissionDenied
+from peikao.core.scoping import id_of
 from peikao.core.views import form_action, form_checked_action
 from peikao.people import particulars
 from peikao.people import services as people_services
@@ -281,7 +282,7 @@ def enrolment_withdraw(request, enrolment_id: int):
 @require_POST
 def document_upload(request, enrolment_id: int):
     purpose = request.POST.get("item", "")
-    requirement_id = int(purpose) if purpose.isdigit() else None
+    requirement_id = id_of(purpose)
     form_action(
         request,
         lambda: document_services.document_upload(
