@@ -212,8 +212,10 @@ def people_prepare(
                 Problem(
                     entry.row,
                     LABELS["name"],
-                    f"身份证号码{mask_id_number(given.id_number)}在平台中登记的姓名为“{person.name}”，"
-                    f"与填写的“{given.name}”不一致。请核对；确需更正姓名的，请联系监管部门。",
+                    # Never the registered name: any clerk could learn the name behind any
+                    # ID number by typing a wrong one.
+                    f"身份证号码{mask_id_number(given.id_number)}与填写的姓名“{given.name}”"
+                    "不一致。请核对证件；确需更正姓名的，请联系监管部门。",
                 )
             )
         entry.person = person

@@ -143,7 +143,8 @@ def test_already_enrolled_name_mismatch_and_eligibility_are_reported_by_row():
     ]
     problems = refused(training_class, workbook_bytes(rows))
     assert problems[0] == (2, "身份证号码", "该学员已在本班报名。")
-    assert problems[1][:2] == (3, "姓名") and "登记的姓名为“张三”" in problems[1][2]
+    assert problems[1][:2] == (3, "姓名") and "与填写的姓名“李四”不一致" in problems[1][2]
+    assert "张三" not in problems[1][2]
     assert problems[2][:2] == (4, "报考条件") and "文化程度应为初中及以上" in problems[2][2]
 
 
