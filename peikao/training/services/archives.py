@@ -32,6 +32,7 @@ from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 from peikao.core.masking import mask_text
+from peikao.core.spreadsheets import neutralised_row
 from peikao.people.rules import add_months
 from peikao.training import rules, tasks
 from peikao.training.models import (
@@ -156,11 +157,12 @@ def _safe_name(name: str) -> str:
 
 
 def _csv_bytes(header: list[str], rows) -> bytes:
-    """UTF-8 with a BOM: Excel, which most offices open CSV files with, needs it for Chinese."""
+    """UTF-8 with a BOM: Excel, which most offices open CSV files with, needs it for Chinese.
+    Names, topics and reasons are typed by people: no cell of theirs is read as a formula."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(neutralised_row(row) for row in rows)
     return text.getvalue().encode("utf-8-sig")
 
 

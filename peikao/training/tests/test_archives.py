@@ -24,6 +24,7 @@ from peikao.audit.models import AuditRecord
 from peikao.catalog.models import Industry, OperationItem, PostCategory
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.orgs.models import Organization
+from peikao.people.models import Person
 from peikao.people.rules import add_months
 from peikao.training.models import (
     AttendanceEvent,
@@ -228,6 +229,16 @@ def test_another_institutions_clerk_does_not_see_the_class():
 
 
 # The ZIP.
+
+
+def test_a_name_typed_as_a_formula_is_archived_as_text():
+    training_class = finished_class()
+    enrolment = training_class.enrolments.select_related("person").first()
+    Person.objects.filter(pk=enrolment.person_id).update(name='=HYPERLINK("http://x.invalid")')
+    roster = csv_rows(zip_of(archive_as("huaan_clerk", training_class)), "roster.csv")
+    names = [row[1] for row in roster[1:]]
+    assert """'=HYPERLINK("http://x.invalid")""" in names
+    assert not any(name.startswith("=") for name in names)
 
 
 def test_the_zip_holds_every_part_of_the_class_file():
