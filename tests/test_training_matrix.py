@@ -389,9 +389,11 @@ def test_archive_and_hours_certificate_downloads(login_as, archived, username):
     client = login_as(username)
     class_id = archived["classes"]["huaan"].pk
     enrolment_id = archived["enrolments"]["huaan"].pk
-    # The class file is the institution's and its supervisors'; not a trainee's or employer's.
-    archive_readers = REGION_WIDE | HUAAN_STAFF | {"yanhu_officer"}
-    want = 200 if username in archive_readers else 404
+    # The class file is the institution's and its supervisors': not its teacher's, a trainee's
+    # or an employer's, who see the class (403) but may not read every ID copy in it.
+    archive_readers = REGION_WIDE | {"huaan_admin", "huaan_clerk", "yanhu_officer"}
+    class_viewers = archive_readers | {"huaan_teacher", "demo_trainee", "demo_enterprise"}
+    want = 200 if username in archive_readers else 403 if username in class_viewers else 404
     assert client.get(f"/api/training/classes/{class_id}/archive").status_code == want
     assert client.get(f"/training/classes/{class_id}/archive/download/").status_code == want
     # The certificate also goes to the trainee; it shows the full ID number, so not to others.

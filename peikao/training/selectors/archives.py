@@ -4,24 +4,21 @@ Both carry ID numbers in full (they are the documents the exam center and the bu
 so they go only to the roles that need them, within the Actor's scope.
 """
 
-from peikao.accounts.actor import INSTITUTION_ROLES, REGION_WIDE_ROLES, Actor
+from peikao.accounts.actor import REGION_WIDE_ROLES, Actor
 from peikao.accounts.models import Role
-from peikao.core.errors import Conflict, NotFound
+from peikao.core.errors import Conflict, NotFound, PermissionDenied
 from peikao.training.models import ClassArchive, Enrolment, HoursCertificate, TrainingClass
 from peikao.training.selectors.enrolment import missing_documents
 
-# The class file: the institution that keeps it and the bureau and exam center that inspect it.
-ARCHIVE_READER_ROLES = INSTITUTION_ROLES | REGION_WIDE_ROLES
+# The class file: the institution's admin and clerk who keep it and the bureau and exam center
+# that inspect it. Exactly those who may read every part of it: the ID copies and the roster of
+# full ID and phone numbers are not for the class's teachers (can_read_documents).
+ARCHIVE_READER_ROLES = (
+    frozenset({Role.INSTITUTION_ADMIN, Role.INSTITUTION_CLERK}) | REGION_WIDE_ROLES
+)
 # The hours certificate: also the trainee it certifies. An enterprise is left out: the
 # certificate shows the ID number in full, and the trainee hands it on where it is needed.
 HOURS_CERTIFICATE_READER_ROLES = ARCHIVE_READER_ROLES | {Role.TRAINEE}
-
-
-def archive_readable_classes(actor: Actor):
-    """Classes whose archive page the viewer may open."""
-    if actor.role not in ARCHIVE_READER_ROLES:
-        return TrainingClass.objects.none()
-    return TrainingClass.objects.all().visible_to(actor)
 
 
 def archive_missing(training_class: TrainingClass) -> list[str]:
@@ -57,13 +54,16 @@ def archive_missing(training_class: TrainingClass) -> list[str]:
 def class_archive_detail(actor: Actor, class_id: int) -> tuple[TrainingClass, ClassArchive | None]:
     """The class and its archive (None before it is archived)."""
     training_class = (
-        archive_readable_classes(actor)
+        TrainingClass.objects.all()
+        .visible_to(actor)
         .select_related("organization", "post_category", "item", "industry")
         .filter(pk=class_id)
         .first()
     )
     if training_class is None:
         raise NotFound("未找到该培训班，或不在您的管辖范围内。")
+    if actor.role not in ARCHIVE_READER_ROLES:
+        raise PermissionDenied("班级档案含学员的身份证件和完整的身份证号码，您的角色无权查看。")
     return training_class, ClassArchive.objects.filter(training_class=training_class).first()
 
 

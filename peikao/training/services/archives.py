@@ -32,6 +32,7 @@ from peikao.catalog.models import PostCategory
 from peikao.catalog.selectors import rule_value
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 from peikao.core.masking import mask_text
+from peikao.core.scoping import get_visible
 from peikao.core.spreadsheets import neutralised_row
 from peikao.people.rules import add_months
 from peikao.training import rules, tasks
@@ -45,7 +46,7 @@ from peikao.training.models import (
     TrainingClass,
 )
 from peikao.training.permissions import is_class_writer
-from peikao.training.selectors.archives import archive_missing, archive_readable_classes
+from peikao.training.selectors.archives import archive_missing
 
 logger = logging.getLogger(__name__)
 
@@ -432,10 +433,7 @@ def _sha256_of(source: IO[bytes]) -> str:
 def _class_for_archiving(actor: Actor, class_id: int) -> TrainingClass:
     """The class, locked, for its own institution's admin or clerk; one NotFound for a class
     out of the actor's sight."""
-    if not archive_readable_classes(actor).filter(pk=class_id).exists():
-        raise NotFound("未找到该培训班，或不在您的管辖范围内。")
-    # Locked without joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-    training_class = TrainingClass.objects.select_for_update().get(pk=class_id)
+    training_class = get_visible(TrainingClass.objects.all(), actor, class_id, for_update=True)
     if not is_class_writer(actor, training_class):
         raise PermissionDenied("只有本培训机构的管理员或教务员可以归档培训班。")
     return training_class
