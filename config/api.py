@@ -3,13 +3,15 @@
 Domain errors become JSON with a Chinese `detail` and every reason in `errors`.
 """
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
 
 from peikao.accounts.api import router as accounts_router
 from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
+from peikao.core.api_errors import BY_STATUS, http_error_message, validation_messages
 from peikao.core.errors import DomainError
 from peikao.exams.api import public_router as exams_public_router
 from peikao.monitoring.api import router as monitoring_router
@@ -35,6 +37,28 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(
         request, {"detail": str(exc), "errors": exc.messages}, status=exc.status_code
     )
+
+
+def refusal(request: HttpRequest, messages: list[str], status: int):
+    return api.create_response(
+        request, {"detail": "".join(messages), "errors": messages}, status=status
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError):
+    return refusal(request, validation_messages(exc.errors), 422)
+
+
+# Unauthorized (401) for a missing session or device key, CSRF check Failed (403), …
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    return refusal(request, [http_error_message(exc.status_code, str(exc))], exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return refusal(request, [BY_STATUS[404]], 404)
 
 
 api.add_router("/public/", orgs_public_router, auth=None)

@@ -1,0 +1,73 @@
+"""Refusals of the API's own layer (django-ninja and Pydantic) in Chinese, in the shape every
+domain error has: `detail`, one sentence, and `errors`, each reason."""
+
+from typing import Any
+
+# What a refusal of the request's shape says, by Pydantic's error type.
+MESSAGES = {
+    "missing": "请提供{field}。",
+    "literal_error": "{field}只能是{expected}。",
+    "enum": "{field}只能是{expected}。",
+    "string_too_long": "{field}不能超过{max_length}个字符。",
+    "string_too_short": "{field}不能少于{min_length}个字符。",
+    "string_type": "{field}应为文字。",
+    "int_parsing": "{field}应为整数。",
+    "int_type": "{field}应为整数。",
+    "int_from_float": "{field}应为整数。",
+    "float_parsing": "{field}应为数字。",
+    "decimal_parsing": "{field}应为数字。",
+    "bool_parsing": "{field}应为 true 或 false。",
+    "datetime_parsing": "{field}应为带时区的日期时间，如 2026-12-01T08:00:00+08:00。",
+    "datetime_type": "{field}应为带时区的日期时间，如 2026-12-01T08:00:00+08:00。",
+    "datetime_from_date_parsing": "{field}应为带时区的日期时间，如 2026-12-01T08:00:00+08:00。",
+    "date_parsing": "{field}应为日期，如 2026-12-01。",
+    "date_type": "{field}应为日期，如 2026-12-01。",
+    "date_from_datetime_parsing": "{field}应为日期，如 2026-12-01。",
+    "greater_than": "{field}应大于{gt}。",
+    "greater_than_equal": "{field}不能小于{ge}。",
+    "less_than": "{field}应小于{lt}。",
+    "less_than_equal": "{field}不能大于{le}。",
+    "list_type": "{field}应为列表。",
+    "json_invalid": "请求内容不是有效的 JSON。",
+}
+OTHERWISE = "{field}的格式不正确。"
+# The parts of a location that name where, not which field.
+PLACES = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
+
+BY_STATUS = {
+    401: "未登录，或设备密钥无效。",
+    403: "无权执行此操作。",
+    404: "未找到。",
+    405: "不支持该请求方法。",
+}
+CSRF_REFUSED = "请求缺少有效的 CSRF 令牌，请刷新页面后重试。"
+
+
+def field_name(location: Any) -> str:
+    names = [str(part) for part in location if str(part) not in PLACES]
+    return f"“{'.'.join(names)}”" if names else "请求内容"
+
+
+def validation_messages(errors: list[dict]) -> list[str]:
+    """One Chinese sentence per refusal of Pydantic's, naming the field."""
+    messages = []
+    for error in errors:
+        template = MESSAGES.get(error.get("type", ""), OTHERWISE)
+        context = {
+            # Pydantic lists the allowed values as "'in' or 'out'".
+            key: str(value).replace(" or ", " 或 ")
+            for key, value in (error.get("ctx") or {}).items()
+        }
+        try:
+            messages.append(template.format(field=field_name(error.get("loc", ())), **context))
+        except (KeyError, IndexError):
+            messages.append(OTHERWISE.format(field=field_name(error.get("loc", ()))))
+    return list(dict.fromkeys(messages))
+
+
+def http_error_message(status: int, message: str) -> str:
+    if message == "CSRF check Failed":
+        return CSRF_REFUSED
+    if message and not message.isascii():
+        return message  # already ours, in Chinese
+    return BY_STATUS.get(status, "请求未能处理。")
