@@ -34,7 +34,7 @@ def test_a_malformed_body_names_each_field_in_chinese(login_as):
 
 
 def test_an_unknown_choice_says_what_is_allowed():
-    errors = [
+    errors: list[dict] = [
         {
             "type": "literal_error",
             "loc": ("body", "payload", "direction"),
@@ -45,7 +45,7 @@ def test_an_unknown_choice_says_what_is_allowed():
 
 
 def test_a_missing_field_an_unknown_kind_and_a_bad_context_still_read_in_chinese():
-    errors = [
+    errors: list[dict] = [
         {"type": "missing", "loc": ("body", "payload", "event_id")},
         {"type": "something_new", "loc": ("query", "page")},
         {"type": "string_too_long", "loc": ("body",), "ctx": {}},
