@@ -172,7 +172,7 @@ def demo_trainee_certificate():
     [
         ("huaan_admin", 200),
         ("huaan_clerk", 200),
-        ("huaan_teacher", 200),
+        ("huaan_teacher", 404),  # it shows the full ID number: not for teachers
         ("yc_officer", 200),
         ("yanhu_officer", 200),
         ("yc_exam_center", 200),

@@ -43,14 +43,16 @@ def test_every_button_on_the_class_page_opens(login_as, huaan_class, username):
         assert client.get(href).status_code == 200, f"{label} ({href})"
 
 
-@pytest.mark.parametrize("username", ["demo_enterprise", "demo_trainee"])
-def test_the_enterprise_and_the_trainee_see_no_archive_button(login_as, huaan_class, username):
+@pytest.mark.parametrize("username", ["demo_enterprise", "demo_trainee", "huaan_teacher"])
+def test_the_enterprise_the_trainee_and_the_teacher_see_no_archive_button(
+    login_as, huaan_class, username
+):
     buttons = class_buttons(login_as(username), huaan_class)
     assert buttons is not None and "学员名册" in buttons
     assert "班级档案" not in buttons
 
 
-@pytest.mark.parametrize("username", ["huaan_clerk", "huaan_teacher", "yanhu_officer"])
+@pytest.mark.parametrize("username", ["huaan_clerk", "huaan_admin", "yanhu_officer"])
 def test_the_institution_and_the_bureau_see_the_archive_button(login_as, huaan_class, username):
     buttons = class_buttons(login_as(username), huaan_class)
     assert buttons["班级档案"] == f"/training/classes/{huaan_class.pk}/archive/"
