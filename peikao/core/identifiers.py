@@ -13,6 +13,8 @@ from django.utils import timezone
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
+from peikao.core.errors import DomainError
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -64,6 +66,14 @@ def identity_from_id_number(raw: str) -> IdentityFacts:
 
 def validate_id_number(raw: str) -> str:
     return identity_from_id_number(raw).id_number
+
+
+def identity_or_refusal(raw: str) -> IdentityFacts:
+    """identity_from_id_number for a service: a wrong number is a DomainError (a Chinese 400)."""
+    try:
+        return identity_from_id_number(raw)
+    except ValidationError as error:
+        raise DomainError(*error.messages) from None
 
 
 def validate_credit_code(raw: str) -> str:

@@ -1,14 +1,13 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.catalog import selectors as catalog_selectors
 from peikao.core.errors import DomainError, NotFound
-from peikao.core.identifiers import identity_from_id_number
+from peikao.core.identifiers import identity_or_refusal
 from peikao.people import rules
 from peikao.people.models import Person, Violation
 from peikao.people.permissions import require_eligibility_checker
@@ -53,10 +52,7 @@ def eligibility_dry_run(
     with the open 三违 records of that ID number among the people the actor sees (so that the
     answer tells nothing about anyone else); stores nothing."""
     require_eligibility_checker(actor)
-    try:
-        identity = identity_from_id_number(id_number)
-    except ValidationError as error:
-        raise DomainError(*error.messages) from None
+    identity = identity_or_refusal(id_number)
     target = rules.Target(**{k: particulars.pop(k) for k in TARGET_FIELDS})
     open_violations = open_violation_count(actor, identity.id_number)
     applicant = rules.Applicant(

@@ -12,7 +12,6 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from peikao.audit.services import audit_record
 from peikao.audit.transitions import transition_apply, transition_set
 from peikao.catalog.selectors import rule_values
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.identifiers import validate_id_number
+from peikao.core.identifiers import identity_or_refusal
 from peikao.core.masking import mask_id_number
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
@@ -260,7 +259,7 @@ def device_report_receive(
             raise DomainError("终端考勤方式只能是人脸识别（face）或身份证（id_card）。")
         if not event_id or len(event_id) > 60:
             raise DomainError("请提供终端事件标识（不超过60个字符）。")
-        id_number = _valid_id_number(id_number)
+        id_number = identity_or_refusal(id_number).id_number
         _check_not_ahead(occurred_at)
     except DomainError as refused:
         _reject(
@@ -289,13 +288,6 @@ def device_report_receive(
     if _report_fields(existing) != _report_fields(report):
         raise Conflict("该事件标识已用于另一条考勤记录。")
     return existing, False
-
-
-def _valid_id_number(raw: str) -> str:
-    try:
-        return validate_id_number(raw)
-    except ValidationError as wrong:
-        raise DomainError(*wrong.messages) from None
 
 
 def _report_fields(report: DeviceReport) -> tuple:
