@@ -202,6 +202,8 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# /api/docs and /api/openapi.json without a login: by default outside production only.
+PEIKAO_API_DOCS_PUBLIC = env_bool("PEIKAO_API_DOCS_PUBLIC", not PRODUCTION)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
