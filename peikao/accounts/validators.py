@@ -47,14 +47,9 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
     def __init__(self, user_attributes=USER_ATTRIBUTES, max_similarity: float = 0.7):
         super().__init__(user_attributes=user_attributes, max_similarity=max_similarity)
 
-    def validate(self, password, user=None):
-        try:
-            super().validate(password, user)
-        except ValidationError as error:
-            # Django's message names the field through a %-placeholder; ours says it plainly.
-            raise ValidationError(
-                f"密码与{error.params['verbose_name']}太相似。", code=error.code
-            ) from error
+    def get_error_message(self) -> str:
+        # Django fills in the field's name (用户名, 名字, 手机号码, …).
+        return "密码与%(verbose_name)s太相似。"
 
     def get_help_text(self) -> str:
         return "密码不能与用户名、姓名、电子邮箱或手机号码相似。"
