@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
 
+from config.api_docs import VendoredSwagger, docs_login_unless_public
 from peikao.accounts.api import router as accounts_router
 from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
@@ -29,6 +30,8 @@ api = NinjaAPI(
     ),
     auth=django_auth,
     urls_namespace="api",
+    docs=VendoredSwagger(),
+    docs_decorator=docs_login_unless_public,
 )
 
 

@@ -69,12 +69,14 @@ MIDDLEWARE = [
     # writes the body, so that compression comes last on the way out.
     "peikao.core.compression.TextGZipMiddleware",
     "peikao.core.middleware.RequestContextMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peikao.accounts.middleware.IdleSessionMiddleware",
+    "peikao.core.middleware.PrivateResponsesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -123,14 +125,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "peikao.accounts.backends.UsernameOrMobileBackend",
 ]
+# Each refuses in Chinese (peikao/accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
-    },
+    {"NAME": "peikao.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "peikao.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "peikao.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "peikao.accounts.validators.MobileNumberValidator"},
+    {"NAME": "peikao.accounts.validators.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -202,11 +203,28 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# /api/docs and /api/openapi.json without a login: by default outside production only.
+PEIKAO_API_DOCS_PUBLIC = env_bool("PEIKAO_API_DOCS_PUBLIC", not PRODUCTION)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # The audit chain's HMAC key; changing it makes every earlier record fail verification.
 AUDIT_CHAIN_KEY = os.environ.get("PEIKAO_AUDIT_CHAIN_KEY", "")
+
+# Every page loads only this site's files and runs no inline script or style (htmx is told
+# not to add its indicator style, nor to eval: base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # Security headers: strict in production, where TLS ends at the reverse proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True

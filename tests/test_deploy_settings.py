@@ -3,6 +3,7 @@ build, and a page renders with them."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,26 @@ def test_production_static_files_build_and_a_page_renders_with_them(tmp_path):
     assert status == "200", page.stdout + page.stderr
     assert "<title>登录 · 培考</title>" in body
     assert f'href="/static/{paths["vendor/bootstrap/bootstrap.min.css"]}"' in body
+
+
+def test_production_api_docs_need_a_login_unless_opened(tmp_path):
+    """In production /api/docs and /api/openapi.json send an anonymous visitor to the login;
+    PEIKAO_API_DOCS_PUBLIC=1 opens them, and the page takes Swagger UI from the static files."""
+    env = production_env(tmp_path)
+    assert run_manage("collectstatic", "--noinput", **env).returncode == 0
+    fetch = (
+        "from django.test import Client; client = Client(); "
+        "print([(r.status_code, r.get('Location', '')) for r in "
+        "(client.get('/api/docs', secure=True), client.get('/api/openapi.json', secure=True))]); "
+        "print(client.get('/api/docs', secure=True).content.decode())"
+    )
+    closed = run_manage("shell", "--no-imports", "-c", fetch, **env)
+    assert closed.returncode == 0, closed.stdout + closed.stderr
+    assert closed.stdout.split("\n", 1)[0] == (
+        "[(302, '/login/?next=/api/docs'), (302, '/login/?next=/api/openapi.json')]"
+    )
+    opened = run_manage("shell", "--no-imports", "-c", fetch, PEIKAO_API_DOCS_PUBLIC="1", **env)
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    statuses, page = opened.stdout.split("\n", 1)
+    assert statuses == "[(200, ''), (200, '')]"
+    assert re.search(r'src="/static/vendor/swagger-ui/swagger-ui-bundle\.[0-9a-f]{12}\.js"', page)

@@ -259,6 +259,7 @@ def test_anonymous_gets_nothing_but_public_reads(client):
 # Every API route and how this file covers it; a new route must be added here, with its test.
 COVERED_API_ROUTES = {
     "accounts/me": "test_reads_open_to_every_role",
+    "accounts/me/password": "accounts/tests/test_password_change.py (one's own password only)",
     "accounts/users": "test_user_list_api_and_page",
     "orgs/": "test_organization_list_api_and_page",
     "orgs/<organization_id>": "test_organization_detail_api_and_page_for_every_organisation",

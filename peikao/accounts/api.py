@@ -1,7 +1,7 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from peikao.accounts import selectors
+from peikao.accounts import selectors, services
 from peikao.core.masking import mask_phone
 from peikao.core.pagination import KeysetPagination
 
@@ -58,3 +58,15 @@ def me(request):
 @paginate(KeysetPagination)
 def users(request):
     return selectors.user_list(request.actor)
+
+
+class PasswordChangeIn(Schema):
+    old_password: str
+    new_password: str
+    new_password_again: str
+
+
+@router.post("/me/password", response={204: None}, summary="修改本人密码")
+def password_change(request, payload: PasswordChangeIn):
+    services.password_change(request=request, **payload.dict())
+    return Status(204, None)

@@ -2,6 +2,16 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
+class PasswordChangeForm(forms.Form):
+    """The three fields only: the service checks them (accounts.services.password_change)."""
+
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label="再次输入新密码", strip=False, widget=forms.PasswordInput
+    )
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label="用户名或手机号", max_length=150)
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)

@@ -4,3 +4,5 @@ from django.dispatch import Signal
 
 # Sent with user= and membership= once a user acts in another of their roles.
 role_switched = Signal()
+# Sent with user= and membership= (the role acting, or None) once a user changed their password.
+password_changed = Signal()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("role/", views.switch_role, name="switch_role"),
     path("users/", views.user_list, name="users"),
+    path("account/password/", views.password_change, name="password_change"),
 ]

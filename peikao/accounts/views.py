@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from peikao.accounts import selectors, services
-from peikao.accounts.forms import LoginForm
+from peikao.accounts.forms import LoginForm, PasswordChangeForm
 from peikao.accounts.navigation import home_items
 from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
@@ -75,4 +76,24 @@ def user_list(request):
         {
             "page": keyset_page_of_request(request, users, size=USERS_PER_PAGE),
         },
+    )
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    refusals: list[str] = []
+    if form.is_valid():
+        try:
+            services.password_change(request=request, **form.cleaned_data)
+        except DomainError as refused:
+            refusals = refused.messages
+        else:
+            messages.success(request, "密码已修改。")
+            return redirect("accounts:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "refusals": refusals, "rules": password_validators_help_texts()},
+        status=400 if form.is_bound else 200,
     )

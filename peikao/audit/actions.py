@@ -9,6 +9,7 @@ class Action(StrEnum):
     AUTH_LOCKED_OUT = "auth.locked_out"
     AUTH_LOGOUT = "auth.logout"
     AUTH_ROLE_SWITCHED = "auth.role_switched"
+    AUTH_PASSWORD_CHANGED = "auth.password_changed"
     INSTITUTION_SUSPENDED = "institution.suspended"
     INSTITUTION_REINSTATED = "institution.reinstated"
     INSTITUTION_EXITED = "institution.exited"
@@ -62,6 +63,7 @@ LABELS: dict[Action, str] = {
     Action.AUTH_LOCKED_OUT: "账号锁定",
     Action.AUTH_LOGOUT: "退出登录",
     Action.AUTH_ROLE_SWITCHED: "切换角色",
+    Action.AUTH_PASSWORD_CHANGED: "修改密码",
     Action.INSTITUTION_SUSPENDED: "暂停培训",
     Action.INSTITUTION_REINSTATED: "恢复培训",
     Action.INSTITUTION_EXITED: "退出培训市场",

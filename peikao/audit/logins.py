@@ -1,4 +1,5 @@
-"""The audit of sign-in events: logins, failures, lockouts, logouts and role switches."""
+"""The audit of sign-in events: logins, failures, lockouts, logouts, role switches and
+password changes."""
 
 from peikao.accounts.actor import Actor, ActorKind, actor_of
 from peikao.accounts.models import Membership
@@ -43,3 +44,8 @@ def logged_out(*, user) -> None:
 
 def role_switched(*, user, membership: Membership) -> None:
     audit_record(Action.AUTH_ROLE_SWITCHED, actor=actor_of(user, membership), target=membership)
+
+
+def password_changed(*, user, membership: Membership | None) -> None:
+    actor = actor_of(user, membership) if membership else _actor_of(user)
+    audit_record(Action.AUTH_PASSWORD_CHANGED, actor=actor, target=user)

@@ -5,7 +5,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from peikao.accounts.backends import user_for_login
-from peikao.accounts.signals import role_switched
+from peikao.accounts.signals import password_changed, role_switched
 from peikao.audit import logins
 
 
@@ -34,3 +34,8 @@ def on_locked_out(sender, request, username=None, **kwargs):
 @receiver(role_switched)
 def on_role_switched(sender, user, membership, **kwargs):
     logins.role_switched(user=user, membership=membership)
+
+
+@receiver(password_changed)
+def on_password_changed(sender, user, membership, **kwargs):
+    logins.password_changed(user=user, membership=membership)

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.cache import add_never_cache_headers
 
 from peikao.core import errors, request_context
 
@@ -59,3 +60,29 @@ class DomainErrorPagesMiddleware:
         if isinstance(exception, errors.PermissionDenied):
             raise DjangoPermissionDenied(str(exception)) from exception
         return None
+
+
+class PrivateResponsesNotStoredMiddleware:
+    """Nothing shown to a logged-in user, nor any API answer outside /api/public/ (a device's
+    calls), is kept by the browser or a proxy: `Cache-Control: no-store, private`. One rule for
+    every page, rather than a decorator on each that shows a full ID number, a document or a
+    photo. Static files stop at WhiteNoise before this and keep their long cache; the public
+    pages of an anonymous visitor stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._private(request):
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _private(request) -> bool:
+        if request.path.startswith("/api/"):
+            return not request.path.startswith("/api/public/")
+        # Without a session cookie there is no login to ask the session about.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        return request.user.is_authenticated

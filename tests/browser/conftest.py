@@ -54,7 +54,13 @@ def seeded_database(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, seeded_database):
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked on the test's pages, as Chromium reports it."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, seeded_database, csp_violations):
     context = browser.new_context(
         base_url=live_server.url,
         locale="zh-CN",
@@ -62,8 +68,18 @@ def page(browser, live_server, seeded_database):
         viewport={"width": 1400, "height": 1000},
     )
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    # Every browser test also shows that the policy blocks nothing the pages need.
+    assert csp_violations == []
 
 
 @pytest.fixture

@@ -32,3 +32,20 @@ def test_a_wrong_password_is_refused_in_chinese(log_in):
     expect(page).to_have_url("/login/")
     expect(page.get_by_test_id("login-error")).to_contain_text("用户名（手机号）或密码不正确")
     expect(page.get_by_label("用户名或手机号")).to_have_value("yc_officer")
+
+
+def test_a_trainee_changes_their_password_from_the_account_bar(log_in):
+    page = log_in("demo_trainee")
+    page.get_by_role("link", name="修改密码").click()
+    page.get_by_label("原密码").fill("Wrong@2024")
+    page.get_by_label("新密码", exact=True).fill("Xq7!rain-lake")
+    page.get_by_label("再次输入新密码").fill("Xq7!rain-lake")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.get_by_test_id("password-error")).to_have_text("原密码不正确。")
+
+    page.get_by_label("原密码").fill("Peikao@2024")
+    page.get_by_label("新密码", exact=True).fill("Xq7!rain-lake")
+    page.get_by_label("再次输入新密码").fill("Xq7!rain-lake")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page).to_have_url("/home/")
+    expect(page.get_by_role("status")).to_contain_text("密码已修改。")
