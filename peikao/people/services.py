@@ -354,6 +354,7 @@ def _plan_employer(
     for row in at_old:
         if row.ended_on is None:
             row.ended_on = max(row.started_on, day_before)
+            row.employer = row.employer or old
             if row.pk and row not in entry.changed_work:
                 entry.changed_work.append(row)
     if not at_old:
