@@ -324,7 +324,7 @@ def _plan_work_history(entry: PersonEntry, stored: list[WorkHistory]) -> None:
     entry.coal_periods = [(row.started_on, row.ended_on) for row in final.values() if row.coal_mine]
 
 
-def _at(row: WorkHistory, employer: Organization) -> bool:
+def _period_at(row: WorkHistory, employer: Organization) -> bool:
     if row.employer_id is not None and employer.pk is not None:
         return row.employer_id == employer.pk
     return orgs_services.same_name(row.employer_name) == orgs_services.same_name(employer.name)
@@ -349,7 +349,7 @@ def _plan_employer(
         return
     periods = [*stored, *entry.new_work]
     post = entry.recorded.get("post", "")
-    at_old = [row for row in periods if _at(row, old)]
+    at_old = [row for row in periods if _period_at(row, old)]
     day_before = today - timedelta(days=1)
     for row in at_old:
         if row.ended_on is None:
@@ -369,7 +369,7 @@ def _plan_employer(
                 ended_on=day_before,
             )
         )
-    current = next((r for r in periods if r.ended_on is None and _at(r, employer)), None)
+    current = next((r for r in periods if r.ended_on is None and _period_at(r, employer)), None)
     if current is None:
         entry.new_work.append(
             WorkHistory(

@@ -264,3 +264,20 @@ def test_the_page_form_of_another_institution_never_rewrites_the_person(login_as
     person = Person.objects.get(id_number=WORKER)
     assert (person.phone, person.education) == (XINZHOU_PHONE, 3)
     assert retraining.enrolments.get().phone == YUNCHENG_PHONE
+
+
+def test_the_eligibility_of_an_enrolment_reads_what_its_clerk_gave(login_as, xinzhou):
+    """The Person says 小学 (too little for 1.2); the Yuncheng clerk's papers say 高中: the
+    Yuncheng enrolment is judged on those, and the Person keeps what Xinzhou recorded."""
+    Person.objects.filter(id_number=WORKER).update(education=1)
+    Violation.objects.filter(pk=xinzhou["violation_id"]).delete()
+    ordinary = TrainingClassFactory.create()
+    url = f"/api/training/classes/{ordinary.pk}/enrolments"
+    given = particulars(1, id_number=WORKER, name="王五", education=1)
+    refused = login_as("huaan_clerk").post(url, given, content_type="application/json")
+    assert refused.status_code == 400 and "文化程度" in str(refused.json())
+    enrolled = login_as("huaan_clerk").post(
+        url, {**given, "education": 3}, content_type="application/json"
+    )
+    assert enrolled.status_code == 201, enrolled.json()
+    assert Person.objects.get(id_number=WORKER).education == 1
