@@ -94,7 +94,11 @@ def violation_list(request, status: str = ""):
     return selectors.violation_list(request.actor, status=status)
 
 
-@router.post("/violations", response={201: ViolationOut}, summary="登记三违（企业、监管部门）")
+@router.post(
+    "/violations",
+    response={200: ViolationOut, 201: ViolationOut},
+    summary="登记三违（企业、监管部门）；同一人员、类型、日期和记录单位已登记的，返回该记录（200）",
+)
 def violation_record(request, payload: ViolationIn):
-    violation = services.violation_record(actor=request.actor, **payload.dict())
-    return Status(201, violation)
+    violation, created = services.violation_record(actor=request.actor, **payload.dict())
+    return Status(201 if created else 200, violation)

@@ -1,17 +1,34 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from peikao.orgs.models import Organization
 from peikao.people.rules import EDUCATION_NAMES
+
+
+def _connected_to(units: models.QuerySet) -> models.Q:
+    """People a unit has to do with, now or before: employed there (now, in a period of work
+    history, or when enrolled), or recorded for 三违 by it. A person who moves on stays in the
+    view of the city and the enterprise where they worked and where their record was made."""
+    return (
+        models.Q(employer__in=units)
+        | models.Q(pk__in=WorkHistory.objects.filter(employer__in=units).values("person_id"))
+        | models.Q(
+            pk__in=Violation.objects.filter(recorded_by_organization__in=units).values("person_id")
+        )
+        | models.Q(pk__in=Person.objects.filter(enrolments__employer__in=units).values("pk"))
+    )
 
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        """By their employer's region, an enterprise's own staff, those enrolled in an
-        institution's classes, or oneself."""
+        """Those connected to the units of the actor's regions, or to the actor's enterprise
+        (see _connected_to); those enrolled in an institution's classes; or oneself."""
         if actor.is_region_wide:
-            return self.filter(employer__region_id__in=actor.region_codes)
+            return self.filter(
+                _connected_to(Organization.objects.filter(region_id__in=actor.region_codes))
+            )
         if actor.in_enterprise:
-            return self.filter(employer=actor.organization)
+            return self.filter(_connected_to(Organization.objects.filter(pk=actor.organization.pk)))
         if actor.in_institution:
             enrolled = Person.objects.filter(
                 enrolments__training_class__organization=actor.organization
@@ -25,8 +42,11 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A trainee, candidate or certificate holder, one per ID number across the whole system.
 
-    Name, sex and birth date come from the ID number; the rest is what the clerk records at
-    enrolment and what the eligibility rules read.
+    Name, sex and birth date come from the ID number. The other particulars are filled from
+    the first enrolment; later only the unit that registered the person (registered_by) updates
+    them. What each clerk gives is kept on the enrolment (training.Enrolment), which the
+    eligibility rules read. The employer is the current one: a change is a new period of work
+    history (people.services).
     """
 
     class Sex(models.TextChoices):
@@ -70,7 +90,15 @@ class Person(models.Model):
     education_chemical = models.BooleanField("化工类专业", default=False)
     education_chemistry_or_safety = models.BooleanField("化学、化工或安全类专业", default=False)
     chemical_intermediate_title = models.BooleanField("化工类中级及以上职称", default=False)
-    photo = models.FileField("照片", upload_to="photos/%Y/%m/", blank=True)
+    registered_by = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="建档单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="只有建档单位的报名更新人员信息；其他单位填写的信息保存在各自的报名中",
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
@@ -85,12 +113,21 @@ class Person(models.Model):
 
 
 class WorkHistory(models.Model):
-    """A period of work: the eligibility rules count coal-mine months from these."""
+    """A period of work: the eligibility rules count coal-mine months from these. A period
+    recorded for a change of employer names the registered unit (employer)."""
 
     person = models.ForeignKey(
         Person, verbose_name="人员", on_delete=models.CASCADE, related_name="work_history"
     )
     employer_name = models.CharField("工作单位", max_length=100)
+    employer = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="登记的工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     trade = models.CharField("工种", max_length=50)
     coal_mine = models.BooleanField("煤矿井下或煤矿相关工作", default=False)
     started_on = models.DateField("起始日期")
@@ -111,8 +148,33 @@ class WorkHistory(models.Model):
         return f"{self.employer_name} {self.trade}"
 
 
+class ViolationQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """Of the people an institution enrols or of oneself; for regulators and enterprises,
+        the records made in their region or by the enterprise, whoever employs the person
+        later, and the records of their current staff (whether they are cleared to work
+        matters to whoever employs them now)."""
+        if actor.is_region_wide:
+            return self.filter(
+                models.Q(recorded_by_organization__region_id__in=actor.region_codes)
+                | models.Q(person__employer__region_id__in=actor.region_codes)
+            )
+        if actor.in_enterprise:
+            return self.filter(
+                models.Q(recorded_by_organization=actor.organization)
+                | models.Q(person__employer=actor.organization)
+            )
+        if actor.in_institution or actor.person_id is not None:
+            seen = Person.objects.visible_to(actor).filter(pk=models.OuterRef("person_id"))
+            return self.filter(models.Exists(seen))
+        return self.none()
+
+
 class Violation(models.Model):
-    """A 三违 record: the person must finish special retraining and pass its test to close it."""
+    """A 三违 record: the person must finish special retraining and pass its test to close it.
+
+    One per person, kind, day and recording unit: recording it again (a double click, a
+    resent request) finds the same record (people.services.violation_record)."""
 
     class Kind(models.TextChoices):
         DIRECTING = "directing", "违章指挥"
@@ -152,11 +214,18 @@ class Violation(models.Model):
         related_name="closed_violations",
     )
 
+    objects = ViolationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["recorded_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "三违记录"
         ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "occurred_on", "recorded_by_organization"],
+                name="violation_once_per_unit_and_day",
+            ),
+        ]
         indexes = [
             # The order of the 三违 list: open records first, the latest first.
             models.Index(fields=["-status", "-occurred_on", "-id"], name="violation_list_order"),

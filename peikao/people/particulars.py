@@ -117,6 +117,9 @@ PERSON_FLAGS = (
     "education_chemistry_or_safety",
     "chemical_intermediate_title",
 )
+# What an enrolment keeps of what its clerk gave (training.Enrolment has the same fields), and
+# what the eligibility rules read of it.
+RECORDED_FIELDS = ("education", *OPTIONAL_TEXT_FIELDS, *PERSON_FLAGS)
 
 
 @dataclass(frozen=True)

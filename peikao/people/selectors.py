@@ -1,5 +1,6 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
@@ -10,6 +11,7 @@ from peikao.core.errors import DomainError, NotFound
 from peikao.core.identifiers import identity_or_refusal
 from peikao.people import rules
 from peikao.people.models import Person, Violation
+from peikao.people.particulars import RECORDED_FIELDS
 from peikao.people.permissions import require_eligibility_checker
 
 
@@ -129,25 +131,29 @@ def _whole_months(start: date, end: date) -> int:
 def applicant_from(
     person: Person,
     *,
+    particulars: Mapping[str, Any] | None = None,
     coal_mine_periods: Iterable[tuple[date, date | None]],
     open_violations: int,
     on_date: date,
     new_hire: bool | None = None,
 ) -> rules.Applicant:
     """The eligibility rules' view of a person, from data the caller has already read (the
-    Excel import reads every row's history in one query). new_hire is a fact of the
-    application, not of the person: whether they are new at the employer they enrol from."""
-    if person.education is None:
+    Excel import reads every row's history in one query). particulars: those an enrolment
+    records (people.particulars.RECORDED_FIELDS), else the person's own. new_hire is a fact
+    of the application, not of the person: whether they are new at the employer they enrol
+    from."""
+    given = particulars if particulars is not None else recorded_of(person)
+    if given["education"] is None:
         raise DomainError(f"{person.name}未登记文化程度，无法审核报考条件。")
     return rules.Applicant(
         birth_date=person.birth_date,
         sex=person.sex,
-        education=rules.Education(person.education),
-        female_post=person.female_post,
-        education_related_to_coal=person.education_related_to_coal,
-        education_chemical=person.education_chemical,
-        education_chemistry_or_safety=person.education_chemistry_or_safety,
-        chemical_intermediate_title=person.chemical_intermediate_title,
+        education=rules.Education(given["education"]),
+        female_post=given["female_post"],
+        education_related_to_coal=given["education_related_to_coal"],
+        education_chemical=given["education_chemical"],
+        education_chemistry_or_safety=given["education_chemistry_or_safety"],
+        chemical_intermediate_title=given["chemical_intermediate_title"],
         coal_mine_work_months=coal_mine_months(coal_mine_periods, on_date),
         # No certificates are recorded yet, so no revocation for fraud can be known.
         fraud_revocation_date=None,
@@ -156,27 +162,28 @@ def applicant_from(
     )
 
 
+def recorded_of(record) -> dict[str, Any]:
+    """The particulars (RECORDED_FIELDS) of a person or of an enrolment, which has the same."""
+    return {name: getattr(record, name) for name in RECORDED_FIELDS}
+
+
 def applicant_for_person(
     person: Person, on_date: date, *, new_hire: bool | None = None
 ) -> rules.Applicant:
-    """The eligibility rules' view of a stored person on a day."""
+    """The eligibility rules' view of a stored person on a day, from their own particulars."""
     periods = person.work_history.filter(coal_mine=True).values_list("started_on", "ended_on")
-    open_violations = person.violations.filter(status=Violation.Status.OPEN).count()
     return applicant_from(
         person,
         coal_mine_periods=periods,
-        open_violations=open_violations,
+        open_violations=open_violation_counts([person.pk]).get(person.pk, 0),
         on_date=on_date,
         new_hire=new_hire,
     )
 
 
 def violation_list(actor: Actor, *, status: str = ""):
-    """三违 records of the people one sees, open ones first."""
-    # Asked of each record's person in turn, so that the list reads records in its own order
-    # instead of first gathering everyone one sees (a city's whole workforce).
-    seen = Person.objects.visible_to(actor).filter(pk=OuterRef("person_id"))
-    violations = Violation.objects.filter(Exists(seen)).select_related(
+    """三违 records the actor sees (Violation.visible_to), open ones first."""
+    violations = Violation.objects.visible_to(actor).select_related(
         "person", "recorded_by_organization", "closing_enrolment__training_class"
     )
     if status:

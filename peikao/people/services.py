@@ -2,17 +2,22 @@
 one by one or a whole spreadsheet with a query per table), and 三违 records, recorded by an
 enterprise or a regulator and closed by special retraining.
 
-A person is one row per ID number across the whole system: recording someone already known
-reuses that row and updates the particulars given, but never their name (a different name for
-a known ID number is an error to resolve, not an overwrite). Sex and birth date come from the
-ID number. The employer is found by its unified social credit code (orgs.services).
+A person is one row per ID number across the whole province, so who may change what is
+decided here (docs/decisions/0015-who-changes-a-person.md):
+- what a clerk gives is kept on the enrolment (PersonEntry.recorded, training saves it); the
+  Person's particulars are filled when it is created, and updated later only by enrolments of
+  the unit that registered it (Person.registered_by), never by another institution's;
+- a change of employer is a new period of work history, the open one at the old employer
+  ending the day before; the current employer follows it;
+- the name never changes (a different name for a known ID number is an error to resolve, not
+  an overwrite); sex and birth date come from the ID number. The employer is found by its
+  unified social credit code (orgs.services).
 """
 
-import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,15 +30,16 @@ from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from peikao.core.history import with_change_reason
 from peikao.core.identifiers import normalise_id_number
 from peikao.core.masking import mask_id_number
 from peikao.orgs import services as orgs_services
+from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation, WorkHistory
 from peikao.people.particulars import (
     LABELS,
     OPTIONAL_TEXT_FIELDS,
     PERSON_FLAGS,
+    RECORDED_FIELDS,
     Particulars,
 )
 from peikao.people.rules import VIOLATION
@@ -53,9 +59,13 @@ def violation_record(
     description: str,
     confirmed_by: str,
     post: str = "",
-) -> Violation:
+) -> tuple[Violation, bool]:
     """An enterprise (for its own staff) or a regulator (for people in its region) records a
-    violation; the person is then not cleared to work in the post until special retraining."""
+    violation; the person is then not cleared to work in the post until special retraining.
+
+    The same person, kind, day and recording unit is one record (a database constraint): a
+    repeated request (a double click, a resent POST) answers with the stored record and
+    records nothing. Returns the record and whether it was created."""
     recorder = actor.organization
     if actor.role not in VIOLATION_RECORDERS or recorder is None:
         raise PermissionDenied("只有生产经营单位安全管理员或应急管理部门可以登记三违记录。")
@@ -78,23 +88,31 @@ def violation_record(
         errors.append("请填写确认人。")
     if errors:
         raise DomainError(*errors)
-    violation = Violation.objects.create(
-        person=person,
-        kind=kind,
-        occurred_on=occurred_on,
-        description=description.strip(),
-        confirmed_by=confirmed_by.strip(),
-        post=(post or person.post).strip(),
-        recorded_by_organization=recorder,
-        recorded_by=actor.account,
-    )
+    key = {
+        "person": person,
+        "kind": kind,
+        "occurred_on": occurred_on,
+        "recorded_by_organization": recorder,
+    }
+    try:
+        with transaction.atomic():
+            violation = Violation.objects.create(
+                **key,
+                description=description.strip(),
+                confirmed_by=confirmed_by.strip(),
+                post=(post or person.post).strip(),
+                recorded_by=actor.account,
+            )
+    except IntegrityError:
+        # Recorded already, perhaps a moment ago by the same click sent twice.
+        return Violation.objects.get(**key), False
     audit_record(
         Action.VIOLATION_RECORDED,
         actor=actor,
         target=violation,
         detail={"kind": kind, "occurred_on": occurred_on.isoformat()},
     )
-    return violation
+    return violation, True
 
 
 @transaction.atomic
@@ -117,21 +135,6 @@ def violations_close(*, actor: Actor, person_id: int, enrolment) -> int:
             detail={"enrolment": enrolment.pk, "class": enrolment.training_class_id},
         )
     return len(open_violations)
-
-
-def person_photo_set(
-    *, actor: Actor, person: Person, photo, extension: str, detail: dict, stored: list[str]
-) -> Person:
-    """Replaces the person's photo with a file the caller has checked (its content and size),
-    in the caller's transaction. The new file's name is added to `stored`, so that the caller
-    can remove the file should the transaction fail."""
-    person.photo.save(f"{uuid.uuid4().hex}{extension}", photo, save=False)
-    stored.append(person.photo.name or "")
-    with_change_reason(person, "上传照片")
-    person._history_user = actor.account  # type: ignore[attr-defined]
-    person.save(update_fields=["photo"])
-    audit_record(Action.PERSON_PHOTO_UPLOADED, actor=actor, target=person, detail=detail)
-    return person
 
 
 # --------------------------------------------------------------------------- particulars
@@ -161,6 +164,11 @@ class PersonEntry:
     particulars: Particulars
     person: Person | None = None
     created: bool = False
+    # Whether this entry may update the Person's particulars (see people_prepare).
+    updates_person: bool = False
+    # The particulars this entry records (RECORDED_FIELDS): those given, else the stored
+    # ones. Training keeps them on the enrolment, and its eligibility reads them.
+    recorded: dict[str, Any] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     new_work: list[WorkHistory] = field(default_factory=list)
     changed_work: list[WorkHistory] = field(default_factory=list)
@@ -186,16 +194,28 @@ class People:
 
 
 def people_prepare(
-    entries: Sequence[PersonEntry], *, region_id: str, confirm_employer_names: bool = False
+    entries: Sequence[PersonEntry],
+    *,
+    region_id: str,
+    recorder: Organization | None,
+    confirm_employer_names: bool = False,
 ) -> People:
     """Finds or prepares each person, employer and work-history row, with a query per table
-    for all entries together. Nothing is saved; new enterprises go in region_id."""
+    for all entries together. Nothing is saved; new enterprises go in region_id.
+
+    recorder is the unit whose clerk gives the particulars: a person it creates is registered
+    by it, and only its entries update the particulars and correct the stored work history of
+    the people it registered (a person registered by nobody yet is taken on by the first)."""
     problems: list[Problem] = []
     numbers = [entry.particulars.id_number for entry in entries]
-    stored = {person.id_number: person for person in Person.objects.filter(id_number__in=numbers)}
-    work: dict[int, dict[tuple[str, date], WorkHistory]] = defaultdict(dict)
+    stored = {
+        person.id_number: person
+        for person in Person.objects.filter(id_number__in=numbers).select_related("employer")
+    }
+    work: dict[int, list[WorkHistory]] = defaultdict(list)
     for row in WorkHistory.objects.filter(person__in=stored.values()):
-        work[row.person_id][(row.employer_name, row.started_on)] = row
+        work[row.person_id].append(row)
+    recorder_id = recorder.pk if recorder else None
     for entry in entries:
         given = entry.particulars
         person = stored.get(given.id_number)
@@ -205,6 +225,7 @@ def people_prepare(
                 name=given.name,
                 sex=given.sex,
                 birth_date=given.birth_date,
+                registered_by=recorder,
             )
             entry.created = True
         elif orgs_services.same_name(person.name) != orgs_services.same_name(given.name):
@@ -218,14 +239,23 @@ def people_prepare(
                     "不一致。请核对证件；确需更正姓名的，请联系监管部门。",
                 )
             )
+        elif person.registered_by_id is None and recorder is not None:
+            person.registered_by = recorder
+            entry.changed.add("registered_by")
         entry.person = person
-        entry.changed = _apply_particulars(person, given)
-        _plan_work_history(entry, work[person.pk] if person.pk else {})
+        entry.updates_person = entry.created or (
+            recorder_id is not None and person.registered_by_id == recorder_id
+        )
+        entry.recorded = _recorded_particulars(person, given)
+        if entry.updates_person:
+            entry.changed |= _apply_particulars(person, entry.recorded)
+        _plan_work_history(entry, work[person.pk] if person.pk else [])
     employers = orgs_services.employers_resolve(
         [(e.particulars.employer_credit_code, e.particulars.employer_name) for e in entries],
         region_id=region_id,
         confirm_names=confirm_employer_names,
     )
+    today = timezone.localdate()
     for index, entry in enumerate(entries):
         employer = employers.found[index]
         if index in employers.problems:
@@ -235,41 +265,44 @@ def people_prepare(
         assert entry.person is not None
         if employer is None:
             continue
-        if entry.person.employer_id != employer.pk or employer.pk is None:
-            entry.changed.add("employer")
-        # Assigned even when unchanged, so that reading it later costs no query per row.
-        entry.person.employer = employer
+        _plan_employer(entry, employer, work[entry.person.pk] if entry.person.pk else [], today)
     return People(list(entries), employers.new, problems)
 
 
-def _apply_particulars(person: Person, particulars: Particulars) -> set[str]:
-    """Writes what the clerk gave onto the person (in memory); returns the fields changed."""
-    updates: dict[str, Any] = {"education": particulars.education}
+def _recorded_particulars(person: Person, particulars: Particulars) -> dict[str, Any]:
+    """What the clerk gave, and the stored value of what they left blank ("not given")."""
+    recorded: dict[str, Any] = {"education": particulars.education}
     for name in OPTIONAL_TEXT_FIELDS:
-        if getattr(particulars, name):
-            updates[name] = getattr(particulars, name)
+        recorded[name] = getattr(particulars, name) or getattr(person, name)
     for name in PERSON_FLAGS:
-        if getattr(particulars, name) is not None:
-            updates[name] = getattr(particulars, name)
+        value = getattr(particulars, name)
+        recorded[name] = getattr(person, name) if value is None else value
+    return recorded
+
+
+def _apply_particulars(person: Person, recorded: dict[str, Any]) -> set[str]:
+    """Writes the recorded particulars onto the person (in memory); returns the fields changed."""
     changed = set()
-    for name, value in updates.items():
-        if getattr(person, name) != value:
-            setattr(person, name, value)
+    for name in RECORDED_FIELDS:
+        if getattr(person, name) != recorded[name]:
+            setattr(person, name, recorded[name])
             changed.add(name)
     return changed
 
 
-def _plan_work_history(entry: PersonEntry, stored: dict[tuple[str, date], WorkHistory]) -> None:
-    """A given period with the employer and start of a stored one corrects it; others are new.
-    A period given twice counts once."""
-    final = dict(stored)
+def _plan_work_history(entry: PersonEntry, stored: list[WorkHistory]) -> None:
+    """A given period with the employer and start of a stored one corrects it (when the entry
+    may update the person; else the stored one stands); others are new. A period given twice
+    counts once."""
+    by_key = {(row.employer_name, row.started_on): row for row in stored}
+    final = dict(by_key)
     given: set[tuple[str, date]] = set()
     for period in entry.particulars.work_history:
         key = (period.employer_name, period.started_on)
         if key in given:
             continue
         given.add(key)
-        row = stored.get(key)
+        row = by_key.get(key)
         if row is None:
             row = WorkHistory(
                 person=entry.person,
@@ -280,7 +313,7 @@ def _plan_work_history(entry: PersonEntry, stored: dict[tuple[str, date], WorkHi
                 coal_mine=period.coal_mine,
             )
             entry.new_work.append(row)
-        elif (row.trade, row.ended_on, row.coal_mine) != (
+        elif entry.updates_person and (row.trade, row.ended_on, row.coal_mine) != (
             period.trade,
             period.ended_on,
             period.coal_mine,
@@ -289,6 +322,68 @@ def _plan_work_history(entry: PersonEntry, stored: dict[tuple[str, date], WorkHi
             entry.changed_work.append(row)
         final[key] = row
     entry.coal_periods = [(row.started_on, row.ended_on) for row in final.values() if row.coal_mine]
+
+
+def _period_at(row: WorkHistory, employer: Organization) -> bool:
+    if row.employer_id is not None and employer.pk is not None:
+        return row.employer_id == employer.pk
+    return orgs_services.same_name(row.employer_name) == orgs_services.same_name(employer.name)
+
+
+def _plan_employer(
+    entry: PersonEntry, employer: Organization, stored: list[WorkHistory], today: date
+) -> None:
+    """The employer given becomes the person's current one. The first is simply recorded; a
+    change is a new period of work history from today (an open period given at that employer
+    is taken as it), and the open period at the old employer ends the day before (a closed one
+    from the day the person was registered is recorded when none was)."""
+    person = entry.person
+    assert person is not None
+    old = person.employer if person.employer_id is not None else None
+    # Assigned even when unchanged, so that reading it later costs no query per row.
+    person.employer = employer
+    if old is not None and old.pk == employer.pk:
+        return
+    entry.changed.add("employer")
+    if old is None:
+        return
+    periods = [*stored, *entry.new_work]
+    post = entry.recorded.get("post", "")
+    at_old = [row for row in periods if _period_at(row, old)]
+    day_before = today - timedelta(days=1)
+    for row in at_old:
+        if row.ended_on is None:
+            row.ended_on = max(row.started_on, day_before)
+            row.employer = row.employer or old
+            if row.pk and row not in entry.changed_work:
+                entry.changed_work.append(row)
+    if not at_old:
+        known_since = timezone.localdate(person.created_at) if person.created_at else today
+        entry.new_work.append(
+            WorkHistory(
+                person=person,
+                employer=old,
+                employer_name=old.name,
+                trade=person.post,
+                started_on=min(known_since, day_before),
+                ended_on=day_before,
+            )
+        )
+    current = next((r for r in periods if r.ended_on is None and _period_at(r, employer)), None)
+    if current is None:
+        entry.new_work.append(
+            WorkHistory(
+                person=person,
+                employer=employer,
+                employer_name=employer.name,
+                trade=post,
+                started_on=today,
+            )
+        )
+    elif current.employer_id is None:
+        current.employer = employer
+        if current.pk and current not in entry.changed_work:
+            entry.changed_work.append(current)
 
 
 def people_save(people: People, *, actor: Actor, reason: str) -> None:
@@ -312,7 +407,9 @@ def people_save(people: People, *, actor: Actor, reason: str) -> None:
         WorkHistory.objects.bulk_create(new_work)
     changed_work = [row for entry in people.entries for row in entry.changed_work]
     if changed_work:
-        WorkHistory.objects.bulk_update(changed_work, ["trade", "ended_on", "coal_mine"])
+        WorkHistory.objects.bulk_update(
+            changed_work, ["trade", "ended_on", "coal_mine", "employer"]
+        )
 
 
 class EmployerNameUnconfirmed(Conflict):
@@ -345,12 +442,17 @@ def person_record(
     region_id: str,
     reason: str,
     confirm_employer_name: bool = False,
-) -> Person:
-    """Records one person's particulars: creates them, or updates the particulars given of the
-    person with that ID number. Audited when anything changed. The caller checks who may."""
+) -> PersonEntry:
+    """Records one person's particulars as the actor's unit gives them: creates the person, or
+    updates what that unit may update of the person with that ID number (people_prepare).
+    Audited when anything changed. The caller checks who may; the entry says what it records
+    (entry.recorded) for the caller's enrolment."""
     entry = PersonEntry(row=None, particulars=particulars)
     people = people_prepare(
-        [entry], region_id=region_id, confirm_employer_names=confirm_employer_name
+        [entry],
+        region_id=region_id,
+        recorder=actor.organization,
+        confirm_employer_names=confirm_employer_name,
     )
     raise_for(people.problems)
     person = entry.person
@@ -368,4 +470,4 @@ def person_record(
                 **people.detail(),
             },
         )
-    return person
+    return entry

@@ -64,7 +64,11 @@ def violation_record(request):
     form_action(
         request,
         lambda: services.violation_record(actor=request.actor, **form.cleaned_data),
-        "三违记录已登记；该人员须完成专项培训并考试合格后方可上岗。",
+        lambda recorded: (
+            "三违记录已登记；该人员须完成专项培训并考试合格后方可上岗。"
+            if recorded[1]
+            else "该三违记录已登记过（同一人员、类型、发生日期和记录单位），未重复登记。"
+        ),
     )
     return redirect("people:violations")
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from peikao.orgs.models import OrganizationOwnedQuerySet
+from peikao.people.models import Person
+from peikao.people.rules import EDUCATION_NAMES
 
 
 class PlanLineQuerySet(OrganizationOwnedQuerySet):
@@ -180,7 +182,7 @@ class TrainingClassQuerySet(models.QuerySet):
         if actor.in_institution:
             return self.filter(organization=actor.organization)
         if actor.in_enterprise:
-            staff = Enrolment.objects.filter(person__employer=actor.organization)
+            staff = Enrolment.objects.filter(employer=actor.organization)
             return self.filter(pk__in=staff.values("training_class_id"))
         if actor.person_id is not None:
             own = Enrolment.objects.filter(person_id=actor.person_id)
@@ -287,13 +289,14 @@ class ClassSession(models.Model):
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        """In the classes the actor sees; an enterprise its staff's, a trainee their own."""
+        """In the classes the actor sees; an enterprise those it employed when they enrolled
+        (a past employer keeps seeing its staff's past training), a trainee their own."""
         if actor.is_region_wide:
             return self.filter(training_class__organization__region_id__in=actor.region_codes)
         if actor.in_institution:
             return self.filter(training_class__organization=actor.organization)
         if actor.in_enterprise:
-            return self.filter(person__employer=actor.organization)
+            return self.filter(employer=actor.organization)
         if actor.person_id is not None:
             return self.filter(person_id=actor.person_id)
         return self.none()
@@ -320,6 +323,24 @@ class Enrolment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The particulars as the clerk gave them for this enrolment (the person's stored ones where
+    # not given): the eligibility of this enrolment reads these, and another institution's
+    # enrolment never changes them.
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    education = models.PositiveSmallIntegerField(
+        "文化程度", choices=sorted(EDUCATION_NAMES.items()), null=True, blank=True
+    )
+    education_major = models.CharField("所学专业", max_length=50, blank=True)
+    post = models.CharField("岗位", max_length=50, blank=True)
+    female_post = models.CharField(
+        "女职工岗位类型", max_length=10, choices=Person.FemalePost.choices, blank=True
+    )
+    education_related_to_coal = models.BooleanField("煤矿相关专业", default=False)
+    education_chemical = models.BooleanField("化工类专业", default=False)
+    education_chemistry_or_safety = models.BooleanField("化学、化工或安全类专业", default=False)
+    chemical_intermediate_title = models.BooleanField("化工类中级及以上职称", default=False)
+    # The photo that came with this enrolment: another institution's upload never replaces it.
+    photo = models.FileField("照片", upload_to="photos/%Y/%m/", blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.ENROLLED
     )

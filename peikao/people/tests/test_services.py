@@ -23,7 +23,7 @@ def record(username="demo_enterprise", **overrides):
         "confirmed_by": "安全科 李四",
     }
     values.update(overrides)
-    return violation_record(actor=actor, **values)
+    return violation_record(actor=actor, **values)[0]
 
 
 def test_an_enterprise_records_a_violation_of_its_staff():

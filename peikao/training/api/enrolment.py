@@ -101,7 +101,7 @@ class EnrolmentOut(Schema):
 
     @staticmethod
     def resolve_phone(obj):
-        return mask_phone(obj.person.phone)
+        return mask_phone(obj.phone)
 
     @staticmethod
     def resolve_employer(obj):

@@ -252,10 +252,10 @@ def document_for_download(actor: Actor, enrolment_id: int, document_id: int) -> 
 
 
 def photo_for_download(actor: Actor, enrolment_id: int):
-    """The person's photo file, for those who may read the enrolment's documents."""
+    """The photo that came with this enrolment, for those who may read its documents."""
     enrolment = enrolment_detail(actor, enrolment_id)
     if not can_read_documents(actor, enrolment):
         raise PermissionDenied("您的角色无权查看学员照片。")
-    if not enrolment.person.photo:
+    if not enrolment.photo:
         raise NotFound("该学员尚未上传照片。")
-    return enrolment.person.photo
+    return enrolment.photo

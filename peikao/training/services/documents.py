@@ -20,8 +20,8 @@ from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
 from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from peikao.core.history import with_change_reason
 from peikao.core.scoping import get_visible
-from peikao.people import services as people_services
 from peikao.training import rules as training_rules
 from peikao.training.models import Enrolment, EnrolmentDocument
 from peikao.training.selectors.enrolment import (
@@ -204,7 +204,8 @@ def document_delete(*, actor: Actor, enrolment_id: int, document_id: int):
 
 
 def person_photo_upload(*, actor: Actor, enrolment_id: int, uploaded_file: UploadedFile | None):
-    """Sets the photo of an enrolment's person (JPG or PNG), replacing any earlier one."""
+    """Sets the photo of an enrolment (JPG or PNG), replacing any earlier one of that enrolment;
+    another institution's enrolment of the same person keeps its own."""
     stored: list[str] = []
     try:
         return _person_photo_upload(
@@ -227,18 +228,20 @@ def _person_photo_upload(
     uploaded_file: UploadedFile | None,
     stored: list[str],
 ):
+    """The new file's name is added to `stored`, so that the caller can remove the file should
+    the transaction fail."""
     enrolment = _enrolment_for_change(actor, enrolment_id)
     kind = _checked_file(uploaded_file, PHOTO_TYPES)
     assert uploaded_file is not None
-    return people_services.person_photo_set(
-        actor=actor,
-        person=enrolment.person,
-        photo=uploaded_file,
-        extension=kind.extension,
-        detail={
-            "enrolment_id": enrolment.pk,
-            "sha256": _sha256(uploaded_file),
-            "content_type": kind.content_type,
-        },
-        stored=stored,
-    )
+    detail = {
+        "enrolment_id": enrolment.pk,
+        "sha256": _sha256(uploaded_file),
+        "content_type": kind.content_type,
+    }
+    enrolment.photo.save(f"{uuid.uuid4().hex}{kind.extension}", uploaded_file, save=False)
+    stored.append(enrolment.photo.name or "")
+    with_change_reason(enrolment, "上传照片")
+    enrolment._history_user = actor.account  # type: ignore[attr-defined]
+    enrolment.save(update_fields=["photo"])
+    audit_record(Action.PERSON_PHOTO_UPLOADED, actor=actor, target=enrolment, detail=detail)
+    return enrolment

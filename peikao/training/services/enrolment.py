@@ -3,7 +3,8 @@
 The person's particulars, their work history and their employer are read and recorded by the
 people app (people.particulars, people.services), which finds the employer through orgs; this
 module owns what is the application's: the class, its room, the workplace facts and whether the
-applicant is a new hire, eligibility, and the enrolment itself.
+applicant is a new hire, eligibility, and the enrolment itself, which keeps the particulars and
+the employer its clerk gave (what of them reaches the Person, people.services decides).
 
 One enrolment and one file go through the same checks. A file is refused as a whole, with every
 problem named by row and column, and its rows are written with bulk queries.
@@ -31,8 +32,8 @@ from peikao.core.scoping import get_visible
 from peikao.people import rules as people_rules
 from peikao.people import services as people_services
 from peikao.people.models import Person
-from peikao.people.particulars import Particulars, Reader, parse_person
-from peikao.people.selectors import applicant_for_person, applicant_from, open_violation_counts
+from peikao.people.particulars import RECORDED_FIELDS, Particulars, Reader, parse_person
+from peikao.people.selectors import applicant_from, open_violation_counts
 from peikao.people.services import (
     People,
     PersonEntry,
@@ -156,21 +157,23 @@ def _require_enrolling(actor: Actor) -> None:
 
 def person_upsert(*, actor: Actor, confirm_employer_name: bool = False, **values) -> Person:
     """Records a person's particulars (keys of imports.COLUMNS, plus work_history as a list of
-    mappings) through the people app: creates them, or updates the particulars given of the
-    person with that ID number. confirm_employer_name: the clerk has seen the name registered
-    for the credit code and takes that unit."""
+    mappings) through the people app: creates them, or updates what the actor's institution
+    may update of the person with that ID number (people.services). confirm_employer_name:
+    the clerk has seen the name registered for the credit code and takes that unit."""
     _require_enrolling(actor)
     assert actor.organization is not None
     parsed = parse_particulars(values)
     if isinstance(parsed, list):
         raise DomainError(*(reason for _label, reason in parsed))
-    return people_services.person_record(
+    entry = people_services.person_record(
         actor=actor,
         particulars=parsed[0],
         region_id=actor.organization.region_id,
         reason=ENROLMENT_REASON,
         confirm_employer_name=confirm_employer_name,
     )
+    assert entry.person is not None
+    return entry.person
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -214,17 +217,22 @@ def _existing_enrolments(training_class: TrainingClass, persons: Iterable[Person
 
 def _enrolment_for(
     training_class: TrainingClass,
-    person: Person,
+    entry: PersonEntry,
     application: Application,
     existing: Enrolment | None,
     actor,
 ) -> Enrolment:
-    """A new enrolment, or the withdrawn one taken up again (one row per person and class)."""
+    """A new enrolment, or the withdrawn one taken up again (one row per person and class),
+    with the particulars and the employer its clerk gave."""
+    person = entry.person
+    assert person is not None
     enrolment = existing or Enrolment(training_class=training_class, person=person)
     if existing is not None:
         transition_set(enrolment, training_rules.ENROLMENT, "reenrol")
     enrolment.employer = person.employer
     enrolment.enrolled_by = actor.account
+    for name in RECORDED_FIELDS:
+        setattr(enrolment, name, entry.recorded[name])
     for name in APPLICATION_FIELDS:
         setattr(enrolment, name, getattr(application, name))
     return enrolment
@@ -243,21 +251,30 @@ def enrolment_create(
     if isinstance(parsed, list):
         raise DomainError(*(reason for _label, reason in parsed))
     particulars, application = parsed
-    person = people_services.person_record(
+    entry = people_services.person_record(
         actor=actor,
         particulars=particulars,
         region_id=training_class.organization.region_id,
         reason=ENROLMENT_REASON,
         confirm_employer_name=confirm_employer_name,
     )
+    person = entry.person
+    assert person is not None
     existing = _existing_enrolments(training_class, [person]).get(person.pk)
     if existing is not None and existing.status == Enrolment.Status.ENROLLED:
         raise Conflict(ALREADY_ENROLLED)
     raise_for([p for p in [_capacity_problem(training_class, 1)] if p])
     today = timezone.localdate()
-    applicant = applicant_for_person(person, today, new_hire=application.new_hire)
+    applicant = applicant_from(
+        person,
+        particulars=entry.recorded,
+        coal_mine_periods=entry.coal_periods,
+        open_violations=open_violation_counts([person.pk]).get(person.pk, 0),
+        on_date=today,
+        new_hire=application.new_hire,
+    )
     raise_for(_eligibility_problems(applicant, training_class, application, today))
-    enrolment = _enrolment_for(training_class, person, application, existing, actor)
+    enrolment = _enrolment_for(training_class, entry, application, existing, actor)
     with_change_reason(enrolment, "重新报名" if existing else "报名")
     enrolment.save()
     audit_record(
@@ -350,7 +367,9 @@ def _check_import(
             )
             continue
         entries.append(_Entry(row=row.number, particulars=particulars, application=application))
-    people = people_services.people_prepare(entries, region_id=region_id)
+    people = people_services.people_prepare(
+        entries, region_id=region_id, recorder=training_class.organization
+    )
     problems += people.problems
     existing = _existing_enrolments(training_class, [e.person for e in entries if e.person])
     enrolling = []
@@ -380,6 +399,7 @@ def _import_eligibility(training_class: TrainingClass, entries: list[_Entry]) ->
         assert entry.person is not None
         applicant = applicant_from(
             entry.person,
+            particulars=entry.recorded,
             coal_mine_periods=entry.coal_periods,
             open_violations=open_violations.get(entry.person.pk, 0),
             on_date=today,
@@ -414,7 +434,7 @@ def enrolment_import(
     enrolments = [
         _enrolment_for(
             training_class,
-            e.person,
+            e,
             e.application,
             existing.get(e.person.pk) if e.person.pk else None,
             actor,
@@ -440,7 +460,7 @@ def enrolment_import(
     if new:
         bulk_create_with_history(new, Enrolment, **history)
     if reinstated:
-        fields = ["status", "employer", "enrolled_by", *APPLICATION_FIELDS]
+        fields = ["status", "employer", "enrolled_by", *RECORDED_FIELDS, *APPLICATION_FIELDS]
         bulk_update_with_history(reinstated, Enrolment, fields, **history)
     file.seek(0)
     audit_record(

@@ -166,6 +166,9 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     training_class = factory.SubFactory(TrainingClassFactory)
     person = factory.SubFactory(PersonFactory)
+    # Who they worked for when enrolled, and what their clerk gave: the person's, as stored.
+    employer = factory.LazyAttribute(lambda e: e.person.employer)
+    education = factory.LazyAttribute(lambda e: e.person.education)
     enrolled_by = factory.LazyFunction(clerk)
 
 
