@@ -378,3 +378,11 @@ def test_the_province_sees_the_latest_seal_on_the_audit_page(sealed, client):
     assert seal.digest in page and f"{seal.stream_count} 条链" in page
     client.force_login(User.objects.get(username="yc_officer"))
     assert seal.digest not in client.get(reverse("audit:list")).content.decode()
+
+
+def test_the_write_path_keeps_its_three_queries(
+    five_records, institution, django_assert_num_queries
+):
+    """Lock the head (which also reads the highest sequence), insert, move the head."""
+    with django_assert_num_queries(3):
+        audit_record(Action.PLAN_CREATED, actor=JOB, target=institution)
