@@ -129,26 +129,17 @@ def _json(value: Any) -> Any:
     return value
 
 
+_TEXT_FIELDS = (
+    *(n for n in HASHED_FIELDS if n not in {"created_at", "actor_id", "organization_id", "detail"}),
+    "prev_hash",
+    "hash",
+)
+
+
 def read_record(raw: Mapping) -> dict[str, Any]:
     """A record as the database returned it, untyped, checked into the values that were hashed;
     UnreadableRecord names the first column that holds garbage."""
-    record: dict[str, Any] = {
-        name: _text(raw, name)
-        for name in (
-            "stream",
-            "actor_name",
-            "role",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "result",
-            "source_ip",
-            "request_id",
-            "prev_hash",
-            "hash",
-        )
-    }
+    record: dict[str, Any] = {name: _text(raw, name) for name in _TEXT_FIELDS}
     record["id"] = raw.get("id")
     record["seq"] = sequence_number(raw.get("seq"))
     record["created_at"] = _utc_iso(raw.get("created_at"))

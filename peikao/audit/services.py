@@ -292,6 +292,9 @@ def read_seal_file() -> tuple[list[rules.Seal], list[rules.ChainBreak]]:
         text = path.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
         return [], []
+    except OSError as error:
+        message = f"封存文件 {path} 无法读取：{error.strerror}"
+        return [], [rules.ChainBreak("", None, None, "seal_unreadable", message)]
     return rules.read_seals(text.splitlines(), seal_signing_key().public_key())
 
 

@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
-from peikao.accounts.actor import Actor
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_PASSWORD
 from peikao.audit import rules
@@ -24,27 +23,13 @@ from peikao.audit.services import (
     chain_key,
     hashed_fields,
 )
-from peikao.orgs.models import Organization
+from peikao.audit.tests.tampering import JOB, raw_sql
 
 pytestmark = pytest.mark.django_db
 
-JOB = Actor.system("test")
 SQLITE_ONLY = pytest.mark.skipif(
     "connection.vendor != 'sqlite'", reason="PostgreSQL's column types refuse this garbage"
 )
-
-
-@pytest.fixture
-def institution():
-    return Organization.objects.get(kind="institution", name="运城市华安应急安全服务有限公司")
-
-
-@pytest.fixture
-def five_records(institution):
-    return [
-        audit_record(Action.PLAN_CREATED, actor=JOB, target=institution, detail={"step": i})
-        for i in range(1, 6)
-    ]
 
 
 @pytest.fixture
@@ -52,11 +37,6 @@ def sealed(five_records):
     outcome = audit_seal(actor=JOB)
     assert outcome.seal is not None and outcome.findings == []
     return five_records
-
-
-def raw_sql(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
 
 
 def kinds(findings):
@@ -386,3 +366,8 @@ def test_the_write_path_keeps_its_three_queries(
     """Lock the head (which also reads the highest sequence), insert, move the head."""
     with django_assert_num_queries(3):
         audit_record(Action.PLAN_CREATED, actor=JOB, target=institution)
+
+
+def test_a_seal_file_that_cannot_be_read_is_named_not_a_crash(sealed, settings, tmp_path):
+    settings.AUDIT_SEAL_FILE = tmp_path  # a directory
+    assert "seal_unreadable" in kinds(audit_verify())
