@@ -57,7 +57,7 @@ DAMAGE_KINDS = {
     "forged": "链头之后多出记录，疑似伪造",
     "headless": "有记录而无链头，疑似伪造或链头被删除",
     "head_behind_seal": "链头落后于封存：末尾记录被删除、链头被回退",
-    "rewritten": "封存后链被重新计算",
+    "rewritten": "封存后链被重写",
     "stream_missing": "整条链被删除",
     "truncated": "审计表被清空",
     "count_below_seal": "记录总数少于封存时",
@@ -338,20 +338,17 @@ def compare_to_seal(
     hash_at_sealed_seq: Mapping[str, str | None],
     record_streams: set[str],
     record_count: int,
+    sealed_at: str,
 ) -> list[ChainBreak]:
     """What was sealed and is no longer there: streams deleted, heads rewound, chains
-    recomputed, records fewer than at the seal, both tables emptied."""
-    at = f"（封存于 {seal.sealed_at}）"
+    recomputed, records fewer than at the seal, both tables emptied. `sealed_at` is the seal's
+    time as the reader reads it."""
+    at = f"（{sealed_at} 封存）"
     if seal.streams and not heads and record_count == 0:
-        return [
-            ChainBreak(
-                "",
-                None,
-                None,
-                "truncated",
-                f"审计表被清空：封存时有 {seal.record_count} 条记录{at}",
-            )
-        ]
+        message = (
+            f"两张审计表都已为空，封存时有 {len(seal.streams)} 条链、{seal.record_count} 条记录{at}"
+        )
+        return [ChainBreak("", None, None, "truncated", message)]
     found = []
     for key, (sealed_seq, sealed_hash) in sorted(seal.streams.items()):
         if key not in heads:
@@ -366,7 +363,10 @@ def compare_to_seal(
             )
             found.append(ChainBreak(key, None, sealed_seq, "head_behind_seal", message))
         elif hash_at_sealed_seq.get(key) not in (None, sealed_hash):
-            message = f"链 {key} 序号 {sealed_seq} 的哈希与封存时不同：链被重新计算{at}"
+            message = (
+                f"链 {key} 序号 {sealed_seq} 的哈希与封存时不同：链被重写"
+                f"（用密钥重新计算，或删除后重新写入）{at}"
+            )
             found.append(ChainBreak(key, None, sealed_seq, "rewritten", message))
     if record_count < seal.record_count:
         message = f"审计记录现有 {record_count} 条，少于封存时的 {seal.record_count} 条{at}"

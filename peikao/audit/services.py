@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -257,7 +257,12 @@ def audit_verify() -> list[rules.ChainBreak]:
         findings.append(rules.ChainBreak(stream, None, None, "headless", message))
     if latest is not None:
         findings += rules.compare_to_seal(
-            latest, heads, hash_at_sealed_seq, record_streams, _record_count()
+            latest,
+            heads,
+            hash_at_sealed_seq,
+            record_streams,
+            _record_count(),
+            sealed_at=_local_time(latest.sealed_at),
         )
     return findings
 
@@ -296,6 +301,13 @@ def read_seal_file() -> tuple[list[rules.Seal], list[rules.ChainBreak]]:
         message = f"封存文件 {path} 无法读取：{error.strerror}"
         return [], [rules.ChainBreak("", None, None, "seal_unreadable", message)]
     return rules.read_seals(text.splitlines(), seal_signing_key().public_key())
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return f"{timezone.localtime(datetime.fromisoformat(iso)):%Y-%m-%d %H:%M}"
+    except (ValueError, TypeError):
+        return iso
 
 
 def _seal_copy_missing_from_file(seals: list[rules.Seal]) -> list[rules.ChainBreak]:

@@ -106,7 +106,7 @@ def test_truncating_both_tables_is_caught_against_the_seal(sealed):
     raw_sql("DELETE FROM audit_auditstream")
     [found] = audit_verify()
     assert found.kind == "truncated"
-    assert "审计表被清空" in found.message
+    assert "两张审计表都已为空" in found.message
 
 
 def test_rehashing_with_the_key_is_caught_against_the_seal(sealed):
@@ -371,3 +371,12 @@ def test_the_write_path_keeps_its_three_queries(
 def test_a_seal_file_that_cannot_be_read_is_named_not_a_crash(sealed, settings, tmp_path):
     settings.AUDIT_SEAL_FILE = tmp_path  # a directory
     assert "seal_unreadable" in kinds(audit_verify())
+
+
+def test_a_truncation_stays_caught_after_new_records_are_written(sealed, institution):
+    raw_sql("DELETE FROM audit_auditrecord")
+    raw_sql("DELETE FROM audit_auditstream")
+    for _ in range(6):  # more than were sealed: the count alone would not tell
+        audit_record(Action.PLAN_CREATED, actor=JOB, target=institution)
+    [found] = audit_verify()
+    assert (found.kind, found.stream, found.seq) == ("rewritten", sealed[0].stream, 5)
