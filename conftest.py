@@ -1,12 +1,14 @@
 """Test-wide setup: a fast password hasher, Huey in immediate mode, the seed loaded once."""
 
+import itertools
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
 
 def pytest_configure(config):
-    import tempfile
-
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,6 +22,8 @@ def pytest_configure(config):
             "OPTIONS": {"location": tempfile.mkdtemp(prefix="peikao-test-files-")},
         },
     }
+    # The audit seal's signing key is fixed; each test gets a seal file of its own (below).
+    settings.AUDIT_SEAL_SIGNING_KEY = "5e" * 32
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -27,6 +31,19 @@ def _huey_immediate():
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+
+
+_SEAL_FILE_NUMBERS = itertools.count()
+_SEAL_DIR = tempfile.mkdtemp(prefix="peikao-test-seals-")
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_seal_file():
+    """A seal names the heads of the test's database, which rolls back: no later test may see
+    it."""
+    from django.conf import settings
+
+    settings.AUDIT_SEAL_FILE = Path(_SEAL_DIR) / f"{next(_SEAL_FILE_NUMBERS)}.jsonl"
 
 
 @pytest.fixture(autouse=True)

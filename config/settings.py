@@ -6,6 +6,7 @@ Each variable has a default that is safe on one developer machine (SQLite, a fol
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -208,8 +209,21 @@ PEIKAO_API_DOCS_PUBLIC = env_bool("PEIKAO_API_DOCS_PUBLIC", not PRODUCTION)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
-# The audit chain's HMAC key; changing it makes every earlier record fail verification.
-AUDIT_CHAIN_KEY = os.environ.get("PEIKAO_AUDIT_CHAIN_KEY", "")
+# The audit chain's HMAC key, its own secret (never SECRET_KEY): changing it makes every earlier
+# record fail verification (docs/decisions/0016-audit-seal.md).
+AUDIT_CHAIN_KEY = os.environ.get("PEIKAO_AUDIT_CHAIN_KEY") or (
+    "" if PRODUCTION else "dev-only-audit-chain-key-change-me-in-production"
+)
+if PRODUCTION and len(AUDIT_CHAIN_KEY) < 32:
+    raise RuntimeError("生产环境必须设置 PEIKAO_AUDIT_CHAIN_KEY（至少 32 个字符）")
+# The audit seal: signed checkpoints of every chain's head, appended to a file the database
+# cannot rewrite. The Ed25519 signing key is 64 hex digits; in development it is generated
+# into the var dir on first use.
+AUDIT_SEAL_FILE = Path(os.environ.get("PEIKAO_AUDIT_SEAL_FILE", VAR_DIR / "audit-seals.jsonl"))
+AUDIT_SEAL_SIGNING_KEY = os.environ.get("PEIKAO_AUDIT_SEAL_SIGNING_KEY", "")
+AUDIT_SEAL_SIGNING_KEY_FILE = VAR_DIR / "audit-seal-signing-key"
+if PRODUCTION and not re.fullmatch(r"[0-9a-fA-F]{64}", AUDIT_SEAL_SIGNING_KEY):
+    raise RuntimeError("生产环境必须设置 PEIKAO_AUDIT_SEAL_SIGNING_KEY（64 位十六进制数）")
 
 # Every page loads only this site's files and runs no inline script or style (htmx is told
 # not to add its indicator style, nor to eval: base.html's htmx-config).

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +26,13 @@ def run_manage(*args, **env):
     )
 
 
+# The audit chain's and the audit seal's keys, as production requires them.
+AUDIT_KEYS = {
+    "PEIKAO_AUDIT_CHAIN_KEY": "c" * 20 + "-Zq7?" + "d" * 20,
+    "PEIKAO_AUDIT_SEAL_SIGNING_KEY": "3f" * 32,
+}
+
+
 def test_check_deploy_is_clean_in_production(tmp_path):
     result = run_manage(
         "check",
@@ -34,6 +43,7 @@ def test_check_deploy_is_clean_in_production(tmp_path):
         DJANGO_SECRET_KEY="p" * 20 + "-Kx9!" + "q" * 30,
         DJANGO_ALLOWED_HOSTS="peikao.example.gov.cn",
         PEIKAO_VAR_DIR=str(tmp_path),
+        **AUDIT_KEYS,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -50,6 +60,23 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PEIKAO_AUDIT_CHAIN_KEY", ""),
+        ("PEIKAO_AUDIT_CHAIN_KEY", "too short"),
+        ("PEIKAO_AUDIT_SEAL_SIGNING_KEY", ""),
+        ("PEIKAO_AUDIT_SEAL_SIGNING_KEY", "not hex " * 8),
+    ],
+)
+def test_production_refuses_to_start_without_the_audit_keys(tmp_path, name, value):
+    """The chain key never falls back to the secret key, and the seal needs its own key."""
+    env = {**production_env(tmp_path), name: value}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
 def production_env(var_dir: Path) -> dict[str, str]:
     return {
         "DJANGO_ENV": "production",
@@ -58,6 +85,7 @@ def production_env(var_dir: Path) -> dict[str, str]:
         "PEIKAO_VAR_DIR": str(var_dir),
         # Its own scratch SQLite, never the database of the test run.
         "DATABASE_URL": f"sqlite:///{var_dir / 'peikao.sqlite3'}",
+        **AUDIT_KEYS,
     }
 
 

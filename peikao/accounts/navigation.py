@@ -83,6 +83,7 @@ class HomeItem:
     text: str
     url: str = ""
     count: int | None = None
+    urgent: bool = False  # shown as an alert: damage to answer at once, not a day's work
 
 
 HomeWork = Callable[[Actor], list[HomeItem]]

@@ -16,6 +16,7 @@ class Action(StrEnum):
     INSTITUTION_REGISTRATION_CHANGED = "institution.registration_changed"
     RULE_VALUE_SET = "rule_value.set"
     AUDIT_CHAIN_VERIFIED = "audit.chain_verified"
+    AUDIT_SEALED = "audit.sealed"
     DEVICE_REGISTERED = "device.registered"
     DEVICE_KEY_ROTATED = "device.key_rotated"
     DEVICE_DEACTIVATED = "device.deactivated"
@@ -70,6 +71,7 @@ LABELS: dict[Action, str] = {
     Action.INSTITUTION_REGISTRATION_CHANGED: "变更登记信息",
     Action.RULE_VALUE_SET: "设置规则参数",
     Action.AUDIT_CHAIN_VERIFIED: "审计日志校验",
+    Action.AUDIT_SEALED: "审计日志封存",
     Action.DEVICE_REGISTERED: "登记设备",
     Action.DEVICE_KEY_ROTATED: "更换设备密钥",
     Action.DEVICE_DEACTIVATED: "停用设备",

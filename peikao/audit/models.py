@@ -100,3 +100,21 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("审计日志只能追加，不能删除")
+
+
+class AuditSeal(models.Model):
+    """A copy of a seal written to the seal file, for display only: the verifier trusts the
+    file alone (docs/decisions/0016-audit-seal.md)."""
+
+    sealed_at = models.DateTimeField("封存时间")
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    stream_count = models.PositiveIntegerField("链数")
+    record_count = models.PositiveBigIntegerField("记录数")
+    line = models.TextField("封存记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计封存"
+        ordering = ["-sealed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sealed_at:%Y-%m-%d %H:%M} {self.digest[:16]}"

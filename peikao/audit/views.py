@@ -21,5 +21,9 @@ def audit_list(request):
             "page": keyset_page_of_request(request, records, size=RECORDS_PER_PAGE),
             "action_groups": ACTION_GROUPS,
             "action": action,
+            # The province's regulator answers for the log: the last check's damage, the last seal.
+            "alert": selectors.audit_alert(request.actor),
+            "seal": selectors.latest_audit_seal(request.actor),
+            "watches_the_log": selectors.watches_the_log(request.actor),
         },
     )

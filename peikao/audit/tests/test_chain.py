@@ -3,35 +3,15 @@ from itertools import pairwise
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
-from peikao.accounts.actor import Actor
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record, audit_verify
+from peikao.audit.tests.tampering import JOB, raw_sql
 from peikao.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
-
-JOB = Actor.system("test")
-
-
-@pytest.fixture
-def institution():
-    return Organization.objects.get(kind="institution", name="运城市华安应急安全服务有限公司")
-
-
-@pytest.fixture
-def five_records(institution):
-    return [
-        audit_record(Action.PLAN_CREATED, actor=JOB, target=institution, detail={"step": i})
-        for i in range(1, 6)
-    ]
-
-
-def raw_sql(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def test_records_chain_in_order_within_their_stream(five_records, institution):
