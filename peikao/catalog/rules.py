@@ -125,7 +125,9 @@ def rule_bounds(key: str, subject: str) -> tuple[int, int]:
 
 
 def value_error(key: str, subject: str, value: Decimal) -> str:
-    """Why `value` may not be a value of the rule ('' when it may)."""
+    """Why `value` may not be a value of the rule ('' when it may, or the rule is unknown)."""
+    if key not in RULE_DEFINITIONS:
+        return ""
     low, high = rule_bounds(key, subject)
     if value == value.to_integral_value() and low <= value <= high:
         return ""

@@ -15,7 +15,6 @@ from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
 
 
-@transaction.atomic
 def _chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -34,6 +33,7 @@ def _checked_value(key: str, subject: str, value) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+@transaction.atomic
 def rule_value_set(
     *,
     actor: Actor,

@@ -153,6 +153,14 @@ def test_a_stored_value_out_of_bounds_is_not_used_and_is_logged(caplog):
     assert "每学时时长" in caplog.text and "0" in caplog.text
 
 
+def test_the_page_marks_a_stored_value_out_of_bounds(login_as):
+    bad = store_unchecked("class_hour_minutes", 0)
+    page = login_as("yc_officer").get("/catalog/rules/").content.decode()
+    row = page[page.index(f'data-rule="{bad.pk}"') :].split("</tr>")[0]
+    assert "超出允许范围，未采用" in row and "40至60分钟" in row
+    assert page.count('data-testid="rule-unusable"') == 1
+
+
 def test_the_value_that_applied_before_a_bad_one_still_applies():
     store_unchecked("class_hour_minutes", 50, on=TODAY - timedelta(days=10))
     store_unchecked("class_hour_minutes", 0, on=TODAY - timedelta(days=1))
@@ -164,3 +172,9 @@ def test_no_usable_value_at_all_is_a_clear_refusal():
     RuleValue.objects.filter(key="class_hour_minutes").update(value=0)
     with pytest.raises(Conflict, match=r"“每学时时长”.*40至60分钟.*0不在此范围内.*管理员"):
         rule_value("class_hour_minutes", region_code="140802")
+
+
+def test_every_seeded_value_is_within_its_bounds():
+    rows = list(RuleValue.objects.all())
+    assert rows
+    assert [row for row in rows if rules.value_error(row.key, row.subject, row.value)] == []
