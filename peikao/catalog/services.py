@@ -84,20 +84,7 @@ def rule_value_set(
     )
     with_change_reason(row, source)
     row.save()
-    audit_record(
-        Action.RULE_VALUE_SET,
-        actor=actor,
-        target=row,
-        object_repr=f"{rules.rule_label(key)} {subject}".strip(),
-        detail={
-            "key": key,
-            "subject": subject,
-            "scope": scope,
-            "region": region.code,
-            "value": str(amount),
-            "effective_from": effective_from.isoformat(),
-        },
-    )
+    _audit(Action.RULE_VALUE_SET, actor, row)
     return row
 
 
@@ -126,8 +113,13 @@ def rule_value_correct(*, actor: Actor, rule_value_id: int, value, reason: str) 
     row.value = amount
     with_change_reason(row, f"更正：{reason}")
     row.save(update_fields=["value"])
+    _audit(Action.RULE_VALUE_CORRECTED, actor, row, old_value=str(old_value), reason=reason)
+    return row
+
+
+def _audit(action: Action, actor: Actor, row: RuleValue, **more: str) -> None:
     audit_record(
-        Action.RULE_VALUE_CORRECTED,
+        action,
         actor=actor,
         target=row,
         object_repr=f"{rules.rule_label(row.key)} {row.subject}".strip(),
@@ -136,10 +128,8 @@ def rule_value_correct(*, actor: Actor, rule_value_id: int, value, reason: str) 
             "subject": row.subject,
             "scope": row.scope,
             "region": row.region_id,
+            "value": str(row.value),
             "effective_from": row.effective_from.isoformat(),
-            "old_value": str(old_value),
-            "value": str(amount),
-            "reason": reason,
+            **more,
         },
     )
-    return row
