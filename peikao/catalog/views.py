@@ -53,14 +53,16 @@ def rule_list(request):
 
 @login_required
 @require_POST
-def rule_correct(request, pk: int):
+def rule_correct(request, rule_value_id: int):
     form = RuleValueCorrectionForm(request.POST)
     if not form.is_valid():
         for message in form.messages():
             messages.error(request, message)
         return redirect("catalog:rules")
     try:
-        services.rule_value_correct(actor=request.actor, rule_value_id=pk, **form.cleaned_data)
+        services.rule_value_correct(
+            actor=request.actor, rule_value_id=rule_value_id, **form.cleaned_data
+        )
     except NotFound:
         raise
     except DomainError as error:
