@@ -240,6 +240,38 @@ def test_rule_values_set_only_by_province_and_city_admins(login_as, username):
         assert response.json()["detail"] == "只有省、市应急管理部门管理员可以修改规则参数。"
 
 
+@pytest.mark.parametrize("username", USERNAMES)
+def test_rule_corrections_only_by_their_admin(login_as, username):
+    """Yuncheng's value is corrected by Yuncheng's admin; the province's admin finds it as
+    missing as every other role does not, and the roles that set no values are refused."""
+    from peikao.catalog.models import RuleValue
+
+    row = RuleValue.objects.create(
+        key="class_size_limit",
+        subject="",
+        scope="city",
+        region_id="140800",
+        value=50,
+        effective_from=date(2099, 1, 1),
+        source="运城测试",
+    )
+    response = login_as(username).post(
+        f"/api/catalog/rules/{row.pk}/correct",
+        {"value": "55", "reason": "笔误"},
+        content_type="application/json",
+    )
+    row.refresh_from_db()
+    if username == "yc_admin":
+        assert response.status_code == 200 and row.value == 55
+        return
+    assert row.value == 50
+    if username == "province_admin":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 403
+        assert response.json()["detail"] == "只有省、市应急管理部门管理员可以修改规则参数。"
+
+
 def test_anonymous_gets_nothing_but_public_reads(client):
     for path in [
         "/api/orgs/",
@@ -272,6 +304,7 @@ COVERED_API_ROUTES = {
     "catalog/industries": "test_reads_open_to_every_role",
     "catalog/post-categories": "test_reads_open_to_every_role",
     "catalog/rules": "test_rule_values_set_only_by_province_and_city_admins",
+    "catalog/rules/<rule_value_id>/correct": "test_rule_corrections_only_by_their_admin",
     "audit/records": "test_audit_records_api_and_page",
     "public/institutions": "test_anonymous_gets_nothing_but_public_reads",
     "public/cities": "test_anonymous_gets_nothing_but_public_reads",

@@ -7,6 +7,7 @@ enterprise and a trainee unrelated to 华安); status and body must be the same.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
-from peikao.catalog.models import DocumentRequirement
+from peikao.catalog.models import DocumentRequirement, RuleValue
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.training.models import DeviceReport
@@ -70,7 +71,18 @@ def huaan_rows():
         method="face",
         occurred_at=timezone.now(),
     )
+    # A value of Yuncheng's rules, which only Yuncheng's admin corrects.
+    rule_value = RuleValue.objects.create(
+        key="class_size_limit",
+        subject="",
+        scope="city",
+        region_id="140800",
+        value=50,
+        effective_from=timezone.localdate() + timedelta(days=30),
+        source="测试",
+    )
     return {
+        "rule_value_id": rule_value.pk,
         "organization_id": huaan.pk,
         "plan_id": plan.pk,
         "line_id": line.pk,
@@ -135,6 +147,7 @@ def test_every_route_with_an_id_is_walked():
     names = {re.sub(r"<(?:\w+:)?(\w+)>", r"\1", r) for r in routes_with_ids()}
     params = {p for route in names for p in re.findall(r"(\w+_id)", route)}
     assert params <= {
+        "rule_value_id",
         "organization_id",
         "plan_id",
         "line_id",

@@ -15,6 +15,7 @@ class Action(StrEnum):
     INSTITUTION_EXITED = "institution.exited"
     INSTITUTION_REGISTRATION_CHANGED = "institution.registration_changed"
     RULE_VALUE_SET = "rule_value.set"
+    RULE_VALUE_CORRECTED = "rule_value.corrected"
     AUDIT_CHAIN_VERIFIED = "audit.chain_verified"
     AUDIT_SEALED = "audit.sealed"
     DEVICE_REGISTERED = "device.registered"
@@ -70,6 +71,7 @@ LABELS: dict[Action, str] = {
     Action.INSTITUTION_EXITED: "退出培训市场",
     Action.INSTITUTION_REGISTRATION_CHANGED: "变更登记信息",
     Action.RULE_VALUE_SET: "设置规则参数",
+    Action.RULE_VALUE_CORRECTED: "更正规则参数",
     Action.AUDIT_CHAIN_VERIFIED: "审计日志校验",
     Action.AUDIT_SEALED: "审计日志封存",
     Action.DEVICE_REGISTERED: "登记设备",

@@ -28,6 +28,12 @@ class AuditedAdminMixin:
         self._audit(request, obj, Action.ADMIN_DELETED)
         super().delete_model(request, obj)  # type: ignore[misc]
 
+    def delete_queryset(self, request, queryset):
+        """The list page's "delete selected": each row audited as a single delete would be."""
+        for obj in queryset:
+            self._audit(request, obj, Action.ADMIN_DELETED)
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from peikao.catalog.models import (
     DocumentRequirement,
@@ -9,47 +8,40 @@ from peikao.catalog.models import (
     PostCategory,
     RuleValue,
 )
+from peikao.core.admin import HistoryAdmin, ReadOnlyAdmin, ReadOnlyInline
+
+# Reference data, read only here even for a superuser: the catalogue and the checklist change
+# through the seed files (`manage.py seed`), rule values on the rules page, where each value
+# is checked against its bounds and audited.
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "high_risk", "assessed_by_emergency_management"]
 
 
 @admin.register(PostCategory)
-class PostCategoryAdmin(admin.ModelAdmin):
+class PostCategoryAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
 
 
-class OperationItemInline(admin.TabularInline):
+class OperationItemInline(ReadOnlyInline):
     model = OperationItem
-    extra = 0
 
 
 @admin.register(OperationCategory)
-class OperationCategoryAdmin(admin.ModelAdmin):
+class OperationCategoryAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
     inlines = [OperationItemInline]
 
 
 @admin.register(RuleValue)
-class RuleValueAdmin(SimpleHistoryAdmin):
-    """Read only: values are set on the rules page, from a date on, and audited there."""
-
+class RuleValueAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["key", "subject", "scope", "region", "value", "effective_from", "source"]
     list_filter = ["key", "scope"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DocumentRequirement)
-class DocumentRequirementAdmin(admin.ModelAdmin):
+class DocumentRequirementAdmin(ReadOnlyAdmin):
     list_display = ["group", "seq", "name", "renewal_only"]
     list_filter = ["group"]

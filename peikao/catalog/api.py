@@ -102,3 +102,22 @@ def rule_value_set(request, payload: RuleValueIn):
         source=payload.source,
     )
     return Status(201, row)
+
+
+class RuleValueCorrectionIn(Schema):
+    value: Decimal
+    reason: str = ""
+
+
+@router.post(
+    "/rules/{rule_value_id}/correct",
+    response=RuleValueOut,
+    summary="更正今天或以后生效的规则参数（须填写原因）",
+)
+def rule_value_correct(request, rule_value_id: int, payload: RuleValueCorrectionIn):
+    return services.rule_value_correct(
+        actor=request.actor,
+        rule_value_id=rule_value_id,
+        value=payload.value,
+        reason=payload.reason,
+    )

@@ -18,10 +18,17 @@ class RuleValueForm(NamedErrorsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["key"]).choices = [
-            (key, label) for key, (label, _) in rules.RULE_DEFINITIONS.items()
+            (key, definition.label) for key, definition in rules.RULE_DEFINITIONS.items()
         ]
         cast(forms.ChoiceField, self.fields["subject"]).choices = [
             (value, label)
             for _, group in selectors.rule_subject_choices()
             for value, label in group
         ]
+
+
+class RuleValueCorrectionForm(NamedErrorsForm):
+    """The corrected value of a rule value not yet applied, and why."""
+
+    value = forms.DecimalField(label="更正后的数值")
+    reason = forms.CharField(label="更正原因", max_length=200)

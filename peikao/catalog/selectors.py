@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 from decimal import Decimal
 from typing import cast
@@ -6,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
+from peikao.accounts.permissions import can_edit_rules
 from peikao.catalog import rules
 from peikao.catalog.models import (
     Industry,
@@ -14,7 +16,10 @@ from peikao.catalog.models import (
     PostCategory,
     RuleValue,
 )
+from peikao.core.errors import Conflict
 from peikao.orgs.models import Region
+
+logger = logging.getLogger(__name__)
 
 
 def catalogue():
@@ -52,6 +57,30 @@ def _city_and_province(region_code: str | None) -> tuple[str | None, str | None]
 
 
 def _in_force(rows, *, city: str | None, province: str | None, on_date: date) -> RuleValue | None:
+    """The row in force. A value out of its rule's bounds that was stored past the service (an
+    old migration, a hand-made row) is never used: the value that would apply without it does,
+    and a warning names the row to correct; with none, a refusal says so."""
+    rows = list(rows)
+    chosen = _choose(rows, city=city, province=province, on_date=on_date)
+    refusal = chosen and rules.value_error(chosen.key, chosen.subject, chosen.value)
+    if chosen is None or not refusal:
+        return chosen
+    usable = [row for row in rows if not rules.value_error(row.key, row.subject, row.value)]
+    fallback = _choose(usable, city=city, province=province, on_date=on_date)
+    if fallback is None:
+        raise Conflict(f"规则参数取值不可用：{refusal}请省、市应急管理局管理员设置正确的取值。")
+    logger.warning(
+        "规则参数 %s（id %s）未采用：%s改用 id %s 的取值 %s。",
+        chosen.key,
+        chosen.pk,
+        refusal,
+        fallback.pk,
+        fallback.value,
+    )
+    return fallback
+
+
+def _choose(rows, *, city: str | None, province: str | None, on_date: date) -> RuleValue | None:
     chosen = rules.applicable_value(
         [
             rules.RuleCandidate(row.scope, row.region_id, row.effective_from, row.value, ref=row)
@@ -113,6 +142,27 @@ def rule_value_list(actor: Actor):
         .select_related("region", "created_by")
         .order_by("key", "subject", "scope", "-effective_from")
     )
+
+
+def rule_values_set_by(actor: Actor):
+    """The values of the actor's own level and place: those its rule editors set and may
+    correct (a city's admin, its city's; a province's, its province's)."""
+    organization = actor.organization
+    if organization is None or actor.level not in {"province", "city"}:
+        return RuleValue.objects.none()
+    return RuleValue.objects.filter(scope=actor.level, region_id=organization.region_id)
+
+
+def rule_value_ids_correctable_by(actor: Actor) -> set[int]:
+    """The values the actor may still correct: its own, in force from today or later."""
+    if not can_edit_rules(actor):
+        return set()
+    today = timezone.localdate()
+    return {
+        pk
+        for pk, effective_from in rule_values_set_by(actor).values_list("pk", "effective_from")
+        if rules.correctable(effective_from, today=today)
+    }
 
 
 def operation_item_codes() -> set[str]:

@@ -8,13 +8,29 @@ from peikao.accounts.actor import Actor
 from peikao.accounts.permissions import require_rule_editor
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
-from peikao.catalog import rules
+from peikao.catalog import rules, selectors
 from peikao.catalog.models import RuleValue
 from peikao.catalog.selectors import operation_item_codes
-from peikao.core.errors import Conflict, DomainError
+from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
 
-MAXIMUM_VALUE = Decimal("100000")  # no hour count, year or mark comes near it
+
+def _chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _checked_value(key: str, subject: str, value) -> Decimal:
+    """The value as stored, or the refusal naming the rule's bounds."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError("数值格式不正确，请填写数字。") from None
+    if not amount.is_finite():
+        raise DomainError("数值格式不正确，请填写数字。")
+    refusal = rules.value_error(key, subject, amount)
+    if refusal:
+        raise DomainError(refusal)
+    return amount.quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -42,17 +58,7 @@ def rule_value_set(
     refusal = rules.subject_error(key, subject, item_codes)
     if refusal:
         raise DomainError(refusal)
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError("数值格式不正确，请填写数字。") from None
-    if not amount.is_finite():
-        raise DomainError("数值格式不正确，请填写数字。")
-    if amount < 0:
-        raise DomainError("数值不能为负数。")
-    if amount >= MAXIMUM_VALUE:
-        raise DomainError(f"数值过大，应小于 {MAXIMUM_VALUE}。")
-    amount = amount.quantize(Decimal("0.01"))
+    amount = _checked_value(key, subject, value)
     if effective_from < timezone.localdate():
         raise DomainError("生效日期不能早于今天：已经生效的规则不能追溯修改。")
     organization = actor.organization
@@ -62,7 +68,10 @@ def rule_value_set(
     if RuleValue.objects.filter(
         key=key, subject=subject, scope=scope, region=region, effective_from=effective_from
     ).exists():
-        raise Conflict("同一生效日期已有该规则的取值，请换一个生效日期。")
+        raise Conflict(
+            "同一生效日期已有该规则的取值。如需更正今天或以后生效的取值，"
+            "请在列表中该取值一行点击“更正”并填写原因；否则请换一个生效日期。"
+        )
     row = RuleValue(
         key=key,
         subject=subject,
@@ -75,18 +84,52 @@ def rule_value_set(
     )
     with_change_reason(row, source)
     row.save()
+    _audit(Action.RULE_VALUE_SET, actor, row)
+    return row
+
+
+@transaction.atomic
+def rule_value_correct(*, actor: Actor, rule_value_id: int, value, reason: str) -> RuleValue:
+    """Corrects a value of the actor's own province or city that no past day has used yet
+    (in force from today or later), with a reason; the row's history keeps the value it
+    replaces. A value in force before today has been applied to records and stays as it was:
+    a new value from today on takes over from it."""
+    require_rule_editor(actor)
+    row = selectors.rule_values_set_by(actor).select_for_update().filter(pk=rule_value_id).first()
+    if row is None:
+        raise NotFound("未找到该规则取值，或它不是本级管理部门设置的取值。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写更正原因。")
+    if not rules.correctable(row.effective_from, today=timezone.localdate()):
+        raise Conflict(
+            f"该取值自{_chinese_date(row.effective_from)}起已经生效，可能已用于学时、考试等记录，"
+            "不能更正；如需调整，请新增一个自今天起生效的取值。"
+        )
+    amount = _checked_value(row.key, row.subject, value)
+    if amount == row.value:
+        raise DomainError("更正后的数值与原数值相同。")
+    old_value = row.value
+    row.value = amount
+    with_change_reason(row, f"更正：{reason}")
+    row.save(update_fields=["value"])
+    _audit(Action.RULE_VALUE_CORRECTED, actor, row, old_value=str(old_value), reason=reason)
+    return row
+
+
+def _audit(action: Action, actor: Actor, row: RuleValue, **more: str) -> None:
     audit_record(
-        Action.RULE_VALUE_SET,
+        action,
         actor=actor,
         target=row,
-        object_repr=f"{rules.rule_label(key)} {subject}".strip(),
+        object_repr=f"{rules.rule_label(row.key)} {row.subject}".strip(),
         detail={
-            "key": key,
-            "subject": subject,
-            "scope": scope,
-            "region": region.code,
-            "value": str(amount),
-            "effective_from": effective_from.isoformat(),
+            "key": row.key,
+            "subject": row.subject,
+            "scope": row.scope,
+            "region": row.region_id,
+            "value": str(row.value),
+            "effective_from": row.effective_from.isoformat(),
+            **more,
         },
     )
-    return row

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from peikao.accounts.permissions import can_edit_rules
 from peikao.catalog import rules, selectors, services
-from peikao.catalog.forms import RuleValueForm
-from peikao.core.errors import DomainError
+from peikao.catalog.forms import RuleValueCorrectionForm, RuleValueForm
+from peikao.core.errors import DomainError, NotFound
 
 
 @login_required
@@ -43,7 +44,29 @@ def rule_list(request):
             "values": selectors.rule_value_list(actor),
             "definitions": rules.RULE_DEFINITIONS,
             "can_edit": can_edit_rules(actor),
+            "correctable": selectors.rule_value_ids_correctable_by(actor),
             "subject_choices": selectors.rule_subject_choices(),
             "entered": request.POST,
         },
     )
+
+
+@login_required
+@require_POST
+def rule_correct(request, rule_value_id: int):
+    form = RuleValueCorrectionForm(request.POST)
+    if not form.is_valid():
+        for message in form.messages():
+            messages.error(request, message)
+        return redirect("catalog:rules")
+    try:
+        services.rule_value_correct(
+            actor=request.actor, rule_value_id=rule_value_id, **form.cleaned_data
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "规则取值已更正，原取值保留在修改记录中。")
+    return redirect("catalog:rules")

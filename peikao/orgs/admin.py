@@ -1,13 +1,16 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from peikao.audit.admin import AuditedAdminMixin
+from peikao.core.admin import HistoryAdmin, ReadOnlyAdmin
 from peikao.orgs.models import Organization, Region, Room
 from peikao.orgs.services import REGISTERED_FIELDS
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
+    """Read only, even for a superuser: a region's parent decides whose regulator sees its
+    organisations, and the regions change only with the seed files (GB/T 2260)."""
+
     list_display = ["code", "name", "level", "parent", "official_code"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -19,7 +22,7 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(AuditedAdminMixin, HistoryAdmin):
     list_display = ["name", "kind", "region", "status", "credit_code"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "credit_code"]

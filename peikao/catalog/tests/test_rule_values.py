@@ -124,10 +124,10 @@ def test_city_admin_sets_a_value_that_applies_from_its_date_and_is_audited():
         ("yanhu_officer", {}, PermissionDenied, "管理员"),
         ("yc_admin", {"key": "unknown"}, DomainError, "未知的规则参数"),
         ("yc_admin", {"value": "abc"}, DomainError, "请填写数字"),
-        ("yc_admin", {"value": "-1"}, DomainError, "不能为负数"),
+        ("yc_admin", {"value": "-1"}, DomainError, "应为1至100人之间的整数"),
         ("yc_admin", {"value": "NaN"}, DomainError, "请填写数字"),
         ("yc_admin", {"value": "Infinity"}, DomainError, "请填写数字"),
-        ("yc_admin", {"value": "1e12"}, DomainError, "数值过大"),
+        ("yc_admin", {"value": "1e12"}, DomainError, "应为1至100人之间的整数"),
         ("yc_admin", {"days": -1}, DomainError, "不能早于今天"),
     ],
 )

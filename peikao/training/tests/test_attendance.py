@@ -361,3 +361,34 @@ def test_an_event_in_the_future_is_refused(course):
     # Refused on arrival: nothing waits for the job, and the regulator sees the attempt.
     assert not DeviceReport.objects.exists() and not AttendanceEvent.objects.exists()
     assert AttendanceRejection.objects.filter(device=course["terminal"]).exists()
+
+
+def test_a_stored_class_hour_length_out_of_bounds_does_not_stop_attendance(course):
+    """0 minutes a 学时, stored past the service (an old migration, a hand-made row), is not
+    divided by: the value in force before it applies, here the nation's 45 minutes."""
+    from peikao.catalog.models import RuleValue
+
+    RuleValue.objects.create(
+        key="class_hour_minutes",
+        subject="",
+        scope="city",
+        region_id="140800",
+        value=0,
+        effective_from=timezone.localdate() - timedelta(days=30),
+        source="旧数据",
+    )
+    first, second = course["sessions"]
+    attend_morning(course, first, "d1")
+    actor = acting_as("huaan_clerk")
+    for direction, moment in (("in", second.starts_at), ("out", second.ends_at)):
+        attendance.attendance_by_clerk(
+            actor=actor,
+            enrolment_id=course["enrolment"].pk,
+            session_id=second.pk,
+            direction=direction,
+            occurred_at=moment,
+            reason="终端故障，核验身份证后补录",
+        )
+    course["enrolment"].refresh_from_db()
+    assert course["enrolment"].hours == Decimal("10.6")
+    assert DeviceReport.objects.filter(status=DeviceReport.Status.RECORDED).count() == 2
