@@ -181,6 +181,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # The largest document or photo a trainee's file may take (bytes).
 PEIKAO_DOCUMENT_MAX_BYTES = int(os.environ.get("PEIKAO_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# An uploaded xlsx is a zip: what its parts may inflate to in all, and how much more than its
+# compressed size one large part may (core.spreadsheets.check_archive). A 5000-row import is
+# under 10 MB; real parts compress 5 to 20 times.
+PEIKAO_SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("PEIKAO_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(50 * 1024 * 1024))
+)
+PEIKAO_SPREADSHEET_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("PEIKAO_SPREADSHEET_MAX_COMPRESSION_RATIO", "100")
+)
 
 # Background tasks: Huey on SQLite by default, Redis when REDIS_URL is set.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
