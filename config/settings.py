@@ -199,6 +199,10 @@ HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 PEIKAO_DEVICE_REPORT_DELAY_SECONDS = float(
     os.environ.get("PEIKAO_DEVICE_REPORT_DELAY_SECONDS") or ("0" if HUEY_IMMEDIATE else "3")
 )
+# A terminal's report is taken until this many minutes after its session's attendance window
+# closes (30 minutes after the session ends); a later one is refused, and only a clerk may
+# record that event, by hand with a reason.
+PEIKAO_DEVICE_EVENT_LATE_MINUTES = int(os.environ.get("PEIKAO_DEVICE_EVENT_LATE_MINUTES", "30"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "peikao",
