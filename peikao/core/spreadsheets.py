@@ -99,7 +99,7 @@ def check_archive(file: IO[bytes]) -> None:
     total = sum(member.file_size for member in members)
     if total > limit:
         raise DomainError(
-            f"文件解压后共 {total / MB:.0f} MB，超过 {limit / MB:.0f} MB 的上限，不予读取。"
+            f"文件解压后共 {total / MB:.1f} MB，超过 {limit / MB:.0f} MB 的上限，不予读取。"
             "请只保留需要导入的数据后重新上传。"
         )
     ratio = settings.PEIKAO_SPREADSHEET_MAX_COMPRESSION_RATIO

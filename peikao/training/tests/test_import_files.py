@@ -180,7 +180,7 @@ def test_parts_declaring_more_than_the_bound_are_refused_before_parsing(settings
         raise AssertionError("the workbook must not be opened")
 
     monkeypatch.setattr("peikao.core.spreadsheets.load_workbook", load_workbook)
-    with pytest.raises(DomainError, match="解压后共 3 MB，超过 2 MB 的上限"):
+    with pytest.raises(DomainError, match=r"解压后共 3\.0 MB，超过 2 MB 的上限"):
         run_import(TrainingClassFactory.create(), content)
     assert parsed == []
 
@@ -244,6 +244,33 @@ def test_a_gigabyte_shared_string_is_refused_by_the_api_with_memory_bounded(
     assert body["problems"] and body["problems"][0]["row"] is None
     assert peak < 100 * 1024 * 1024, f"the import held {peak / 1048576:.0f} MB"
     assert nothing_stored() == before
+
+
+def tiny_strings(megabytes: float):
+    """Distinct one-to-seven-digit strings filling the part: the most objects openpyxl can be
+    made to hold per byte of XML."""
+
+    def write(member):
+        written, number = 0, 0
+        while written < megabytes * 1024 * 1024:
+            chunk = b"".join(b"</t></si><si><t>%d" % n for n in range(number, number + 1000))
+            member.write(chunk)
+            written, number = written + len(chunk), number + 1000
+
+    return write
+
+
+def test_within_the_bound_the_memory_held_grows_with_the_bound_not_the_file(settings):
+    """The worst a file allowed in can do: openpyxl keeps every shared string, so the memory
+    is bounded by the uncompressed bound (about 7 times it; 20 MB gives some 140 MB)."""
+    settings.PEIKAO_SPREADSHEET_MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024
+    content = with_shared_strings(a_valid_file(), tiny_strings(1.8))
+    rows, peak = peak_while(lambda: run_import(TrainingClassFactory.create(), content))
+    assert rows.enrolled == 2
+    assert peak < 10 * settings.PEIKAO_SPREADSHEET_MAX_UNCOMPRESSED_BYTES
+    refused = with_shared_strings(a_valid_file(), tiny_strings(2.1))
+    with pytest.raises(DomainError, match="超过 2 MB 的上限"):
+        run_import(TrainingClassFactory.create(), refused)
 
 
 # --------------------------------------------------------------------------- the API's 400
