@@ -183,6 +183,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 # The largest document or photo a trainee's file may take (bytes).
 PEIKAO_DOCUMENT_MAX_BYTES = int(os.environ.get("PEIKAO_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# An uploaded xlsx is a zip: what its parts may inflate to in all, and how much more than its
+# compressed size one large part may (core.spreadsheets.check_archive). A 5000-row import is
+# under 10 MB; real parts compress 5 to 20 times. openpyxl holds every shared string: at worst
+# (tiny strings filling the bound) a worker holds about 7 times the bound while it reads.
+PEIKAO_SPREADSHEET_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("PEIKAO_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", str(20 * 1024 * 1024))
+)
+PEIKAO_SPREADSHEET_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("PEIKAO_SPREADSHEET_MAX_COMPRESSION_RATIO", "100")
+)
 
 # Background tasks: Huey on SQLite by default, Redis when REDIS_URL is set.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
@@ -192,6 +202,10 @@ HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 PEIKAO_DEVICE_REPORT_DELAY_SECONDS = float(
     os.environ.get("PEIKAO_DEVICE_REPORT_DELAY_SECONDS") or ("0" if HUEY_IMMEDIATE else "3")
 )
+# A terminal's report is taken until this many minutes after its session's attendance window
+# closes (30 minutes after the session ends); a later one is refused, and only a clerk may
+# record that event, by hand with a reason.
+PEIKAO_DEVICE_EVENT_LATE_MINUTES = int(os.environ.get("PEIKAO_DEVICE_EVENT_LATE_MINUTES", "30"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "peikao",

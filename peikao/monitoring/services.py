@@ -5,7 +5,7 @@ A device's key is shown once, when it is issued; only its digest is stored.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -68,8 +68,9 @@ def device_register(
         raise DomainError("请选择设备类型：监控摄像机或考勤终端。")
     name = _required_text(name, label="设备名称", max_length=NAME_MAX)
     serial_number = _required_text(serial_number, label="设备序列号", max_length=SERIAL_MAX)
+    already = Conflict(f"设备序列号 {serial_number} 已经登记过，同一台设备不能重复登记。")
     if Device.objects.filter(serial_number=serial_number).exists():
-        raise Conflict(f"设备序列号 {serial_number} 已经登记过，同一台设备不能重复登记。")
+        raise already
     key = rules.new_device_key()
     device = Device(
         organization=room.organization,
@@ -81,7 +82,15 @@ def device_register(
         registered_by=actor.account,
     )
     with_change_reason(device, "登记设备")
-    device.save()
+    try:
+        # Two registrations of one serial at once both pass the check above; the unique
+        # constraint lets one in and the other waits for it, then fails here.
+        with transaction.atomic():
+            device.save()
+    except IntegrityError:
+        if Device.objects.filter(serial_number=serial_number).exists():
+            raise already from None
+        raise
     _audit(Action.DEVICE_REGISTERED, actor=actor, device=device, kind=kind)
     return device, key
 

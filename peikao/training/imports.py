@@ -6,27 +6,22 @@ what each value means is checked by services.enrolment, which reports problems b
 """
 
 import io
-import os
-import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.conf import settings
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from peikao.core.errors import DomainError
+from peikao.core.spreadsheets import uploaded_workbook
 from peikao.people.particulars import FIELDS, WORK_FIELDS, YES_NO, Field
 
 SHEET_TITLE = "学员名单"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_FILENAME = "学员报名导入模板.xlsx"
-# An xlsx is a zip archive: every one starts with a local file header.
-XLSX_MAGIC = b"PK\x03\x04"
 # Far above a class's size; it bounds the memory one upload may take.
 MAX_ROWS = 5000
 # Rows of the template that carry the drop-down lists and the text format.
@@ -48,7 +43,6 @@ APPLICATION_FIELDS = (
 )
 COLUMNS = (*FIELDS, *WORK_FIELDS, *APPLICATION_FIELDS)
 HEADERS = {column.key: column.label for column in COLUMNS}
-NOT_XLSX = "文件不是 Excel 2007 及以上格式（.xlsx）的表格，请下载导入模板填写后上传。"
 
 
 @dataclass(frozen=True)
@@ -123,20 +117,9 @@ def _instructions(sheet) -> None:
 
 
 def read_rows(file: IO[bytes]) -> list[SheetRow]:
-    """Every non-empty data row of the first sheet, cell values as openpyxl reads them."""
-    size = file.seek(0, os.SEEK_END)
-    file.seek(0)
-    if size > settings.PEIKAO_DOCUMENT_MAX_BYTES:
-        limit_mb = settings.PEIKAO_DOCUMENT_MAX_BYTES / 1048576
-        raise DomainError(f"文件过大（{size / 1048576:.1f} MB），不能超过 {limit_mb:.0f} MB。")
-    if file.read(len(XLSX_MAGIC)) != XLSX_MAGIC:
-        raise DomainError(NOT_XLSX)
-    file.seek(0)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise DomainError(NOT_XLSX) from None
-    try:
+    """Every non-empty data row of the first sheet, cell values as openpyxl reads them. The
+    sheet is streamed (core.spreadsheets.uploaded_workbook): at most MAX_ROWS rows are kept."""
+    with uploaded_workbook(file) as workbook:
         sheet = (
             workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
         )
@@ -150,8 +133,6 @@ def read_rows(file: IO[bytes]) -> list[SheetRow]:
             if len(rows) == MAX_ROWS:
                 raise DomainError(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件上传。")
             rows.append(SheetRow(number, values))
-    finally:
-        workbook.close()
     if not rows:
         raise DomainError("文件中没有学员数据：请从第2行起每行填写一名学员。")
     return rows

@@ -302,6 +302,13 @@ def within_attendance_window(occurred_at: datetime, session: Interval) -> bool:
     return session.starts_at - margin <= occurred_at <= session.ends_at + margin
 
 
+def device_report_deadline(session: Interval, late_minutes: int) -> datetime:
+    """The last moment a terminal's report of the session is taken: its attendance window's
+    close, plus the minutes a terminal may be late sending (offline, queued). A report that
+    arrives after this is refused; a clerk may still record the event by hand with a reason."""
+    return session.ends_at + timedelta(minutes=ATTENDANCE_WINDOW_MINUTES + late_minutes)
+
+
 def presence_intervals(events: list[tuple[datetime, str]]) -> list[Interval]:
     """Presence from each check-in to the next check-out; repeated check-ins keep the first,
     and a check-in never followed by a check-out counts for nothing (the hours must be proved

@@ -50,6 +50,7 @@ from peikao.training import rules
 from peikao.training.document_rules import HOURS_CERTIFICATE_ITEM
 from peikao.training.models import (
     ClassSession,
+    DeviceReport,
     Enrolment,
     PlanLine,
     Teacher,
@@ -271,7 +272,7 @@ def _attendance_until_now(training_class: TrainingClass, terminal: Device) -> No
             for direction, moment in (("in", arrival), ("out", departure)):
                 if moment > now or (id_number, number, direction) == UNRECOGNISED_CHECK_OUT:
                     continue
-                device_report_receive(
+                report, created = device_report_receive(
                     actor=device_actor(terminal),
                     id_number=id_number,
                     direction=direction,
@@ -279,6 +280,12 @@ def _attendance_until_now(training_class: TrainingClass, terminal: Device) -> No
                     event_id=f"demo-{session.pk}-{id_number[-6:]}-{direction}",
                     method="face",
                 )
+                if created:
+                    # Received as the terminal sent it then, a minute after the event, not
+                    # now: a report of days ago arriving today would be refused as late.
+                    DeviceReport.objects.filter(pk=report.pk).update(
+                        received_at=min(moment + timedelta(minutes=1), now)
+                    )
     # As the background job would, a few seconds later.
     device_reports_process(actor=Actor.system("seed"))
 

@@ -9,6 +9,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from peikao.core.errors import DomainError
 from peikao.core.masking import mask_id_number, mask_phone
 from peikao.people.rules import Education
 from peikao.training.selectors import enrolment as selectors
@@ -205,8 +206,15 @@ def enrolment_create(request, class_id: int, payload: EnrolmentIn):
     "/classes/{class_id}/enrolments/import",
     response={200: ImportOut, 400: ImportRejectedOut},
     summary="Excel 批量报名：任何一行有误则整个文件都不导入，并列出每一行的问题",
+    description=(
+        "被拒绝时一律返回 400，内容为 detail、errors 和 problems。逐行检查发现问题时，problems "
+        "列出每一处问题的行号（row）、列名（column）和原因（reason）；整个文件被拒绝时（不是 "
+        ".xlsx、文件损坏、解压后过大、表头不符、没有数据、行数过多、培训班不接受报名），problems "
+        "只有一项，row 为 null，column 为空。"
+    ),
 )
 def enrolment_import(request, class_id: int, file: File[UploadedFile], dry_run: bool = False):
+    # A refusal of the whole file has the body of one refused row by row (description above).
     try:
         result = services.enrolment_import(
             actor=request.actor,
@@ -221,6 +229,19 @@ def enrolment_import(request, class_id: int, file: File[UploadedFile], dry_run: 
                 "detail": f"文件有 {len(rejected.problems)} 处问题，未导入任何学员。",
                 "errors": rejected.messages,
                 "problems": rejected.problems,
+            },
+        )
+    except DomainError as refused:
+        if refused.status_code != 400:
+            raise
+        return Status(
+            400,
+            {
+                "detail": str(refused),
+                "errors": refused.messages,
+                "problems": [
+                    {"row": None, "column": "", "reason": message} for message in refused.messages
+                ],
             },
         )
     return Status(200, {"dry_run": dry_run, **result.__dict__})

@@ -187,6 +187,8 @@ def _record(
                 "direction": event.direction,
                 "occurred_at": event.occurred_at.isoformat(),
                 "source": event.source,
+                # A clerk's entry by hand stands on its reason (a terminal's has none).
+                **({"reason": event.reason} if event.reason else {}),
             },
         )
     return stored, created
@@ -370,6 +372,7 @@ def _record_report(report: DeviceReport, device: Device) -> tuple[AttendanceEven
     if not device.active:  # deactivated since it sent the report: a lost or misused terminal
         raise DomainError("该考勤终端已停用，其上报不予计入。")
     enrolment_id, session = _match_session(device, report.id_number, report.occurred_at)
+    _check_sent_in_time(report, session)
     enrolment = _locked_enrolment(enrolment_id)
     event = AttendanceEvent(
         enrolment=enrolment,
@@ -382,6 +385,21 @@ def _record_report(report: DeviceReport, device: Device) -> tuple[AttendanceEven
         event_key=f"device:{device.pk}:{report.event_id}",
     )
     return _record(event, enrolment, session, actor=device_actor(device))
+
+
+def _check_sent_in_time(report: DeviceReport, session: ClassSession) -> None:
+    """A terminal reports while the session is fresh; one that posts events of a session that
+    ended long ago (days, while the class is still open) is not believed without a person."""
+    late_minutes = settings.PEIKAO_DEVICE_EVENT_LATE_MINUTES
+    deadline = rules.device_report_deadline(_interval(session), late_minutes)
+    if report.received_at > deadline:
+        raise DomainError(
+            f"该上报于{timezone.localtime(report.received_at):%Y-%m-%d %H:%M}才收到，晚于课次"
+            f"（{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M}—"
+            f"{timezone.localtime(session.ends_at):%H:%M}）考勤截止时间"
+            f"{timezone.localtime(deadline):%Y-%m-%d %H:%M}，终端迟报不予计入；"
+            "确需计入的，请由培训机构人员人工补录并注明原因。"
+        )
 
 
 def attendance_by_clerk(

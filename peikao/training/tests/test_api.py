@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from peikao.monitoring.models import Device
@@ -114,19 +115,24 @@ def device_in(training_class, kind, key):
     )
 
 
-def post_event(client, enrolment, when, direction, event_id, key="api-terminal-key"):
-    return client.post(
-        "/api/training/attendance/device",
-        {
-            "id_number": enrolment.person.id_number.lower(),
-            "direction": direction,
-            "occurred_at": when.isoformat(),
-            "event_id": event_id,
-            "method": "id_card",
-        },
-        content_type=JSON,
-        headers={"X-Device-Key": key} if key else {},
-    )
+def post_event(
+    client, enrolment, when, direction, event_id, key="api-terminal-key", *, sent_at=None
+):
+    """The terminal posts the event a minute after it happened (the clock pinned there), or
+    at `sent_at`."""
+    with time_machine.travel(sent_at or when + timedelta(minutes=1), tick=False):
+        return client.post(
+            "/api/training/attendance/device",
+            {
+                "id_number": enrolment.person.id_number.lower(),
+                "direction": direction,
+                "occurred_at": when.isoformat(),
+                "event_id": event_id,
+                "method": "id_card",
+            },
+            content_type=JSON,
+            headers={"X-Device-Key": key} if key else {},
+        )
 
 
 def report_of(client, event_id, key="api-terminal-key"):
@@ -184,7 +190,8 @@ def test_a_refused_terminal_event_is_told_with_its_reason(
 
 def test_an_event_ahead_of_the_clock_or_a_bad_id_number_is_a_chinese_400(client, terminal_class):
     session, enrolment = terminal_class
-    ahead = post_event(client, enrolment, timezone.now() + timedelta(hours=1), "in", "ahead")
+    now = timezone.now()
+    ahead = post_event(client, enrolment, now + timedelta(hours=1), "in", "ahead", sent_at=now)
     assert ahead.status_code == 400 and "不能预先记录考勤" in ahead.json()["detail"]
     enrolment.person.id_number = "140802199001011230"  # a wrong check digit
     wrong = post_event(client, enrolment, session.starts_at, "in", "wrong-id")

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -65,21 +66,23 @@ def course():
 JOB = Actor.system("device_reports_process")
 
 
-def report(course, direction, occurred_at, event_id, id_number=None):
-    """The terminal's report as received, before the background job has looked at it."""
-    return attendance.device_report_receive(
-        actor=device_actor(course["terminal"]),
-        id_number=id_number or course["enrolment"].person.id_number,
-        direction=direction,
-        occurred_at=occurred_at,
-        event_id=event_id,
-        method="face",
-    )
+def report(course, direction, occurred_at, event_id, id_number=None, *, sent_at=None):
+    """The terminal's report as received, before the background job has looked at it: sent a
+    minute after the event (the clock pinned there), or at `sent_at`."""
+    with time_machine.travel(sent_at or occurred_at + timedelta(minutes=1), tick=False):
+        return attendance.device_report_receive(
+            actor=device_actor(course["terminal"]),
+            id_number=id_number or course["enrolment"].person.id_number,
+            direction=direction,
+            occurred_at=occurred_at,
+            event_id=event_id,
+            method="face",
+        )
 
 
-def punch(course, direction, occurred_at, event_id, id_number=None):
+def punch(course, direction, occurred_at, event_id, id_number=None, *, sent_at=None):
     """A report, and the background job's decision on it."""
-    received, created = report(course, direction, occurred_at, event_id, id_number)
+    received, created = report(course, direction, occurred_at, event_id, id_number, sent_at=sent_at)
     attendance.device_reports_process(actor=JOB)
     received.refresh_from_db()
     return received, created
@@ -357,7 +360,7 @@ def test_an_event_in_the_future_is_refused(course):
         ends_at=timezone.now() + timedelta(hours=3),
     )
     with pytest.raises(DomainError, match="晚于当前时间，不能预先记录考勤"):
-        report(course, "in", later.starts_at, "future")
+        report(course, "in", later.starts_at, "future", sent_at=timezone.now())
     # Refused on arrival: nothing waits for the job, and the regulator sees the attempt.
     assert not DeviceReport.objects.exists() and not AttendanceEvent.objects.exists()
     assert AttendanceRejection.objects.filter(device=course["terminal"]).exists()
@@ -392,3 +395,62 @@ def test_a_stored_class_hour_length_out_of_bounds_does_not_stop_attendance(cours
     course["enrolment"].refresh_from_db()
     assert course["enrolment"].hours == Decimal("10.6")
     assert DeviceReport.objects.filter(status=DeviceReport.Status.RECORDED).count() == 2
+
+
+# --------------------------------------------------------------------------- late reports
+
+
+def test_a_report_sent_up_to_the_late_minutes_after_the_window_is_recorded(course, settings):
+    settings.PEIKAO_DEVICE_EVENT_LATE_MINUTES = 30
+    session = course["sessions"][0]
+    # The check-out window closes 30 minutes after the session; 30 more for a late terminal.
+    deadline = session.ends_at + timedelta(minutes=60)
+    received, _ = punch(course, "out", session.ends_at, "on-time", sent_at=deadline)
+    assert received.status == DeviceReport.Status.RECORDED
+    late, _ = punch(
+        course, "in", session.starts_at, "a-second-late", sent_at=deadline + timedelta(seconds=1)
+    )
+    assert refused(late, "终端迟报不予计入")
+
+
+def test_a_report_of_a_session_days_ago_is_refused_and_a_clerk_may_record_it(course, settings):
+    settings.PEIKAO_DEVICE_EVENT_LATE_MINUTES = 30
+    session = course["sessions"][0]
+    sent_at = session.ends_at + timedelta(days=2)
+    received, _ = punch(course, "in", session.starts_at, "days-late", sent_at=sent_at)
+    assert refused(received, "终端迟报不予计入")
+    start, end, sent = (
+        timezone.localtime(t) for t in (session.starts_at, session.ends_at, sent_at)
+    )
+    deadline = end + timedelta(minutes=60)
+    assert received.refusal == (
+        f"该上报于{sent:%Y-%m-%d %H:%M}才收到，晚于课次（{start:%Y-%m-%d %H:%M}—{end:%H:%M}）"
+        f"考勤截止时间{deadline:%Y-%m-%d %H:%M}，终端迟报不予计入；"
+        "确需计入的，请由培训机构人员人工补录并注明原因。"
+    )
+    rejection = AttendanceRejection.objects.get(device=course["terminal"])
+    assert rejection.reason == received.refusal
+    assert not AttendanceEvent.objects.exists()
+    # The clerk's entry by hand is the way for such an event: with a reason, audited.
+    with time_machine.travel(sent_at, tick=False):
+        event, created = attendance.attendance_by_clerk(
+            actor=acting_as("huaan_clerk"),
+            enrolment_id=course["enrolment"].pk,
+            session_id=session.pk,
+            direction="in",
+            occurred_at=session.starts_at,
+            reason="终端离线两天，核对签到表后补录",
+        )
+    assert created and event.source == "clerk"
+    record = AuditRecord.objects.filter(action="attendance.recorded").latest("pk")
+    assert record.actor.username == "huaan_clerk"
+    assert record.detail["reason"] == "终端离线两天，核对签到表后补录"
+
+
+def test_the_late_minutes_are_a_setting(course, settings):
+    settings.PEIKAO_DEVICE_EVENT_LATE_MINUTES = 60 * 24 * 3
+    session = course["sessions"][0]
+    received, _ = punch(
+        course, "in", session.starts_at, "days-late", sent_at=session.ends_at + timedelta(days=2)
+    )
+    assert received.status == DeviceReport.Status.RECORDED
