@@ -91,6 +91,9 @@ REFUSALS = {
     409: "与当前状态冲突",
     422: "请求内容的格式不正确",
 }
+# gunicorn refuses a request line over 4094 bytes (limit_request_line) before Django sees it,
+# with a page of its own: an operation with parameters in its URL can answer this too.
+REQUEST_LINE_TOO_LONG = {"description": "请求行过长（超过 4094 字节），Web 服务器未受理"}
 # Any check of a caller's rights, scope or the record's state may refuse with these.
 CALLER_REFUSALS = (400, 401, 403, 404, 409)
 
@@ -99,8 +102,8 @@ def declare_refusals(openapi: dict) -> dict:
     """Adds to each operation the refusals it can answer, all shaped as RefusalOut: 400 and 422
     where it takes parameters or a body (the shape, then the rules, may refuse them); 400, 401,
     403, 404 and 409 where a caller's session or key is checked (the services decide which
-    apply, so each is declared); 404 on a public path with parameters in it. A status an
-    operation declares already is left as it is."""
+    apply, so each is declared); 404 on a public path with parameters in it; 414 where the URL
+    carries parameters. A status an operation declares already is left as it is."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
     refusal = RefusalOut.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas["RefusalOut"] = {**refusal, "description": "拒绝：detail 为一句话，errors 列出每条原因"}
@@ -120,4 +123,6 @@ def declare_refusals(openapi: dict) -> dict:
             responses = operation["responses"]
             for status in sorted(statuses - {int(code) for code in responses}):
                 responses[status] = {"description": REFUSALS[status], "content": content}
+            if any(parameter.get("in") in ("path", "query") for parameter in parameters):
+                responses.setdefault(414, REQUEST_LINE_TOO_LONG)
     return openapi

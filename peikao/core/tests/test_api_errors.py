@@ -95,3 +95,6 @@ def test_every_operation_declares_the_refusals_it_can_answer():
                 assert schema == refusal, (method, path, status)
     public = openapi["paths"]["/api/public/timetable"]["get"]["responses"]
     assert 401 not in public and 400 in public
+    # gunicorn's refusal of an overlong request line, a page without a schema.
+    assert "content" not in public[414]
+    assert 414 not in openapi["paths"]["/api/public/cities"]["get"]["responses"]
