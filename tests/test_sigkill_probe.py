@@ -59,9 +59,8 @@ def gunicorn(transactional_db, tmp_path):
     else:
         user, password = database["USER"], database["PASSWORD"]
         credentials = f"{user}:{password}@" if password else f"{user}@"
-        env["DATABASE_URL"] = (
-            f"postgres://{credentials}{database['HOST']}:{database['PORT']}/{database['NAME']}"
-        )
+        host = f"{database['HOST']}:{database['PORT']}" if database["PORT"] else database["HOST"]
+        env["DATABASE_URL"] = f"postgres://{credentials}{host}/{database['NAME']}"
     port = free_port()
     # What bin/serve runs, without the collectstatic and the task consumer the burst needs not.
     command = [".venv/bin/gunicorn", "config.wsgi:application", "--workers", "2"]
