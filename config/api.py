@@ -4,6 +4,7 @@ Domain errors become JSON with a Chinese `detail` and every reason in `errors`.
 """
 
 from django.http import Http404, HttpRequest
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
@@ -12,7 +13,12 @@ from config.api_docs import VendoredSwagger, docs_login_unless_public
 from peikao.accounts.api import router as accounts_router
 from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
-from peikao.core.api_errors import BY_STATUS, http_error_message, validation_messages
+from peikao.core.api_errors import (
+    BY_STATUS,
+    declare_refusals,
+    http_error_message,
+    validation_messages,
+)
 from peikao.core.errors import DomainError
 from peikao.exams.api import public_router as exams_public_router
 from peikao.monitoring.api import router as monitoring_router
@@ -22,7 +28,14 @@ from peikao.people.api import router as people_router
 from peikao.people.eligibility_api import router as eligibility_router
 from peikao.training.api import router as training_router
 
-api = NinjaAPI(
+
+class PeikaoAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        # The refusals below, declared on every operation that can answer them.
+        return declare_refusals(super().get_openapi_schema(**kwargs))
+
+
+api = PeikaoAPI(
     title="培考 Peikao API",
     version="1",
     description=(
@@ -61,6 +74,13 @@ def http_error(request: HttpRequest, exc: HttpError):
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404):
+    return refusal(request, [BY_STATUS[404]], 404)
+
+
+@csrf_exempt
+def unknown_route(request: HttpRequest):
+    """A path under /api/ that no operation takes (`/api/people/abc` too) is the API's 404, in
+    JSON, not the HTML page."""
     return refusal(request, [BY_STATUS[404]], 404)
 
 

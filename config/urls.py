@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from config.api import api
+from config.api import api, unknown_route
 
 urlpatterns = [
     path("", include("peikao.exams.urls")),
@@ -13,5 +13,6 @@ urlpatterns = [
     path("training/", include("peikao.training.urls")),
     path("monitoring/", include("peikao.monitoring.urls")),
     path("api/", api.urls),
+    re_path(r"^api/", unknown_route),
     path("django-admin/", admin.site.urls),
 ]

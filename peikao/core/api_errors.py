@@ -3,6 +3,8 @@ domain error has: `detail`, one sentence, and `errors`, each reason."""
 
 from typing import Any
 
+from ninja import Schema
+
 # What a refusal of the request's shape says, by Pydantic's error type.
 MESSAGES = {
     "missing": "请提供{field}。",
@@ -71,3 +73,56 @@ def http_error_message(status: int, message: str) -> str:
     if message and not message.isascii():
         return message  # already ours, in Chinese
     return BY_STATUS.get(status, "请求未能处理。")
+
+
+class RefusalOut(Schema):
+    """What every refusal answers, whichever layer refused."""
+
+    detail: str
+    errors: list[str]
+
+
+# What each refusal means, for the OpenAPI document.
+REFUSALS = {
+    400: "请求不符合业务规则",
+    401: BY_STATUS[401],
+    403: "无权执行此操作，或缺少 CSRF 令牌",
+    404: "未找到，或不在您的管辖范围内",
+    409: "与当前状态冲突",
+    422: "请求内容的格式不正确",
+}
+# gunicorn refuses a request line over 4094 bytes (limit_request_line) before Django sees it,
+# with a page of its own: an operation with parameters in its URL can answer this too.
+REQUEST_LINE_TOO_LONG = {"description": "请求行过长（超过 4094 字节），Web 服务器未受理"}
+# Any check of a caller's rights, scope or the record's state may refuse with these.
+CALLER_REFUSALS = (400, 401, 403, 404, 409)
+
+
+def declare_refusals(openapi: dict) -> dict:
+    """Adds to each operation the refusals it can answer, all shaped as RefusalOut: 400 and 422
+    where it takes parameters or a body (the shape, then the rules, may refuse them); 400, 401,
+    403, 404 and 409 where a caller's session or key is checked (the services decide which
+    apply, so each is declared); 404 on a public path with parameters in it; 414 where the URL
+    carries parameters. A status an operation declares already is left as it is."""
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    refusal = RefusalOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas["RefusalOut"] = {**refusal, "description": "拒绝：detail 为一句话，errors 列出每条原因"}
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/RefusalOut"}}}
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses: set[int] = set()
+            parameters = operation.get("parameters", [])
+            if parameters or "requestBody" in operation:
+                statuses.update((400, 422))
+            if operation.get("security"):
+                statuses.update(CALLER_REFUSALS)
+            elif any(parameter.get("in") == "path" for parameter in parameters):
+                statuses.add(404)
+            responses = operation["responses"]
+            for status in sorted(statuses - {int(code) for code in responses}):
+                responses[status] = {"description": REFUSALS[status], "content": content}
+            if any(parameter.get("in") in ("path", "query") for parameter in parameters):
+                responses.setdefault(414, REQUEST_LINE_TOO_LONG)
+    return openapi

@@ -63,3 +63,38 @@ def test_a_session_call_without_its_csrf_token_is_refused_in_chinese():
     response = client.post("/api/eligibility/check", {}, content_type="application/json")
     assert response.status_code == 403
     assert response.json()["detail"] == "请求缺少有效的 CSRF 令牌，请刷新页面后重试。"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/people/null,null", "/api/no-such-route", "/api/training/classes/1/nothing"]
+)
+def test_a_path_no_api_route_takes_is_a_json_404_not_the_html_page(login_as, path):
+    client = login_as("huaan_clerk")
+    for response in (client.get(path), client.post(path, {}, content_type="application/json")):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.json() == {"detail": "未找到。", "errors": ["未找到。"]}
+
+
+def test_every_operation_declares_the_refusals_it_can_answer():
+    from config.api import api
+
+    openapi = api.get_openapi_schema()
+    refusal = {"$ref": "#/components/schemas/RefusalOut"}
+    assert openapi["components"]["schemas"]["RefusalOut"]["required"] == ["detail", "errors"]
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            declared = {int(status) for status in responses}
+            if operation.get("security"):
+                assert {400, 401, 403, 404, 409} <= declared, (method, path)
+            if operation.get("parameters") or "requestBody" in operation:
+                assert {400, 422} <= declared, (method, path)
+            for status in declared & {401, 403, 404, 409, 422}:
+                schema = responses[status]["content"]["application/json"]["schema"]
+                assert schema == refusal, (method, path, status)
+    public = openapi["paths"]["/api/public/timetable"]["get"]["responses"]
+    assert 401 not in public and 400 in public
+    # gunicorn's refusal of an overlong request line, a page without a schema.
+    assert "content" not in public[414]
+    assert 414 not in openapi["paths"]["/api/public/cities"]["get"]["responses"]

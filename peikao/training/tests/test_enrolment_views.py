@@ -373,6 +373,23 @@ def test_api_import_enrols_a_valid_file(login_as):
     assert response.json()["enrolled"] == 3
 
 
+def test_api_import_of_a_file_that_is_no_workbook_answers_as_its_400_is_declared(login_as):
+    from config.api import api
+
+    training_class = TrainingClassFactory.create()
+    response = login_as("huaan_clerk").post(
+        f"/api/training/classes/{training_class.pk}/enrolments/import",
+        {"file": SimpleUploadedFile("名单.png", image_bytes("PNG"))},
+    )
+    assert response.status_code == 400
+    assert "Excel" in response.json()["detail"]
+    openapi = api.get_openapi_schema()
+    operation = openapi["paths"]["/api/training/classes/{class_id}/enrolments/import"]["post"]
+    reference = operation["responses"][400]["content"]["application/json"]["schema"]["$ref"]
+    declared = openapi["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+    assert set(declared["required"]) <= set(response.json())
+
+
 def test_api_detail_withdraw_and_documents(login_as):
     enrolment = EnrolmentFactory.create()
     client = login_as("huaan_clerk")
