@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # writes the body, so that compression comes last on the way out.
     "peikao.core.compression.TextGZipMiddleware",
     "peikao.core.middleware.RequestContextMiddleware",
+    # Before anything reads the input: PostgreSQL cannot hold a NUL character.
+    "peikao.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +206,7 @@ else:
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "peikao.core.pagination.BoundedLimitOffsetPagination"
 
 # The audit chain's HMAC key; changing it makes every earlier record fail verification.
 AUDIT_CHAIN_KEY = os.environ.get("PEIKAO_AUDIT_CHAIN_KEY", "")
