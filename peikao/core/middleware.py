@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 
 from peikao.core import errors, request_context
@@ -96,7 +96,7 @@ def carries_nul(request) -> bool:
     """Whether the path, the query, a form field, a file's name or a JSON body holds a NUL
     character, which PostgreSQL refuses in any text (SQLite would store it)."""
     texts: list[Any] = [request.path]
-    for values in (request.GET, request.POST if request.method == "POST" else {}):
+    for values in (request.GET, request.POST if request.method == "POST" else QueryDict()):
         for key in values:
             texts.append(key)
             texts.extend(values.getlist(key))
