@@ -23,6 +23,8 @@ from peikao.core.scoping import LARGEST_ID
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.orgs.models import Room
+from peikao.people.forms import ViolationForm
+from peikao.training.forms import PlanLineForm
 from peikao.training.models import TrainingPlan
 from peikao.training.tests.factories import HUAAN, clerk
 
@@ -545,3 +547,26 @@ def test_a_bug_in_a_page_is_still_the_chinese_500_page(settings):
     response = Client(raise_request_exception=False).get("/test-only/broken/")
     assert response.status_code == 500
     assert "<title>系统错误 · 培考</title>" in response.content.decode()
+
+
+# Dates on pages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_page_form_refuses_a_date_beyond_the_years_naming_it(day):
+    form = ViolationForm(data={"occurred_on": day})
+    assert not form.is_valid()
+    assert form.errors["occurred_on"][0] in (
+        "发生日期不能早于1900-01-01。",
+        "发生日期不能晚于2100-12-31。",
+    )
+    plan_line = PlanLineForm(data={"planned_start": day, "planned_end": day})
+    assert not plan_line.is_valid()
+    assert "计划开班日期不能" in plan_line.errors["planned_start"][0]
+
+
+@pytest.mark.parametrize(
+    "url", ["/training/classes/?on_date=0001-01-01", "/timetable/?month=9999-12"]
+)
+def test_a_page_query_with_a_date_beyond_the_years_shows_the_page(login_as, url):
+    assert login_as("huaan_clerk").get(url).status_code == 200

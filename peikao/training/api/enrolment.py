@@ -258,7 +258,9 @@ def document_upload(
     enrolment_id: Id,
     file: File[UploadedFile],
     requirement_id: Form[Id | None] = None,
-    rule_document: Form[Annotated[str, column("training.EnrolmentDocument", "rule_document")]] = "",
+    rule_document: Annotated[
+        str, column("training.EnrolmentDocument", "rule_document"), Form("")
+    ] = "",
 ):
     document = document_services.document_upload(
         actor=request.actor,
