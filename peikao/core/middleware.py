@@ -82,6 +82,23 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def _form(request) -> QueryDict | None:
+    """The form of a POST, read from the body kept in memory, so that the view may still read
+    the body itself (the API reads JSON from it). None for a body too big to keep (a large
+    upload): its view reads it as a stream, and the API's own fields refuse a NUL
+    (core/api_types.py)."""
+    if request.method != "POST":
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return None
+    request.body  # noqa: B018 (read and kept before the form is parsed from it)
+    return request.POST
+
+
 def _json_body(request) -> Any:
     content_type = request.content_type or ""
     if not (content_type == "application/json" or content_type.endswith("+json")):
@@ -96,11 +113,12 @@ def carries_nul(request) -> bool:
     """Whether the path, the query, a form field, a file's name or a JSON body holds a NUL
     character, which PostgreSQL refuses in any text (SQLite would store it)."""
     texts: list[Any] = [request.path]
-    for values in (request.GET, request.POST if request.method == "POST" else QueryDict()):
+    form = _form(request)
+    for values in (request.GET, form if form is not None else QueryDict()):
         for key in values:
             texts.append(key)
             texts.extend(values.getlist(key))
-    if request.method == "POST":
+    if form is not None:
         texts.extend(upload.name or "" for upload in request.FILES.values())
     texts.extend(_strings(_json_body(request)))
     return any(NUL in text for text in texts)
