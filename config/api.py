@@ -3,6 +3,10 @@
 Domain errors become JSON with a Chinese `detail` and every reason in `errors`.
 """
 
+import logging
+
+from django.conf import settings
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -13,10 +17,13 @@ from config.api_docs import VendoredSwagger, docs_login_unless_public
 from peikao.accounts.api import router as accounts_router
 from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
+from peikao.core import request_context
 from peikao.core.api_errors import (
     BY_STATUS,
+    SERVER_ERROR,
     declare_refusals,
     http_error_message,
+    in_path,
     validation_messages,
 )
 from peikao.core.errors import DomainError
@@ -63,6 +70,8 @@ def refusal(request: HttpRequest, messages: list[str], status: int):
 
 @api.exception_handler(ValidationError)
 def invalid_request(request: HttpRequest, exc: ValidationError):
+    if in_path(exc.errors):
+        return refusal(request, [BY_STATUS[404]], 404)
     return refusal(request, validation_messages(exc.errors), 422)
 
 
@@ -82,6 +91,26 @@ def unknown_route(request: HttpRequest):
     """A path under /api/ that no operation takes (`/api/people/abc` too) is the API's 404, in
     JSON, not the HTML page."""
     return refusal(request, [BY_STATUS[404]], 404)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception):
+    """A bug answers JSON in production, with the request id to quote; the trace goes to the
+    log as Django's own 500 does. With DEBUG on, Django's debug page shows it."""
+    if settings.DEBUG:
+        raise exc
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    got_request_exception.send(sender=None, request=request)
+    request_id = request_context.current().request_id
+    message = SERVER_ERROR.format(request_id=request_id)
+    return api.create_response(
+        request, {"detail": message, "errors": [message], "request_id": request_id}, status=500
+    )
 
 
 api.add_router("/public/", orgs_public_router, auth=None)

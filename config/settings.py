@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "peikao.core.compression.TextGZipMiddleware",
     "peikao.core.middleware.RequestContextMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the input: PostgreSQL cannot hold a NUL character.
+    "peikao.core.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +224,7 @@ else:
 PEIKAO_API_DOCS_PUBLIC = env_bool("PEIKAO_API_DOCS_PUBLIC", not PRODUCTION)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "peikao.core.pagination.BoundedLimitOffsetPagination"
 
 # The audit chain's HMAC key, its own secret (never SECRET_KEY): changing it makes every earlier
 # record fail verification (docs/decisions/0016-audit-seal.md).

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from peikao.audit import selectors
+from peikao.core.api_types import Text
 from peikao.core.pagination import KeysetPagination
 
 router = Router(tags=["审计日志"])
@@ -30,5 +31,5 @@ class AuditRecordOut(Schema):
 
 @router.get("/records", response=list[AuditRecordOut], summary="管辖范围内单位的审计日志")
 @paginate(KeysetPagination)
-def audit_records(request, action: str = ""):
+def audit_records(request, action: Text = ""):
     return selectors.audit_record_list(request.actor, action=action)

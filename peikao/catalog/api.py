@@ -1,9 +1,11 @@
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 
 from peikao.catalog import rules, selectors, services
+from peikao.core.api_types import Day, column
 
 router = Router(tags=["目录与规则"])
 
@@ -64,11 +66,11 @@ class RuleValueOut(Schema):
 
 
 class RuleValueIn(Schema):
-    key: str
-    subject: str = ""
-    value: Decimal
-    effective_from: date
-    source: str = ""
+    key: Annotated[str, column("catalog.RuleValue", "key")]
+    subject: Annotated[str, column("catalog.RuleValue", "subject")] = ""
+    value: Annotated[Decimal, column("catalog.RuleValue", "value")]
+    effective_from: Day
+    source: Annotated[str, column("catalog.RuleValue", "source")] = ""
 
 
 @router.get("/categories", response=list[CategoryOut], summary="特种作业目录")

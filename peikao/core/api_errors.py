@@ -16,9 +16,16 @@ MESSAGES = {
     "int_parsing": "{field}应为整数。",
     "int_type": "{field}应为整数。",
     "int_from_float": "{field}应为整数。",
+    "decimal_max_digits": "{field}最多{max_digits}位数字。",
+    "decimal_max_places": "{field}最多{decimal_places}位小数。",
+    "decimal_whole_digits": "{field}的整数部分最多{whole_digits}位。",
     "float_parsing": "{field}应为数字。",
     "decimal_parsing": "{field}应为数字。",
     "bool_parsing": "{field}应为 true 或 false。",
+    "timezone_aware": "{field}应带时区，如 2026-12-01T08:00:00+08:00。",
+    "offset_out_of_range": "{field}的时区偏移不能超过 ±15:59。",
+    "year_out_of_range": "{field}的年份应在{earliest}年至{latest}年之间。",
+    "string_pattern_mismatch": "{field}不能包含空字符（\\0）。",
     "datetime_parsing": "{field}应为带时区的日期时间，如 2026-12-01T08:00:00+08:00。",
     "datetime_type": "{field}应为带时区的日期时间，如 2026-12-01T08:00:00+08:00。",
     "datetime_from_date_parsing": "{field}应为带时区的日期时间，如 2026-12-01T08:00:00+08:00。",
@@ -42,12 +49,21 @@ BY_STATUS = {
     404: "未找到。",
     405: "不支持该请求方法。",
 }
+NUL_REFUSED = "请求中含有空字符（\\0），无法处理。"
+SERVER_ERROR = (
+    "服务器内部错误，请稍后再试。如问题持续，请联系平台运维人员并告知请求编号 {request_id}。"
+)
 CSRF_REFUSED = "请求缺少有效的 CSRF 令牌，请刷新页面后重试。"
 
 
 def field_name(location: Any) -> str:
     names = [str(part) for part in location if str(part) not in PLACES]
     return f"“{'.'.join(names)}”" if names else "请求内容"
+
+
+def in_path(errors: list[dict]) -> bool:
+    """Whether a refusal is of the path: an id no row can have (2⁶³ or more) names nothing."""
+    return any(tuple(error.get("loc", ()))[:1] == ("path",) for error in errors)
 
 
 def validation_messages(errors: list[dict]) -> list[str]:

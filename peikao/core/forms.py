@@ -2,11 +2,15 @@
 says "请填写…" (or "请选择…" for a choice) before any rule reads it."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from peikao.core.bounds import EARLIEST_DAY, LATEST_DAY
 
 
 class NamedErrorsForm(forms.Form):
     """A form whose required, invalid and unknown-choice messages name the field in Chinese.
-    `picked` names fields given as ids from a list on the page (asked with 请选择)."""
+    `picked` names fields given as ids from a list on the page (asked with 请选择). Dates are
+    bounded to the years any date may have (core/bounds.py)."""
 
     picked: tuple[str, ...] = ()
 
@@ -23,6 +27,8 @@ class NamedErrorsForm(forms.Form):
             field.error_messages["min_value"] = f"{label}不能小于%(limit_value)s。"
             field.error_messages["max_value"] = f"{label}不能大于%(limit_value)s。"
             field.error_messages["max_length"] = f"{label}不能超过%(limit_value)d个字符。"
+            if isinstance(field, forms.DateField):
+                bound_dates(field)
 
     def messages(self) -> list[str]:
         """Every error, in the order of the fields, for the page's message area."""
@@ -35,3 +41,18 @@ def column_text(model, column: str, *, label: str, required: bool = True) -> for
     return forms.CharField(
         label=label, max_length=model._meta.get_field(column).max_length, required=required
     )
+
+
+def bound_dates(field: forms.DateField) -> None:
+    """A date field takes the years that convert without overflow (core/bounds.py), and says
+    so on the form (…不能小于1900-01-01)."""
+    field.validators = [
+        *field.validators,
+        MinValueValidator(EARLIEST_DAY),
+        MaxValueValidator(LATEST_DAY),
+    ]
+    label = str(field.label or "日期")
+    field.error_messages["min_value"] = f"{label}不能早于%(limit_value)s。"
+    field.error_messages["max_value"] = f"{label}不能晚于%(limit_value)s。"
+    field.widget.attrs.setdefault("min", EARLIEST_DAY.isoformat())
+    field.widget.attrs.setdefault("max", LATEST_DAY.isoformat())

@@ -1,12 +1,17 @@
 import ipaddress
+import json
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from peikao.core import errors, request_context
+from peikao.core.api_errors import NUL_REFUSED
 
 
 def client_ip(request) -> str:
@@ -60,6 +65,80 @@ class DomainErrorPagesMiddleware:
         if isinstance(exception, errors.PermissionDenied):
             raise DjangoPermissionDenied(str(exception)) from exception
         return None
+
+
+NUL = "\x00"
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _form(request) -> QueryDict | None:
+    """The form of a POST, read from the body kept in memory, so that the view may still read
+    the body itself (the API reads JSON from it). None for a body too big to keep (a large
+    upload): its view reads it as a stream, and the API's own fields refuse a NUL
+    (core/api_types.py)."""
+    if request.method != "POST":
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return None
+    request.body  # noqa: B018 (read and kept before the form is parsed from it)
+    return request.POST
+
+
+def _json_body(request) -> Any:
+    content_type = request.content_type or ""
+    if not (content_type == "application/json" or content_type.endswith("+json")):
+        return None
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return None  # not JSON: the API refuses it itself (json_invalid)
+
+
+def carries_nul(request) -> bool:
+    """Whether the path, the query, a form field, a file's name or a JSON body holds a NUL
+    character, which PostgreSQL refuses in any text (SQLite would store it)."""
+    texts: list[Any] = [request.path]
+    form = _form(request)
+    for values in (request.GET, form if form is not None else QueryDict()):
+        for key in values:
+            texts.append(key)
+            texts.extend(values.getlist(key))
+    if form is not None:
+        texts.extend(upload.name or "" for upload in request.FILES.values())
+    texts.extend(_strings(_json_body(request)))
+    return any(NUL in text for text in texts)
+
+
+class NulCharacterMiddleware:
+    """Refuses a request whose input holds a NUL character, before any view or query reads it:
+    JSON with a Chinese `detail` under /api/, the Chinese 400 page elsewhere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED, "errors": [NUL_REFUSED]}, status=400)
+            # Rendered without the request: nobody is signed in yet at this point.
+            return HttpResponseBadRequest(render_to_string("400.html", {"reason": NUL_REFUSED}))
+        return self.get_response(request)
 
 
 class PrivateResponsesNotStoredMiddleware:

@@ -30,7 +30,9 @@ from django.db.models.fields.tuple_lookups import (  # Django's row values (comp
 )
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import PaginationBase
+from ninja.pagination import LimitOffsetPagination, PaginationBase
+
+from peikao.core.api_types import Text
 
 CURSOR_PARAMETER = "after"
 
@@ -222,8 +224,10 @@ class KeysetPagination(PaginationBase):
     would cost too much for every row of the list."""
 
     class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1)
-        after: str | None = None
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        after: Text | None = None
 
     class Output(Schema):
         items: list[Any]
@@ -243,3 +247,18 @@ class KeysetPagination(PaginationBase):
         if self.rows_shown is not None:
             self.rows_shown(page.rows)
         return {"items": page.rows, "next": page.next_cursor}
+
+
+# An offset as far as the database can count, with room for the page that follows it.
+LARGEST_OFFSET = 2**63 - 1 - settings.NINJA_PAGINATION_MAX_LIMIT
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """ninja's `limit`/`offset` (the default of `@paginate`, NINJA_PAGINATION_CLASS), with an
+    offset the databases can read: beyond it, a Chinese 422 rather than an overflow."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=LARGEST_OFFSET)

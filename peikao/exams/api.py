@@ -3,6 +3,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Router, Schema
 
+from peikao.core.api_types import Id, Text
 from peikao.core.errors import DomainError
 from peikao.exams import selectors
 
@@ -45,7 +46,7 @@ class ExamSessionOut(Schema):
 
 @public_router.get("/timetable", response=list[ExamSessionOut], summary="考试计划（公开）")
 def public_timetable(
-    request, city: str = "", exam_point: int | None = None, series: str = "", month: str = ""
+    request, city: Text = "", exam_point: Id | None = None, series: Text = "", month: Text = ""
 ):
     """month: YYYY-MM. series: high_risk_principal_manager, special_operator or all_posts."""
     if month and selectors.month_start(month) is None:

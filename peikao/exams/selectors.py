@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from peikao.core.bounds import year_within_range
 from peikao.exams.models import ExamSession
 from peikao.orgs.regions import region_subtree
 
@@ -28,9 +29,10 @@ def public_timetable(
 def month_start(month: str) -> date | None:
     try:
         year, number = (int(part) for part in month.split("-"))
-        return date(year, number, 1)
+        start = date(year, number, 1)
     except (ValueError, TypeError):
         return None
+    return start if year_within_range(start) else None
 
 
 def upcoming_session_count(

@@ -1,9 +1,11 @@
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.core import request_context
+from peikao.core.api_types import Id, column
 from peikao.core.pagination import KeysetPagination
 from peikao.monitoring import selectors, services
 from peikao.monitoring.actors import device_actor
@@ -53,14 +55,15 @@ class IssuedKeyOut(Schema):
 
 
 class DeviceIn(Schema):
-    room_id: int
-    kind: str
-    name: str
-    serial_number: str
+    room_id: Id
+    kind: Annotated[str, column("monitoring.Device", "kind")]
+    name: Annotated[str, column("monitoring.Device", "name")]
+    serial_number: Annotated[str, column("monitoring.Device", "serial_number")]
 
 
 class DeactivateIn(Schema):
-    reason: str
+    # Kept as the row history's change reason.
+    reason: Annotated[str, column("monitoring.HistoricalDevice", "history_change_reason")]
 
 
 class HeartbeatOut(Schema):
@@ -101,7 +104,7 @@ def device_register(request, payload: DeviceIn):
     response=IssuedKeyOut,
     summary="更换设备密钥（旧密钥立即失效，新密钥只显示这一次）",
 )
-def device_rotate_key(request, device_id: int):
+def device_rotate_key(request, device_id: Id):
     device, key = services.device_rotate_key(actor=request.actor, device_id=device_id)
     return {"device": device, "key": key}
 
@@ -109,7 +112,7 @@ def device_rotate_key(request, device_id: int):
 @router.post(
     "/devices/{device_id}/deactivate", response=DeviceOut, summary="停用设备（需填写原因）"
 )
-def device_deactivate(request, device_id: int, payload: DeactivateIn):
+def device_deactivate(request, device_id: Id, payload: DeactivateIn):
     return services.device_deactivate(
         actor=request.actor,
         device_id=device_id,

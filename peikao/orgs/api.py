@@ -1,10 +1,14 @@
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from peikao.core.api_types import NO_NUL, Id, Text, column
 from peikao.core.pagination import KeysetPagination
 from peikao.orgs import selectors, services
+
+# A phone number as written, e.g. 0359-2021234 转 8001 (stored in a JSON list, not a column).
+PHONE_MAX = 30
 
 router = Router(tags=["单位"])
 public_router = Router(tags=["公开信息"])
@@ -63,27 +67,29 @@ class OrganizationOut(Schema):
 
 class StatusChangeIn(Schema):
     target: Literal["active", "suspended", "exited"]
-    reason: str
+    reason: Annotated[str, column("orgs.Organization", "status_reason")]
 
 
 class RegistrationChangeIn(Schema):
-    reason: str
-    name: str | None = None
-    credit_code: str | None = None
-    address: str | None = None
-    legal_representative: str | None = None
-    person_in_charge: str | None = None
-    phones: list[str] | None = None
+    reason: Annotated[str, column("orgs.Organization", "status_reason")]
+    name: Annotated[str, column("orgs.Organization", "name")] | None = None
+    credit_code: Annotated[str, column("orgs.Organization", "credit_code")] | None = None
+    address: Annotated[str, column("orgs.Organization", "address")] | None = None
+    legal_representative: (
+        Annotated[str, column("orgs.Organization", "legal_representative")] | None
+    ) = None
+    person_in_charge: Annotated[str, column("orgs.Organization", "person_in_charge")] | None = None
+    phones: list[Annotated[str, Field(max_length=PHONE_MAX, pattern=NO_NUL)]] | None = None
 
 
 @router.get("/", response=list[OrganizationOut], summary="管辖范围内的单位")
 @paginate(KeysetPagination)
-def organization_list(request, kind: str = "", region: str = ""):
+def organization_list(request, kind: Text = "", region: Text = ""):
     return selectors.organization_list(request.actor, kind=kind, region=region)
 
 
 @router.get("/{organization_id}", response=OrganizationOut, summary="单位详情")
-def organization_detail(request, organization_id: int):
+def organization_detail(request, organization_id: Id):
     return selectors.organization_detail(request.actor, organization_id)
 
 
@@ -92,7 +98,7 @@ def organization_detail(request, organization_id: int):
     response=OrganizationOut,
     summary="暂停培训、恢复或退出（需填写原因）",
 )
-def institution_status(request, organization_id: int, payload: StatusChangeIn):
+def institution_status(request, organization_id: Id, payload: StatusChangeIn):
     return services.institution_change_status(
         actor=request.actor,
         institution_id=organization_id,
@@ -106,7 +112,7 @@ def institution_status(request, organization_id: int, payload: StatusChangeIn):
     response=OrganizationOut,
     summary="变更培训机构登记信息（需填写原因）",
 )
-def institution_registration(request, organization_id: int, payload: RegistrationChangeIn):
+def institution_registration(request, organization_id: Id, payload: RegistrationChangeIn):
     changes = payload.dict(exclude={"reason"}, exclude_none=True)
     return services.institution_update_registration(
         actor=request.actor,
@@ -159,7 +165,7 @@ class DirectoryEntryOut(Schema):
 @public_router.get(
     "/institutions", response=list[DirectoryEntryOut], summary="培训机构名录及咨询电话（公开）"
 )
-def public_institutions(request, city: str = ""):
+def public_institutions(request, city: Text = ""):
     return list(selectors.public_institution_directory(city=city))
 
 

@@ -1,8 +1,10 @@
 from datetime import date
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.core.api_types import Day, Id, Text, column
 from peikao.core.masking import mask_id_number, mask_phone
 from peikao.core.pagination import KeysetPagination
 from peikao.people import selectors, services
@@ -43,7 +45,7 @@ def person_list(request):
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="人员详情")
-def person_detail(request, person_id: int):
+def person_detail(request, person_id: Id):
     return selectors.person_detail(request.actor, person_id)
 
 
@@ -80,17 +82,17 @@ class ViolationOut(Schema):
 
 
 class ViolationIn(Schema):
-    id_number: str
-    kind: str
-    occurred_on: date
-    description: str
-    confirmed_by: str
-    post: str = ""
+    id_number: Annotated[str, column("people.Person", "id_number")]
+    kind: Annotated[str, column("people.Violation", "kind")]
+    occurred_on: Day
+    description: Annotated[str, column("people.Violation", "description")]
+    confirmed_by: Annotated[str, column("people.Violation", "confirmed_by")]
+    post: Annotated[str, column("people.Violation", "post")] = ""
 
 
 @router.get("/violations", response=list[ViolationOut], summary="三违记录（未关闭的在前）")
 @paginate(KeysetPagination)
-def violation_list(request, status: str = ""):
+def violation_list(request, status: Text = ""):
     return selectors.violation_list(request.actor, status=status)
 
 

@@ -1,23 +1,26 @@
 """POST /api/eligibility/check: the eligibility rules as a dry run, before enrolling anyone."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema
 
+from peikao.core.api_types import Day, column
 from peikao.people import rules, selectors
 
 router = Router(tags=["报考条件"])
 
 
 class EligibilityIn(Schema):
-    id_number: str
+    id_number: Annotated[str, column("people.Person", "id_number")]
     education: rules.Education = Field(description="文化程度：1 小学 … 6 研究生")
     post: rules.Post = Field(
         description="报考人员类别：principal 主要负责人，safety_manager 安全生产管理人员，"
         "special_operator 特种作业人员"
     )
-    item_code: str = Field("", description="特种作业项目编号（特种作业人员必填），如 1.2")
+    item_code: Annotated[str, column("catalog.OperationItem", "code")] = Field(
+        "", description="特种作业项目编号（特种作业人员必填），如 1.2"
+    )
     female_post: rules.FemalePost | None = Field(
         None,
         description="女性人员的岗位类型：worker 工人，cadre 干部；男性不填。"
@@ -32,11 +35,13 @@ class EligibilityIn(Schema):
     education_chemical: bool = False
     education_chemistry_or_safety: bool = False
     chemical_intermediate_title: bool = False
-    coal_mine_work_months: int = Field(0, ge=0, description="煤矿工作经历月数，不能为负数")
+    coal_mine_work_months: int = Field(
+        0, ge=0, le=12 * 100, description="煤矿工作经历月数，不能为负数"
+    )
     major_hazard_or_key_process: bool = False
     explosive_chemicals: bool = False
     hazardous_chemical_key_unit: bool = False
-    on_date: date | None = None
+    on_date: Day | None = None
 
 
 class RefusalOut(Schema):

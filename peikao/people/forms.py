@@ -4,6 +4,7 @@ before any rule reads it."""
 from django import forms
 
 from peikao.catalog import selectors as catalog_selectors
+from peikao.core.forms import bound_dates
 from peikao.people import rules
 from peikao.people.models import Violation
 
@@ -103,6 +104,12 @@ class ViolationForm(forms.Form):
         label="确认人", max_length=50, error_messages=_required("确认人")
     )
     description = forms.CharField(label="经过", error_messages={"required": "请填写违章经过。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        occurred_on = self.fields["occurred_on"]
+        assert isinstance(occurred_on, forms.DateField)
+        bound_dates(occurred_on)
 
 
 def form_errors(form: forms.Form) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from peikao.core.bounds import EARLIEST_YEAR, LATEST_YEAR, year_within_range
 from peikao.core.identifiers import IdentityFacts, identity_from_id_number, validate_credit_code
 from peikao.orgs.models import Organization
 from peikao.people import rules
@@ -43,6 +44,7 @@ FEMALE_POST_BY_NAME = {
 YES = frozenset({"是", "y", "yes", "true", "1", "√", "on"})
 NO = frozenset({"否", "n", "no", "false", "0", "×"})
 PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 -]*")
+_BLANK = object()  # a date left blank
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
@@ -228,21 +230,34 @@ class Reader:
         return None
 
     def day(self, value: Any, label: str, *, required: bool = False) -> date | None:
+        day = self._day(value)
+        if day is _BLANK:
+            if required:
+                self.fail(label, f"请填写{label}。")
+            return None
+        if day is None:
+            self.fail(label, f"日期“{str(value).strip()}”无法识别，请按 2020-01-31 的格式填写。")
+            return None
+        if not year_within_range(day):
+            self.fail(label, f"{label}的年份应在{EARLIEST_YEAR}年至{LATEST_YEAR}年之间。")
+            return None
+        return day
+
+    @staticmethod
+    def _day(value: Any) -> Any:
+        """The date a value holds, _BLANK for none given, None for one that cannot be read."""
         if isinstance(value, datetime):
             return value.date()
         if isinstance(value, date):
             return value
         text = "" if value is None else str(value).strip()
         if not text:
-            if required:
-                self.fail(label, f"请填写{label}。")
-            return None
+            return _BLANK
         for pattern in DATE_FORMATS:
             try:
                 return datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
-        self.fail(label, f"日期“{text}”无法识别，请按 2020-01-31 的格式填写。")
         return None
 
 

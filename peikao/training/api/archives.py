@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.http import FileResponse
 from ninja import Router, Schema, Status
 
+from peikao.core.api_types import Id
 from peikao.training.selectors import archives as selectors
 from peikao.training.services.archives import class_archive, class_archive_rebuild
 
@@ -52,7 +53,7 @@ class ClassArchiveOut(Schema):
     summary="下载学时证明（PDF）",
     openapi_extra=_binary("application/pdf"),
 )
-def hours_certificate_download(request, enrolment_id: int):
+def hours_certificate_download(request, enrolment_id: Id):
     certificate = selectors.hours_certificate_for_download(request.actor, enrolment_id)
     return FileResponse(
         certificate.file.open("rb"),
@@ -66,7 +67,7 @@ def hours_certificate_download(request, enrolment_id: int):
     summary="下载培训班档案（ZIP）",
     openapi_extra=_binary("application/zip"),
 )
-def class_archive_download(request, class_id: int):
+def class_archive_download(request, class_id: Id):
     archive = selectors.class_archive_for_download(request.actor, class_id)
     return FileResponse(
         archive.file.open("rb"),
@@ -81,7 +82,7 @@ def class_archive_download(request, class_id: int):
     response={201: ClassArchiveOut},
     summary="归档已结业的培训班（一期一档）",
 )
-def class_archive_create(request, class_id: int):
+def class_archive_create(request, class_id: Id):
     archive = class_archive(actor=request.actor, class_id=class_id)
     return Status(201, archive)
 
@@ -91,5 +92,5 @@ def class_archive_create(request, class_id: int):
     response=ClassArchiveOut,
     summary="重新生成生成失败的归档包",
 )
-def class_archive_rebuild_request(request, class_id: int):
+def class_archive_rebuild_request(request, class_id: Id):
     return class_archive_rebuild(actor=request.actor, class_id=class_id)

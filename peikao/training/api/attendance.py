@@ -2,11 +2,12 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.core.api_types import DateTime, Id, column
 from peikao.core.masking import mask_id_number
 from peikao.core.pagination import KeysetPagination
 from peikao.monitoring.actors import device_actor
@@ -19,10 +20,10 @@ router = Router()
 
 
 class DeviceEventIn(Schema):
-    id_number: str
+    id_number: Annotated[str, column("training.DeviceReport", "id_number")]
     direction: Literal["in", "out"]
-    occurred_at: datetime
-    event_id: str
+    occurred_at: DateTime
+    event_id: Annotated[str, column("training.DeviceReport", "event_id")]
     method: Literal["face", "id_card"]
 
 
@@ -41,15 +42,15 @@ class DeviceReportOut(Schema):
 
 
 class ClerkEventIn(Schema):
-    session_id: int
+    session_id: Id
     direction: Literal["in", "out"]
-    occurred_at: datetime
-    reason: str
+    occurred_at: DateTime
+    reason: Annotated[str, column("training.AttendanceEvent", "reason")]
 
 
 class EventOut(Schema):
     id: int
-    enrolment_id: int
+    enrolment_id: Id
     session_id: int
     direction: str
     occurred_at: datetime
@@ -64,7 +65,7 @@ class EventOut(Schema):
 
 
 class SheetRowOut(Schema):
-    enrolment_id: int
+    enrolment_id: Id
     name: str
     id_number: str
     minutes: list[int]
@@ -146,7 +147,7 @@ def attendance_from_device(request, payload: DeviceEventIn):
     response=DeviceReportOut,
     summary="考勤终端查询一次上报的处理结果：已接收、已计入或已拒绝（附原因）",
 )
-def device_report(request, event_id: str):
+def device_report(request, event_id: Annotated[str, column("training.DeviceReport", "event_id")]):
     return selectors.device_report_of(device_actor(request.auth), event_id)
 
 
@@ -155,7 +156,7 @@ def device_report(request, event_id: str):
     response={200: EventOut, 201: EventOut},
     summary="人工补录考勤（须填写原因）",
 )
-def attendance_by_clerk(request, enrolment_id: int, payload: ClerkEventIn):
+def attendance_by_clerk(request, enrolment_id: Id, payload: ClerkEventIn):
     event, created = services.attendance_by_clerk(
         actor=request.actor,
         enrolment_id=enrolment_id,
@@ -165,7 +166,7 @@ def attendance_by_clerk(request, enrolment_id: int, payload: ClerkEventIn):
 
 
 @router.get("/classes/{class_id}/attendance", response=SheetOut, summary="考勤表与学时")
-def attendance_sheet(request, class_id: int):
+def attendance_sheet(request, class_id: Id):
     return selectors.attendance_sheet(request.actor, class_id)
 
 
@@ -180,6 +181,6 @@ def rejection_list(request):
     response={204: None},
     summary="登记三违专项培训考试合格",
 )
-def retraining_test_pass(request, enrolment_id: int):
+def retraining_test_pass(request, enrolment_id: Id):
     violations.retraining_test_pass(actor=request.actor, enrolment_id=enrolment_id)
     return Status(204, None)

@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.core.api_types import DateTime, Day, Id, Text, column
 from peikao.core.pagination import KeysetPagination
 from peikao.training import rules
 from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
@@ -61,34 +63,34 @@ class ClassDetailOut(ClassOut):
 
 
 class SessionIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
-    topic: str
-    teacher_id: int
-    room_id: int
+    starts_at: DateTime
+    ends_at: DateTime
+    topic: Annotated[str, column("training.ClassSession", "topic")]
+    teacher_id: Id
+    room_id: Id
 
 
 class ClassIn(Schema):
-    plan_line_id: int
-    name: str
-    capacity: int
-    room_id: int
+    plan_line_id: Id
+    name: Annotated[str, column("training.TrainingClass", "name")]
+    capacity: Annotated[int, column("training.TrainingClass", "capacity")]
+    room_id: Id
     special_retraining: bool = False
     sessions: list[SessionIn]
 
 
 class AdvanceIn(Schema):
-    target: str
+    target: Annotated[str, column("training.TrainingClass", "status")]
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Annotated[str, column("training.TrainingClass", "status_reason")]
 
 
 @router.get("/classes", response=list[ClassOut], summary="培训班（今日在训的在前）")
 @paginate(KeysetPagination, rows_shown=selectors.with_trainee_counts)
 def class_list(
-    request, status: str = "", institution_id: int | None = None, on_date: date | None = None
+    request, status: Text = "", institution_id: Id | None = None, on_date: Day | None = None
 ):
     return selectors.class_list(
         request.actor, status=status, institution_id=institution_id, on_date=on_date
@@ -106,12 +108,12 @@ def class_file(request, payload: ClassIn):
 
 
 @router.get("/classes/{class_id}", response=ClassDetailOut, summary="培训班详情与课程表")
-def class_detail(request, class_id: int):
+def class_detail(request, class_id: Id):
     return selectors.class_detail(request.actor, class_id)
 
 
 @router.post("/classes/{class_id}/advance", response=ClassOut, summary="开始培训或结业（机构）")
-def class_advance(request, class_id: int, payload: AdvanceIn):
+def class_advance(request, class_id: Id, payload: AdvanceIn):
     services.class_advance(
         actor=request.actor,
         class_id=class_id,
@@ -121,16 +123,16 @@ def class_advance(request, class_id: int, payload: AdvanceIn):
 
 
 @router.post("/classes/{class_id}/suspend", response=ClassOut, summary="叫停培训班（监管部门）")
-def class_suspend(request, class_id: int, payload: ReasonIn):
+def class_suspend(request, class_id: Id, payload: ReasonIn):
     return _supervise(request, class_id, rules.CLASS_SUSPENDED, payload.reason)
 
 
 @router.post("/classes/{class_id}/resume", response=ClassOut, summary="恢复培训班（监管部门）")
-def class_resume(request, class_id: int, payload: ReasonIn):
+def class_resume(request, class_id: Id, payload: ReasonIn):
     return _supervise(request, class_id, rules.FILED, payload.reason)
 
 
-def _supervise(request, class_id: int, target: str, reason: str):
+def _supervise(request, class_id: Id, target: str, reason: str):
     services.class_supervise(
         actor=request.actor,
         class_id=class_id,

@@ -1,14 +1,14 @@
 """Enrolment: a class's roster, enrolling one by one or from an Excel file, withdrawing, and the
 documents of an enrolment. ID numbers and phones are masked for every caller."""
 
-from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from peikao.core.api_types import Day, Id, column
 from peikao.core.errors import DomainError
 from peikao.core.masking import mask_id_number, mask_phone
 from peikao.people.rules import Education
@@ -21,10 +21,10 @@ router = Router(tags=["报名"])
 
 
 class WorkPeriodIn(Schema):
-    employer_name: str
-    trade: str
-    started_on: date
-    ended_on: date | None = None
+    employer_name: Annotated[str, column("people.WorkHistory", "employer_name")]
+    trade: Annotated[str, column("people.WorkHistory", "trade")]
+    started_on: Day
+    ended_on: Day | None = None
     coal_mine: bool = False
 
 
@@ -33,14 +33,14 @@ class EnrolmentIn(Schema):
     checked by the same reader as the page and the Excel import (people.particulars), so that a
     required one left out is named in Chinese (请填写…) with the others, as on the page."""
 
-    id_number: str = ""
-    name: str = ""
+    id_number: Annotated[str, column("people.Person", "id_number")] = ""
+    name: Annotated[str, column("people.Person", "name")] = ""
     education: Education | None = Field(None, description="文化程度：1 小学 … 6 研究生（必填）")
-    employer_name: str = ""
-    employer_credit_code: str = ""
-    phone: str = ""
-    education_major: str = ""
-    post: str = ""
+    employer_name: Annotated[str, column("orgs.Organization", "name")] = ""
+    employer_credit_code: Annotated[str, column("orgs.Organization", "credit_code")] = ""
+    phone: Annotated[str, column("people.Person", "phone")] = ""
+    education_major: Annotated[str, column("people.Person", "education_major")] = ""
+    post: Annotated[str, column("people.Person", "post")] = ""
     female_post: Literal["", "worker", "cadre"] = Field(
         "",
         description="女性人员的岗位类型：worker 工人，cadre 干部；不知道时留空，"
@@ -68,7 +68,7 @@ class EnrolmentIn(Schema):
 
 class EnrolmentOut(Schema):
     id: int
-    class_id: int
+    class_id: Id
     person_id: int
     name: str
     sex: str
@@ -159,7 +159,8 @@ class EnrolmentDetailOut(EnrolmentOut):
 
 
 class WithdrawIn(Schema):
-    reason: str
+    # Kept as the row history's change reason.
+    reason: Annotated[str, column("training.HistoricalEnrolment", "history_change_reason")]
 
 
 class ImportOut(Schema):
@@ -187,7 +188,7 @@ class ImportRejectedOut(Schema):
 
 @router.get("/classes/{class_id}/enrolments", response=list[RosterRowOut], summary="培训班学员名单")
 @paginate
-def roster(request, class_id: int):
+def roster(request, class_id: Id):
     training_class = selectors.class_for_roster(request.actor, class_id)
     return selectors.roster(request.actor, training_class)
 
@@ -197,7 +198,7 @@ def roster(request, class_id: int):
     response={201: EnrolmentOut},
     summary="报名一名学员（登记或更新其信息，审核报考条件）",
 )
-def enrolment_create(request, class_id: int, payload: EnrolmentIn):
+def enrolment_create(request, class_id: Id, payload: EnrolmentIn):
     values = payload.dict()
     enrolment = services.enrolment_create(actor=request.actor, class_id=class_id, **values)
     return Status(201, enrolment)
@@ -214,7 +215,7 @@ def enrolment_create(request, class_id: int, payload: EnrolmentIn):
         "只有一项，row 为 null，column 为空。"
     ),
 )
-def enrolment_import(request, class_id: int, file: File[UploadedFile], dry_run: bool = False):
+def enrolment_import(request, class_id: Id, file: File[UploadedFile], dry_run: bool = False):
     # A refusal of the whole file has the body of one refused row by row (description above).
     try:
         result = services.enrolment_import(
@@ -254,14 +255,14 @@ def enrolment_template(request):
 
 
 @router.get("/enrolments/{enrolment_id}", response=EnrolmentDetailOut, summary="报名详情及材料清单")
-def enrolment_detail(request, enrolment_id: int):
+def enrolment_detail(request, enrolment_id: Id):
     enrolment = selectors.enrolment_detail(request.actor, enrolment_id)
     enrolment.checklist = selectors.checklist(enrolment)  # type: ignore[attr-defined]
     return enrolment
 
 
 @router.post("/enrolments/{enrolment_id}/withdraw", response=EnrolmentOut, summary="学员退出培训班")
-def enrolment_withdraw(request, enrolment_id: int, payload: WithdrawIn):
+def enrolment_withdraw(request, enrolment_id: Id, payload: WithdrawIn):
     return services.enrolment_withdraw(
         actor=request.actor,
         enrolment_id=enrolment_id,
@@ -276,10 +277,12 @@ def enrolment_withdraw(request, enrolment_id: int, payload: WithdrawIn):
 )
 def document_upload(
     request,
-    enrolment_id: int,
+    enrolment_id: Id,
     file: File[UploadedFile],
-    requirement_id: Form[int | None] = None,
-    rule_document: Form[str] = "",
+    requirement_id: Form[Id | None] = None,
+    rule_document: Annotated[
+        str, column("training.EnrolmentDocument", "rule_document"), Form("")
+    ] = "",
 ):
     document = document_services.document_upload(
         actor=request.actor,
@@ -292,7 +295,7 @@ def document_upload(
 
 
 @router.get("/enrolments/{enrolment_id}/documents/{document_id}/file", summary="下载报名材料")
-def document_download(request, enrolment_id: int, document_id: int):
+def document_download(request, enrolment_id: Id, document_id: Id):
     document = selectors.document_for_download(request.actor, enrolment_id, document_id)
     return document_response(document)
 
@@ -302,7 +305,7 @@ def document_download(request, enrolment_id: int, document_id: int):
     response={204: None},
     summary="删除报名材料",
 )
-def document_delete(request, enrolment_id: int, document_id: int):
+def document_delete(request, enrolment_id: Id, document_id: Id):
     document_services.document_delete(
         actor=request.actor,
         enrolment_id=enrolment_id,
@@ -314,7 +317,7 @@ def document_delete(request, enrolment_id: int, document_id: int):
 @router.post(
     "/enrolments/{enrolment_id}/photo", response={204: None}, summary="上传学员照片（JPG、PNG）"
 )
-def photo_upload(request, enrolment_id: int, file: File[UploadedFile]):
+def photo_upload(request, enrolment_id: Id, file: File[UploadedFile]):
     document_services.person_photo_upload(
         actor=request.actor,
         enrolment_id=enrolment_id,
@@ -324,5 +327,5 @@ def photo_upload(request, enrolment_id: int, file: File[UploadedFile]):
 
 
 @router.get("/enrolments/{enrolment_id}/photo", summary="下载学员照片")
-def photo_download(request, enrolment_id: int):
+def photo_download(request, enrolment_id: Id):
     return photo_response(selectors.photo_for_download(request.actor, enrolment_id))

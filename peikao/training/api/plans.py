@@ -1,10 +1,12 @@
 """Plans, teachers and classrooms."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from peikao.core.api_types import Day, Id, Text, column
 from peikao.core.pagination import KeysetPagination
 from peikao.training.api.schemas import InstitutionStatusOut, TrainingSubjectOut
 from peikao.training.selectors import classes as selectors
@@ -50,22 +52,22 @@ class PlanDetailOut(PlanOut):
 
 
 class PlanIn(Schema):
-    title: str
+    title: Annotated[str, column("training.TrainingPlan", "title")]
 
 
 class PlanLineIn(Schema):
-    post_category: str
-    item: str = ""
-    industry: str = ""
-    training_type: str
-    planned_size: int
-    planned_start: date
-    planned_end: date
+    post_category: Annotated[str, column("training.PlanLine", "post_category")]
+    item: Annotated[str, column("training.PlanLine", "item")] = ""
+    industry: Annotated[str, column("training.PlanLine", "industry")] = ""
+    training_type: Annotated[str, column("training.PlanLine", "training_type")]
+    planned_size: Annotated[int, column("training.PlanLine", "planned_size")]
+    planned_start: Day
+    planned_end: Day
 
 
 class ReviewIn(Schema):
     approve: bool
-    note: str = ""
+    note: Annotated[str, column("training.TrainingPlan", "review_note")] = ""
 
 
 class TeacherOut(Schema):
@@ -93,12 +95,12 @@ class TeacherOut(Schema):
 
 
 class TeacherIn(Schema):
-    name: str
-    employment: str
-    qualifications: str = ""
-    years_of_practice: int = 0
-    items: list[str] = []
-    post_categories: list[str] = []
+    name: Annotated[str, column("training.Teacher", "name")]
+    employment: Annotated[str, column("training.Teacher", "employment")]
+    qualifications: Annotated[str, column("training.Teacher", "qualifications")] = ""
+    years_of_practice: Annotated[int, column("training.Teacher", "years_of_practice")] = 0
+    items: list[Annotated[str, column("training.Teacher", "items")]] = []
+    post_categories: list[Annotated[str, column("training.Teacher", "post_categories")]] = []
 
 
 class ClassroomOut(Schema):
@@ -113,13 +115,13 @@ class ClassroomOut(Schema):
 
 
 class ClassroomIn(Schema):
-    name: str
-    seats: int
+    name: Annotated[str, column("orgs.Room", "name")]
+    seats: Annotated[int, column("orgs.Room", "seats")]
 
 
 @router.get("/plans", response=list[PlanOut], summary="培训计划（监管部门为待审队列在前）")
 @paginate(KeysetPagination)
-def plan_list(request, status: str = ""):
+def plan_list(request, status: Text = ""):
     return selectors.plan_list(request.actor, status=status)
 
 
@@ -130,30 +132,30 @@ def plan_create(request, payload: PlanIn):
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, summary="培训计划详情")
-def plan_detail(request, plan_id: int):
+def plan_detail(request, plan_id: Id):
     return selectors.plan_detail(request.actor, plan_id)
 
 
 @router.post("/plans/{plan_id}/lines", response={201: PlanLineOut}, summary="增加计划开设的班级")
-def plan_line_add(request, plan_id: int, payload: PlanLineIn):
+def plan_line_add(request, plan_id: Id, payload: PlanLineIn):
     line = services.plan_line_add(actor=request.actor, plan_id=plan_id, **payload.dict())
     return Status(201, line)
 
 
 @router.delete("/plan-lines/{line_id}", response={204: None}, summary="删除计划明细")
-def plan_line_remove(request, line_id: int):
+def plan_line_remove(request, line_id: Id):
     services.plan_line_remove(actor=request.actor, line_id=line_id)
     return Status(204, None)
 
 
 @router.post("/plans/{plan_id}/submit", response=PlanDetailOut, summary="提交审核（开班前1个月）")
-def plan_submit(request, plan_id: int):
+def plan_submit(request, plan_id: Id):
     services.plan_submit(actor=request.actor, plan_id=plan_id)
     return selectors.plan_detail(request.actor, plan_id)
 
 
 @router.post("/plans/{plan_id}/review", response=PlanDetailOut, summary="审核通过或退回")
-def plan_review(request, plan_id: int, payload: ReviewIn):
+def plan_review(request, plan_id: Id, payload: ReviewIn):
     services.plan_review(actor=request.actor, plan_id=plan_id, **payload.dict())
     return selectors.plan_detail(request.actor, plan_id)
 

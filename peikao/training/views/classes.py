@@ -1,7 +1,7 @@
 """Pages for classes: the regulator's list, the filing form with every refusal reason, the
 class page with its timetable and state."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from peikao.core.bounds import day_of
 from peikao.core.errors import DomainError
 from peikao.core.pagination import keyset_page_of_request
 from peikao.core.scoping import id_of
@@ -43,10 +44,7 @@ def class_list(request):
     status = request.GET.get("status", "")
     institution = request.GET.get("institution", "")
     on_date = request.GET.get("on_date", "")
-    try:
-        day = date.fromisoformat(on_date) if on_date else None
-    except ValueError:
-        day = None
+    day = day_of(on_date) if on_date else None
     classes = selectors.class_list(
         actor,
         status=status,
@@ -72,12 +70,12 @@ def class_list(request):
 
 
 def _aware(day: str, clock: str) -> datetime | None:
+    the_day = day_of(day)
     try:
-        return timezone.make_aware(
-            datetime.combine(date.fromisoformat(day), time.fromisoformat(clock))
-        )
+        the_time = time.fromisoformat(clock)
     except ValueError:
         return None
+    return timezone.make_aware(datetime.combine(the_day, the_time)) if the_day else None
 
 
 def _session_rows(post) -> tuple[list[dict], list[services.SessionInput], list[str]]:
