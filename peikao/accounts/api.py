@@ -1,7 +1,10 @@
-from ninja import Router, Schema, Status
+from typing import Annotated
+
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.accounts import selectors, services
+from peikao.core.api_types import NO_NUL
 from peikao.core.masking import mask_phone
 from peikao.core.pagination import KeysetPagination
 
@@ -60,10 +63,14 @@ def users(request):
     return selectors.user_list(request.actor)
 
 
+# A password has no column of its own (only its hash is stored): 128 characters is plenty.
+Password = Annotated[str, Field(max_length=128, pattern=NO_NUL)]
+
+
 class PasswordChangeIn(Schema):
-    old_password: str
-    new_password: str
-    new_password_again: str
+    old_password: Password
+    new_password: Password
+    new_password_again: Password
 
 
 @router.post("/me/password", response={204: None}, summary="修改本人密码")

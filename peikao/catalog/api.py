@@ -2,10 +2,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from peikao.catalog import rules, selectors, services
-from peikao.core.api_types import Day, column
+from peikao.core.api_types import NO_NUL, Day, Id, column
 
 router = Router(tags=["目录与规则"])
 
@@ -107,8 +107,9 @@ def rule_value_set(request, payload: RuleValueIn):
 
 
 class RuleValueCorrectionIn(Schema):
-    value: Decimal
-    reason: str = ""
+    value: Annotated[Decimal, column("catalog.RuleValue", "value")]
+    # As long as the page's reason (catalog/forms.py).
+    reason: Annotated[str, Field(max_length=200, pattern=NO_NUL)] = ""
 
 
 @router.post(
@@ -116,7 +117,7 @@ class RuleValueCorrectionIn(Schema):
     response=RuleValueOut,
     summary="更正今天或以后生效的规则参数（须填写原因）",
 )
-def rule_value_correct(request, rule_value_id: int, payload: RuleValueCorrectionIn):
+def rule_value_correct(request, rule_value_id: Id, payload: RuleValueCorrectionIn):
     return services.rule_value_correct(
         actor=request.actor,
         rule_value_id=rule_value_id,

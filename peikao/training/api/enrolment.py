@@ -182,8 +182,8 @@ class ImportProblemOut(Schema):
 class ImportRejectedOut(Schema):
     detail: str
     errors: list[str]
-    # Absent when the file as a whole is refused (not a workbook, too large), not its rows.
-    problems: list[ImportProblemOut] = []
+    # A file refused as a whole has one problem, with no row (the operation's description).
+    problems: list[ImportProblemOut]
 
 
 @router.get("/classes/{class_id}/enrolments", response=list[RosterRowOut], summary="培训班学员名单")
