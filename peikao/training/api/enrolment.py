@@ -182,8 +182,10 @@ class ImportProblemOut(Schema):
 class ImportRejectedOut(Schema):
     detail: str
     errors: list[str]
-    # A file refused as a whole has one problem, with no row (the operation's description).
-    problems: list[ImportProblemOut]
+    # The import's own refusals always list problems; a file refused as a whole has one, with no
+    # row (the operation's description). A request refused before the import reads it (a NUL
+    # character: core/middleware.py) has the API's usual body, without them.
+    problems: list[ImportProblemOut] = []
 
 
 @router.get("/classes/{class_id}/enrolments", response=list[RosterRowOut], summary="培训班学员名单")
@@ -212,7 +214,8 @@ def enrolment_create(request, class_id: Id, payload: EnrolmentIn):
         "被拒绝时一律返回 400，内容为 detail、errors 和 problems。逐行检查发现问题时，problems "
         "列出每一处问题的行号（row）、列名（column）和原因（reason）；整个文件被拒绝时（不是 "
         ".xlsx、文件损坏、解压后过大、表头不符、没有数据、行数过多、培训班不接受报名），problems "
-        "只有一项，row 为 null，column 为空。"
+        "只有一项，row 为 null，column 为空。请求本身含空字符（\\0）而在读取文件前被拒绝时，"
+        "只有 detail 和 errors。"
     ),
 )
 def enrolment_import(request, class_id: Id, file: File[UploadedFile], dry_run: bool = False):
