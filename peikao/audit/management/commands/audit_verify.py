@@ -22,7 +22,9 @@ class Command(BaseCommand):
         if options["record"]:
             audit_check_record(actor=Actor.system("manage.py audit_verify"), findings=findings)
         for finding in findings:
-            where = f"链 {finding.stream}：" if finding.stream else ""
+            # The stream is named once: here where the message does not name it itself.
+            named = not finding.stream or f"链 {finding.stream}" in finding.message
+            where = "" if named else f"链 {finding.stream}："
             self.stderr.write(f"[{finding.kind}] {finding.label}：{where}{finding.message}")
         if findings:
             raise CommandError(f"审计日志校验未通过：发现 {len(findings)} 处问题")
