@@ -11,12 +11,9 @@ from peikao.audit.services import audit_record
 from peikao.catalog import rules, selectors
 from peikao.catalog.models import RuleValue
 from peikao.catalog.selectors import operation_item_codes
+from peikao.core.dates import chinese_date
 from peikao.core.errors import Conflict, DomainError, NotFound
 from peikao.core.history import with_change_reason
-
-
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _checked_value(key: str, subject: str, value) -> Decimal:
@@ -103,7 +100,7 @@ def rule_value_correct(*, actor: Actor, rule_value_id: int, value, reason: str) 
         raise DomainError("请填写更正原因。")
     if not rules.correctable(row.effective_from, today=timezone.localdate()):
         raise Conflict(
-            f"该取值自{_chinese_date(row.effective_from)}起已经生效，可能已用于学时、考试等记录，"
+            f"该取值自{chinese_date(row.effective_from)}起已经生效，可能已用于学时、考试等记录，"
             "不能更正；如需调整，请新增一个自今天起生效的取值。"
         )
     amount = _checked_value(row.key, row.subject, value)

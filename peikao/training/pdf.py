@@ -22,6 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from peikao.core.dates import chinese_date
 from peikao.training.rules import show_hours
 
 FONT_NAME = "WenQuanYiMicroHei"
@@ -34,10 +35,6 @@ def cjk_font() -> str:
     # Face 0 of the collection is the proportional Micro Hei; face 1 is the monospaced one.
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
     return FONT_NAME
-
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)
