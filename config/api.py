@@ -28,6 +28,7 @@ from peikao.core.api_errors import (
 )
 from peikao.core.errors import DomainError
 from peikao.exams.api import public_router as exams_public_router
+from peikao.exams.api import router as exams_router
 from peikao.monitoring.api import router as monitoring_router
 from peikao.orgs.api import public_router as orgs_public_router
 from peikao.orgs.api import router as orgs_router
@@ -123,3 +124,4 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/training/", training_router)
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/exams/", exams_router)

@@ -54,6 +54,18 @@ class Action(StrEnum):
     CLASS_ARCHIVE_BUILT = "class_archive.built"
     CLASS_ARCHIVE_FAILED = "class_archive.failed"
     CLASS_ARCHIVE_RETRIED = "class_archive.retried"
+    EXAM_SESSION_SCHEDULED = "exam_session.scheduled"
+    EXAM_SESSION_MOVED = "exam_session.moved"
+    EXAM_SESSION_SEATED = "exam_session.seated"
+    EXAM_SESSION_FINISHED = "exam_session.finished"
+    EXAM_SESSION_CANCELLED = "exam_session.cancelled"
+    EXAM_APPLICATION_SUBMITTED = "exam_application.submitted"
+    EXAM_APPLICATION_APPROVED = "exam_application.approved"
+    EXAM_APPLICATION_RETURNED = "exam_application.returned"
+    EXAM_APPLICATION_RESUBMITTED = "exam_application.resubmitted"
+    EXAM_APPLICATION_REJECTED = "exam_application.rejected"
+    EXAM_APPLICATION_WITHDRAWN = "exam_application.withdrawn"
+    EXAM_APPLICATION_CANCELLED = "exam_application.cancelled"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -110,6 +122,18 @@ LABELS: dict[Action, str] = {
     Action.CLASS_ARCHIVE_BUILT: "生成归档包",
     Action.CLASS_ARCHIVE_FAILED: "归档包生成失败",
     Action.CLASS_ARCHIVE_RETRIED: "重新生成归档包",
+    Action.EXAM_SESSION_SCHEDULED: "安排考试",
+    Action.EXAM_SESSION_MOVED: "调整考试时间",
+    Action.EXAM_SESSION_SEATED: "排考",
+    Action.EXAM_SESSION_FINISHED: "考试结束",
+    Action.EXAM_SESSION_CANCELLED: "取消考试",
+    Action.EXAM_APPLICATION_SUBMITTED: "考试报名",
+    Action.EXAM_APPLICATION_APPROVED: "考试报名审核通过",
+    Action.EXAM_APPLICATION_RETURNED: "考试报名退回修改",
+    Action.EXAM_APPLICATION_RESUBMITTED: "考试报名重新提交",
+    Action.EXAM_APPLICATION_REJECTED: "认定资料造假",
+    Action.EXAM_APPLICATION_WITHDRAWN: "撤回考试报名",
+    Action.EXAM_APPLICATION_CANCELLED: "考试取消（报名）",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

@@ -14,6 +14,7 @@ class Device(models.Model):
     class Kind(models.TextChoices):
         CAMERA = "camera", "监控摄像机"
         ATTENDANCE_TERMINAL = "attendance_terminal", "考勤终端"
+        EXAM_SEAT = "exam_seat", "考试机"
 
     organization = models.ForeignKey(
         "orgs.Organization", verbose_name="单位", on_delete=models.PROTECT, related_name="devices"
@@ -23,6 +24,8 @@ class Device(models.Model):
     )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     name = models.CharField("名称", max_length=50)
+    # The seat an exam computer stands at in its theory room; blank for other kinds.
+    seat_number = models.PositiveSmallIntegerField("座位号", null=True, blank=True)
     serial_number = models.CharField("设备序列号", max_length=64, unique=True)
     key_digest = models.CharField("密钥摘要", max_length=64, unique=True)
     active = models.BooleanField("启用", default=True)
@@ -42,6 +45,13 @@ class Device(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "监控与考勤设备"
         ordering = ["organization_id", "room_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "seat_number"],
+                condition=models.Q(active=True, kind="exam_seat"),
+                name="device_one_active_exam_computer_per_seat",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"

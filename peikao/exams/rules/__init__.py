@@ -1,0 +1,1 @@
+"""Pure policy of exams (no Django), one module per part."""

@@ -1,0 +1,1 @@
+"""Every write of exams, one module per part: `<thing>_<verb>(*, actor, ...)`."""

@@ -1,0 +1,5 @@
+"""The exam pages, one module per part."""
+
+from peikao.exams.views.public import landing, timetable
+
+__all__ = ["landing", "timetable"]
