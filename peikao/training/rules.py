@@ -309,13 +309,21 @@ def device_report_deadline(session: Interval, late_minutes: int) -> datetime:
     return session.ends_at + timedelta(minutes=ATTENDANCE_WINDOW_MINUTES + late_minutes)
 
 
+# No day of training keeps a trainee in the classroom longer: a check-in older than this when
+# the next event comes was never closed, and a check-out of the next day does not close it.
+LONGEST_PRESENCE = timedelta(hours=14)
+
+
 def presence_intervals(events: list[tuple[datetime, str]]) -> list[Interval]:
     """Presence from each check-in to the next check-out; repeated check-ins keep the first,
-    and a check-in never followed by a check-out counts for nothing (the hours must be proved
-    at both ends)."""
+    and a check-in never followed by a check-out the same day counts for nothing (the hours
+    must be proved at both ends): a missing check-out of one afternoon must not be closed by
+    the next morning's, which would count the night."""
     intervals = []
     started: datetime | None = None
     for occurred_at, direction in sorted(events):
+        if started is not None and occurred_at - started > LONGEST_PRESENCE:
+            started = None
         if direction == "in" and started is None:
             started = occurred_at
         elif direction == "out" and started is not None:

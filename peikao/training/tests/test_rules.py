@@ -116,6 +116,19 @@ def test_presence_pairs_each_check_in_with_the_next_check_out():
     assert rules.presence_intervals(events) == [rules.Interval(at(10, 8), at(10, 12))]
 
 
+def test_a_check_in_left_open_is_not_closed_by_the_next_days_check_out():
+    """The afternoon's check-out is missing: the next morning's check-in starts afresh, and the
+    night between counts for nothing."""
+    events = [
+        (at(10, 13, 52), "in"),
+        (at(11, 7, 52), "in"),
+        (at(11, 12, 2), "out"),
+        (at(11, 13, 52), "in"),
+        (at(12, 12, 2), "out"),
+    ]
+    assert rules.presence_intervals(events) == [rules.Interval(at(11, 7, 52), at(11, 12, 2))]
+
+
 def test_earned_hours_are_the_overlap_with_sessions_capped_by_day():
     morning = (rules.Interval(at(10, 8), at(10, 12)), Decimal("5.3"))
     afternoon = (rules.Interval(at(10, 13), at(10, 18)), Decimal("6.6"))
