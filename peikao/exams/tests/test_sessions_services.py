@@ -531,7 +531,7 @@ def test_seating_before_the_deadline_or_with_applications_under_review_is_refuse
     SessionRoom.objects.create(session=early, room=TheoryRoomFactory())
     applied(early, "approved")
     before = state()
-    with pytest.raises(Conflict, match="报名截止（.*）后才能排考。"):
+    with pytest.raises(Conflict, match=r"报名截止（.*）后才能排考。"):
         session_seat(actor=center, session_id=early.pk)
     assert state() == before
 
