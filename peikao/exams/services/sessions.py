@@ -40,6 +40,7 @@ from peikao.exams.models import (
 from peikao.exams.rules import sessions as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION, APPROVED, RETURNED, SUBMITTED
 from peikao.exams.rules.papers import Part, blueprint_shortfalls
+from peikao.exams.selectors.sessions import sessions_of
 from peikao.orgs.models import Organization, Room
 
 Series = ExamSession.Series
@@ -56,7 +57,7 @@ def require_exam_center(actor: Actor, city_code: str) -> None:
 
 
 def _locked_session(actor: Actor, session_id: int) -> ExamSession:
-    session = get_visible(ExamSession.objects.all(), actor, session_id, for_update=True)
+    session = get_visible(sessions_of(actor), actor, session_id, for_update=True)
     require_exam_center(actor, session.city_id)
     return session
 
