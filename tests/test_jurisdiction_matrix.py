@@ -20,6 +20,7 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation
+from peikao.exams.tests.test_sessions_scope import SESSION_ROUTES
 from tests.test_training_matrix import TRAINING_ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -310,6 +311,7 @@ COVERED_API_ROUTES = {
     "public/cities": "test_anonymous_gets_nothing_but_public_reads",
     "public/timetable": "test_anonymous_gets_nothing_but_public_reads",
     **TRAINING_ROUTES,
+    **SESSION_ROUTES,
 }
 
 
