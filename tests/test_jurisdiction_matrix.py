@@ -18,9 +18,9 @@ from peikao.accounts.testing import acting_as
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
+from peikao.exams.tests.test_sessions_scope import SESSION_ROUTES
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation
-from peikao.exams.tests.test_sessions_scope import SESSION_ROUTES
 from tests.test_training_matrix import TRAINING_ROUTES
 
 pytestmark = pytest.mark.django_db

@@ -175,7 +175,7 @@ class ReasonIn(Schema):
 
 def _detail(actor, session_id: int):
     session = selectors.session_detail(actor, session_id)
-    session.visible_rooms = selectors.session_rooms(actor, session)
+    session.visible_rooms = selectors.session_rooms(actor, session)  # type: ignore[attr-defined]
     return session
 
 

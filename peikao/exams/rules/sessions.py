@@ -47,7 +47,7 @@ def ticket_numbers(prefix: str, last_sequence: int, count: int) -> list[str]:
 def seat_plan(rooms: list[tuple[int, int]], candidates: list[int]) -> list[tuple[int, int, int]]:
     """(candidate, room, seat) for every candidate: rooms (room id, seats) filled in the order
     given, seats numbered from 1 in each room. The caller checks that the seats suffice."""
-    plan = []
+    plan: list[tuple[int, int, int]] = []
     queue = iter(candidates)
     for room_id, seats in rooms:
         for seat in range(1, seats + 1):

@@ -46,14 +46,24 @@ from peikao.orgs.models import Organization, Room
 Series = ExamSession.Series
 # Who may be assigned to a room of each kind: proctors to the computer rooms, practical
 # examiners to the practical ones.
-STAFF_ROLE = {Room.Kind.THEORY: Role.PROCTOR, Room.Kind.PRACTICAL: Role.PRACTICAL_EXAMINER}
-STAFF_NAME = {Role.PROCTOR: "监考员", Role.PRACTICAL_EXAMINER: "实操考评员"}
+STAFF_ROLE: dict[str, str] = {
+    Room.Kind.THEORY: Role.PROCTOR,
+    Room.Kind.PRACTICAL: Role.PRACTICAL_EXAMINER,
+}
+STAFF_NAME: dict[str, str] = {Role.PROCTOR: "监考员", Role.PRACTICAL_EXAMINER: "实操考评员"}
 
 
 def require_exam_center(actor: Actor, city_code: str) -> None:
     """Sessions are scheduled, moved, cancelled and seated by the exam center of their city."""
     if not (actor.is_exam_center and actor.covers_region(city_code)):
         raise PermissionDenied("只有本市考试中心可以安排、调整、取消考试或排考。")
+
+
+def exam_center_city(actor: Actor) -> str:
+    """The city of the exam center the actor works for (a new session's city)."""
+    if actor.organization is None:
+        raise PermissionDenied("只有考试中心可以安排考试。")
+    return actor.organization.region_id
 
 
 def _locked_session(actor: Actor, session_id: int) -> ExamSession:
@@ -228,6 +238,8 @@ def session_schedule(
 ) -> ExamSession:
     """Publishes a session for applications: a row of the seed timetable (row_id) given its
     category, start and rooms, or a new session at one of the city's exam points."""
+    row: ExamSession | None = None
+    exam_point: Organization | None
     if row_id is not None:
         row = _locked_session(actor, row_id)
         if row.starts_at is not None:
@@ -236,7 +248,6 @@ def session_schedule(
             raise Conflict(rules.SESSION.final.get(row.status, "该考试不能再安排。"))
         exam_point = row.exam_point
     else:
-        row = None
         if not actor.is_exam_center or actor.organization is None:
             raise PermissionDenied("只有考试中心可以安排考试。")
         points = Organization.objects.exam_points().filter(region_id__in=actor.region_codes)
@@ -291,7 +302,7 @@ def session_schedule(
     subject = item_rows[0].name if item_rows else industry_row.name if industry_row else ""
     if row is None:
         session = ExamSession(
-            city_id=actor.organization.region_id,
+            city_id=exam_center_city(actor),
             exam_point=exam_point,
             year=exam_date.year,
             series=_series_for(category),

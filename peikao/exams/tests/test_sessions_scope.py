@@ -80,27 +80,29 @@ def world():
     """A seated Yuncheng session at 华安 (two rooms: the proctor in the first only) with the
     demo trainee seated in it, a second 华安 session the proctor is not assigned to, and a
     Xinzhou session."""
-    seated = ExamSessionFactory(
+    seated = ExamSessionFactory.create(
         registration_deadline=MORNING - timedelta(days=1),
         exam_date=TODAY + timedelta(days=5),
         starts_at=beijing(TODAY + timedelta(days=5), 9),
     )
-    first = SessionRoom.objects.create(session=seated, room=TheoryRoomFactory(name="一号", seats=1))
+    first = SessionRoom.objects.create(
+        session=seated, room=TheoryRoomFactory.create(name="一号", seats=1)
+    )
     first.staff.set([User.objects.get(username="huaan_proctor")])
     second = SessionRoom.objects.create(
-        session=seated, room=TheoryRoomFactory(name="二号", seats=5)
+        session=seated, room=TheoryRoomFactory.create(name="二号", seats=5)
     )
     second.staff.set([User.objects.get(username="huaan_examiner")])
     trainee = User.objects.get(username="demo_trainee").person
     enrolment = EnrolmentFactory(person=trainee)
-    candidate = ExamApplicationFactory(
+    candidate = ExamApplicationFactory.create(
         session=seated, person=trainee, enrolment=enrolment, status="approved"
     )
-    other = ExamApplicationFactory(session=seated, status="approved")
+    other = ExamApplicationFactory.create(session=seated, status="approved")
     ExamSession.objects.filter(pk=seated.pk).update(seats_taken=2)
     session_seat(actor=acting_as("yc_exam_center"), session_id=seated.pk)
-    unassigned = ExamSessionFactory()
-    xinzhou = ExamSessionFactory(city_id="140900", exam_point=xinzhou_point())
+    unassigned = ExamSessionFactory.create()
+    xinzhou = ExamSessionFactory.create(city_id="140900", exam_point=xinzhou_point())
     return {
         "seated": seated,
         "unassigned": unassigned,
@@ -219,7 +221,7 @@ def test_only_the_city_s_exam_center_acts(login_as, world, username):
             "registration_deadline": beijing(TODAY + timedelta(days=9), 12).isoformat(),
             "starts_at": beijing(TODAY + timedelta(days=61), 9).isoformat(),
             "theory_blueprint_id": a_blueprint().pk,
-            "rooms": [{"room_id": TheoryRoomFactory().pk, "staff_ids": []}],
+            "rooms": [{"room_id": TheoryRoomFactory.create().pk, "staff_ids": []}],
         },
         content_type="application/json",
     )
@@ -244,7 +246,7 @@ def test_only_the_city_s_exam_center_acts(login_as, world, username):
 
 
 def a_blueprint():
-    chapter = ChapterFactory()
+    chapter = ChapterFactory.create()
     for _ in range(2):
         question(chapter)
     return blueprint(chapter.bank, [(QuestionType.TRUE_FALSE, chapter, 2, "50")])
@@ -267,7 +269,7 @@ def test_ticket_download_scope(login_as, world, username):
 
 
 def test_a_ticket_before_seating_is_not_found(login_as, world):
-    waiting = ExamApplicationFactory(session=world["unassigned"], status="approved")
+    waiting = ExamApplicationFactory.create(session=world["unassigned"], status="approved")
     response = login_as("huaan_clerk").get(f"/api/exams/sessions/applications/{waiting.pk}/ticket")
     assert response.status_code == 404
 
@@ -314,7 +316,7 @@ def test_the_exam_center_s_pages(login_as, world):
 
 def test_scheduling_and_refusals_through_the_page(login_as, world):
     client = login_as("yc_exam_center")
-    room = TheoryRoomFactory(seats=7)
+    room = TheoryRoomFactory.create(seats=7)
     plan = a_blueprint()
     count = ExamSession.objects.count()
     form = {

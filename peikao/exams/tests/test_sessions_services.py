@@ -73,7 +73,7 @@ def xinzhou_center():
 @pytest.fixture
 def bank_blueprint():
     """A 1.2 bank of three true/false questions and a blueprint that draws two."""
-    chapter = ChapterFactory()
+    chapter = ChapterFactory.create()
     for _ in range(3):
         question(chapter)
     return blueprint(chapter.bank, [(QuestionType.TRUE_FALSE, chapter, 2, "50")])
@@ -81,7 +81,10 @@ def bank_blueprint():
 
 @pytest.fixture
 def rooms():
-    return [TheoryRoomFactory(name="甲机房", seats=2), TheoryRoomFactory(name="乙机房", seats=2)]
+    return [
+        TheoryRoomFactory.create(name="甲机房", seats=2),
+        TheoryRoomFactory.create(name="乙机房", seats=2),
+    ]
 
 
 def proctor() -> User:
@@ -150,7 +153,7 @@ def test_the_exam_center_schedules_a_new_session(center, bank_blueprint, rooms):
 
 
 def test_a_seed_row_is_scheduled_in_place(center, bank_blueprint, rooms):
-    row = ExamSessionFactory(
+    row = ExamSessionFactory.create(
         starts_at=None, post_category=None, exam_type="", seat_capacity=0, items=[]
     )
     session = schedule(
@@ -180,7 +183,7 @@ def other_point_proctor() -> User:
 def refusal_cases(plan, rooms):
     other = Organization.objects.exam_points().exclude(pk=exam_point().pk).first()
     foreign_room = Room.objects.create(organization=other, name="外点机房", kind="theory", seats=9)
-    other_chapter = ChapterFactory(bank=QuestionBankFactory(item_id="1.1"))
+    other_chapter = ChapterFactory.create(bank=QuestionBankFactory.create(item_id="1.1"))
     for _ in range(3):
         question(other_chapter)
     other_bank = blueprint(other_chapter.bank, [(QuestionType.TRUE_FALSE, other_chapter, 2, "50")])
@@ -296,7 +299,7 @@ def test_only_the_city_s_exam_center_schedules(xinzhou_center, bank_blueprint, r
         schedule(xinzhou_center, bank_blueprint, rooms)
     with pytest.raises(PermissionDenied):
         schedule(acting_as("yc_officer"), bank_blueprint, rooms)
-    row = ExamSessionFactory(starts_at=None, items=[])
+    row = ExamSessionFactory.create(starts_at=None, items=[])
     with pytest.raises(NotFound):
         schedule(xinzhou_center, bank_blueprint, rooms, row_id=row.pk)
     with pytest.raises(PermissionDenied, match="只有本市考试中心"):
@@ -308,15 +311,15 @@ def test_only_the_city_s_exam_center_schedules(xinzhou_center, bank_blueprint, r
 
 
 def applied(session, *statuses):
-    made = [ExamApplicationFactory(session=session, status=status) for status in statuses]
+    made = [ExamApplicationFactory.create(session=session, status=status) for status in statuses]
     ExamSession.objects.filter(pk=session.pk).update(seats_taken=len(made))
     return made
 
 
 def test_a_move_tells_every_active_applicant_and_is_audited(center):
-    session = ExamSessionFactory()
+    session = ExamSessionFactory.create()
     active = applied(session, "submitted", "approved")
-    withdrawn = ExamApplicationFactory(session=session, status="withdrawn")
+    withdrawn = ExamApplicationFactory.create(session=session, status="withdrawn")
     new_start = session.starts_at + timedelta(days=2, hours=1)
     session_move(
         actor=center,
@@ -377,7 +380,7 @@ def move_case(session, name):
     ],
 )
 def test_move_refusals_change_nothing(center, name):
-    session = ExamSessionFactory()
+    session = ExamSessionFactory.create()
     applied(session, "submitted")
     values, message = move_case(session, name)
     values.setdefault("deadline", None)
@@ -390,14 +393,14 @@ def test_move_refusals_change_nothing(center, name):
 
 def seated_session(rooms_and_seats=((2,), (2,)), approved=3):
     """A session whose deadline has passed, with its rooms and approved applications."""
-    session = ExamSessionFactory(
+    session = ExamSessionFactory.create(
         registration_deadline=MORNING - timedelta(days=1),
         exam_date=TODAY + timedelta(days=5),
         starts_at=beijing(TODAY + timedelta(days=5), 9),
     )
     for index, (seats,) in enumerate(rooms_and_seats):
         SessionRoom.objects.create(
-            session=session, room=TheoryRoomFactory(name=f"{index + 1}号机房", seats=seats)
+            session=session, room=TheoryRoomFactory.create(name=f"{index + 1}号机房", seats=seats)
         )
     applied(session, *["approved"] * approved)
     return session
@@ -441,9 +444,9 @@ def timezone_date(moment):
 
 
 def test_a_cancel_cancels_every_active_application_releases_seats_and_tells_why(center):
-    session = ExamSessionFactory()
+    session = ExamSessionFactory.create()
     active = applied(session, "submitted", "returned", "approved")
-    rejected = ExamApplicationFactory(session=session, status="rejected")
+    rejected = ExamApplicationFactory.create(session=session, status="rejected")
     session_cancel(actor=center, session_id=session.pk, reason="考点场地无法使用")
     session.refresh_from_db()
     assert session.status == rules.CANCELLED
@@ -462,7 +465,7 @@ def test_a_cancel_cancels_every_active_application_releases_seats_and_tells_why(
 
 
 def test_cancel_refusals_change_nothing(center, xinzhou_center):
-    session = ExamSessionFactory()
+    session = ExamSessionFactory.create()
     applied(session, "approved")
     before = state()
     with pytest.raises(DomainError, match="请填写取消考试的原因。"):
@@ -505,13 +508,13 @@ def test_seating_fills_rooms_in_order_with_unique_seats_and_tickets(center):
 def test_a_second_session_of_the_point_that_day_continues_the_ticket_sequence(center):
     first = seated_session(approved=2)
     session_seat(actor=center, session_id=first.pk)
-    second = ExamSessionFactory(
+    second = ExamSessionFactory.create(
         series=ExamSession.Series.HIGH_RISK_PRINCIPAL_MANAGER,
         exam_date=first.exam_date,
         registration_deadline=first.registration_deadline,
         starts_at=first.starts_at + timedelta(hours=4),
     )
-    SessionRoom.objects.create(session=second, room=TheoryRoomFactory(seats=5))
+    SessionRoom.objects.create(session=second, room=TheoryRoomFactory.create(seats=5))
     applied(second, "approved")
     session_seat(actor=center, session_id=second.pk)
     ticket = ExamApplication.objects.get(session=second).ticket_number
@@ -527,8 +530,8 @@ def test_the_database_refuses_two_candidates_in_one_seat(center):
 
 
 def test_seating_before_the_deadline_or_with_applications_under_review_is_refused(center):
-    early = ExamSessionFactory()
-    SessionRoom.objects.create(session=early, room=TheoryRoomFactory())
+    early = ExamSessionFactory.create()
+    SessionRoom.objects.create(session=early, room=TheoryRoomFactory.create())
     applied(early, "approved")
     before = state()
     with pytest.raises(Conflict, match=r"报名截止（.*）后才能排考。"):
@@ -536,9 +539,9 @@ def test_seating_before_the_deadline_or_with_applications_under_review_is_refuse
     assert state() == before
 
     late = seated_session(approved=1)
-    ExamApplicationFactory(session=late, status="submitted")
-    ExamApplicationFactory(session=late, status="submitted")
-    ExamApplicationFactory(session=late, status="returned")
+    ExamApplicationFactory.create(session=late, status="submitted")
+    ExamApplicationFactory.create(session=late, status="submitted")
+    ExamApplicationFactory.create(session=late, status="returned")
     before = state()
     with pytest.raises(Conflict) as refused:
         session_seat(actor=center, session_id=late.pk)
