@@ -32,6 +32,7 @@ from peikao.exams.tickets import payload_ticket_number, ticket_payload
 from peikao.orgs.models import Organization
 from peikao.training.pdf import FONT_NAME, QrCode
 from peikao.training.tests.factories import EnrolmentFactory
+from tests.test_list_queries import assert_same_queries_for_n_and_2n
 
 pytestmark = pytest.mark.django_db
 
@@ -369,3 +370,18 @@ def test_a_proctor_s_rooms_page(login_as, world):
     page = login_as("huaan_proctor").get(reverse("exams:my_rooms")).content.decode()
     assert "一号" in page and "二号" not in page
     assert login_as("huaan_point_clerk").get(reverse("exams:my_rooms")).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/sessions/", "/api/exams/sessions", "/sessions/mine/"])
+def test_the_session_lists_cost_the_same_queries_for_more_sessions(login_as, url):
+    proctor = User.objects.get(username="huaan_proctor")
+
+    def more_sessions(count: int) -> None:
+        for _ in range(count):
+            session = ExamSessionFactory.create()
+            room = SessionRoom.objects.create(session=session, room=TheoryRoomFactory.create())
+            room.staff.set([proctor])
+            ExamApplicationFactory.create(session=session, status="approved")
+
+    username = "huaan_proctor" if url == "/sessions/mine/" else "yc_exam_center"
+    assert_same_queries_for_n_and_2n(login_as(username), url, more_sessions)
