@@ -18,7 +18,7 @@ from peikao.exams.models import (
     SessionRoom,
 )
 from peikao.exams.rules import sessions as rules
-from peikao.exams.rules.applications import APPLICATION
+from peikao.exams.rules.applications import APPLICATION, APPROVED
 from peikao.orgs.models import Organization, Room
 
 ROOM_STAFF_ROLES = frozenset({Role.PROCTOR, Role.PRACTICAL_EXAMINER})
@@ -141,7 +141,7 @@ def ticket_application(actor: Actor, application_id: int) -> ExamApplication:
     seated = (
         application.ticket_number
         and application.session_room_id is not None
-        and application.status == "approved"
+        and application.status == APPROVED
         and application.session.status in (rules.SEATED, rules.FINISHED)
     )
     if not seated:
@@ -196,6 +196,20 @@ def exam_point_staff(exam_point: Organization):
     return [
         (m.user_id, m.user.get_full_name() or m.user.username, m.get_role_display(), m.role)
         for m in memberships
+    ]
+
+
+def exam_point_rooms_with_staff(exam_point: Organization):
+    """Each room of the exam point with the staff who may be assigned to it: its proctors to a
+    theory room, its examiners to a practical room."""
+    staff = exam_point_staff(exam_point)
+    wanted: dict[str, str] = {
+        Room.Kind.THEORY: Role.PROCTOR,
+        Room.Kind.PRACTICAL: Role.PRACTICAL_EXAMINER,
+    }
+    return [
+        (room, [entry for entry in staff if entry[3] == wanted[room.kind]])
+        for room in exam_point_rooms(exam_point)
     ]
 
 

@@ -118,18 +118,7 @@ def session_schedule(request):
         "today": timezone.localdate(),
     }
     if exam_point is not None:
-        staff = selectors.exam_point_staff(exam_point)
-        context["rooms"] = [
-            (
-                room,
-                [
-                    s
-                    for s in staff
-                    if s[3] == ("proctor" if room.kind == "theory" else "practical_examiner")
-                ],
-            )
-            for room in selectors.exam_point_rooms(exam_point)
-        ]
+        context["rooms"] = selectors.exam_point_rooms_with_staff(exam_point)
     return render(request, "exams/session_schedule.html", context)
 
 
