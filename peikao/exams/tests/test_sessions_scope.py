@@ -385,3 +385,56 @@ def test_the_session_lists_cost_the_same_queries_for_more_sessions(login_as, url
 
     username = "huaan_proctor" if url == "/sessions/mine/" else "yc_exam_center"
     assert_same_queries_for_n_and_2n(login_as(username), url, more_sessions)
+
+
+def test_the_ticket_carries_the_enrolment_s_photo(login_as, world):
+    import io
+
+    from django.core.files.base import ContentFile
+
+    buffer = io.BytesIO()
+    segno.make("照片").save(buffer, kind="png", scale=4)
+    enrolment = world["candidate"].enrolment
+    enrolment.photo.save("photo.png", ContentFile(buffer.getvalue()))
+    client = login_as("huaan_clerk")
+    with_photo = client.get(f"/api/exams/sessions/applications/{world['candidate'].pk}/ticket")
+    without = client.get(f"/api/exams/sessions/applications/{world['other'].pk}/ticket")
+    assert b"/Subtype /Image" in with_photo.content
+    assert b"/Subtype /Image" not in without.content
+
+
+def test_api_refusals_are_chinese_and_named(login_as, world):
+    client = login_as("yc_exam_center")
+    plan = a_blueprint()
+    chapter = plan.parts.get().chapter
+    short = blueprint(plan.bank, [(QuestionType.TRUE_FALSE, chapter, 4, "25")], version=2)
+    start = beijing(TODAY + timedelta(days=63), 9)
+    body = {
+        "exam_point_id": exam_point().pk,
+        "post_category": "special_operator",
+        "items": ["1.2"],
+        "exam_type": "initial",
+        "registration_deadline": (start + timedelta(hours=1)).isoformat(),
+        "starts_at": start.isoformat(),
+        "theory_blueprint_id": short.pk,
+        "rooms": [{"room_id": TheoryRoomFactory.create().pk, "staff_ids": []}],
+    }
+    count = ExamSession.objects.count()
+    response = client.post("/api/exams/sessions", body, content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "报名截止时间不能晚于开考时间。" in errors
+    assert any("判断题需要 4 道，题库只有 2 道可用。" in error for error in errors)
+    assert ExamSession.objects.count() == count
+
+
+def test_the_openapi_schema_documents_the_refusals():
+    from config.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    schedule = paths["/api/exams/sessions"]["post"]
+    assert "题库不足以组卷" in schedule["description"]
+    assert {"400", "403", "404", "409"} <= set(map(str, schedule["responses"]))
+    ticket = paths["/api/exams/sessions/applications/{application_id}/ticket"]["get"]
+    responses = {str(status): answer for status, answer in ticket["responses"].items()}
+    assert "application/pdf" in responses["200"]["content"]
