@@ -20,6 +20,9 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
+from peikao.exams.models import ExamSession
+from peikao.exams.rules.sessions import SESSION
+from peikao.exams.tests.factories import ExamSessionFactory
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION
@@ -90,6 +93,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "violation": (VIOLATION, Violation, a_violation),
     "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
     "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
+    "exam_session": (SESSION, ExamSession, ExamSessionFactory.create),
 }
 
 CASES = [
@@ -156,6 +160,12 @@ ALLOWED_PAIRS = {
     "violation": {("open", "closed")},
     "device_report": {("received", "recorded"), ("received", "refused")},
     "archive_build": {("building", "built"), ("building", "failed"), ("failed", "building")},
+    "exam_session": {
+        ("open", "seated"),
+        ("seated", "finished"),
+        ("open", "cancelled"),
+        ("seated", "cancelled"),
+    },
 }
 
 

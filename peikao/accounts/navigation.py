@@ -46,6 +46,7 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.REGULATOR_ADMIN: _REGULATOR,
     Role.REGULATOR_OFFICER: _REGULATOR,
     Role.EXAM_CENTER_OFFICER: [
+        NavLink("考试安排", "exams:sessions"),
         NavLink("培训班", "training:classes"),
         NavLink("辖区单位", "orgs:list"),
         NavLink("特种作业目录", "catalog:catalogue"),
@@ -55,11 +56,15 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.INSTITUTION_CLERK: [*_INSTITUTION, NavLink("本单位", "orgs:list")],
     Role.TEACHER: [NavLink("培训班", "training:classes"), NavLink("本单位", "orgs:list")],
     Role.EXAM_POINT_CLERK: [
+        NavLink("考试安排", "exams:sessions"),
         NavLink("本考点", "orgs:list"),
         NavLink("监控与考勤设备", "monitoring:devices"),
     ],
-    Role.PROCTOR: [NavLink("本考点", "orgs:list")],
-    Role.PRACTICAL_EXAMINER: [NavLink("本考点", "orgs:list")],
+    Role.PROCTOR: [NavLink("我的监考安排", "exams:my_rooms"), NavLink("本考点", "orgs:list")],
+    Role.PRACTICAL_EXAMINER: [
+        NavLink("我的考评安排", "exams:my_rooms"),
+        NavLink("本考点", "orgs:list"),
+    ],
     Role.ENTERPRISE_SAFETY_OFFICER: [
         NavLink("本单位", "orgs:list"),
         NavLink("本单位人员", "people:list"),

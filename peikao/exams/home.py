@@ -1,20 +1,19 @@
-"""What exams shows on the home page: the timetable's coming sessions, and, plainly, what the
-exam roles will do once exams are run on the platform."""
+"""What exams shows on the home page: the timetable's coming sessions; for the exam center
+and the exam point the scheduled sessions and those waiting to be seated, for a proctor or an
+examiner the rooms assigned to them."""
 
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
 from peikao.accounts.navigation import HomeItem, counted
+from peikao.exams.rules import sessions as rules
+from peikao.exams.selectors import sessions as session_selectors
 from peikao.exams.selectors import upcoming_session_count
 
 AHEAD_DAYS = 92  # three months
-# The work of these roles has no page yet: it comes with exam registration and sessions.
+# The work of these roles has no page yet.
 COMING_WITH_EXAMS: dict[str, str] = {
-    Role.EXAM_CENTER_OFFICER: "考试报名审核、场次与座位安排、证书发放将随考试功能上线。",
-    Role.EXAM_POINT_CLERK: "考生实名核验、考场座位安排将随考试功能上线。",
-    Role.PROCTOR: "监考安排将随考试功能上线，届时在此查看本人的监考场次。",
-    Role.PRACTICAL_EXAMINER: "实操考评安排将随考试功能上线，届时在此查看本人的考评场次。",
     Role.TEACHER: "考试安排随考试功能上线后可在考试计划中查看。",
 }
 
@@ -33,8 +32,34 @@ def _coming(where: str, *, city: str = "", exam_point: int | None = None) -> Hom
     )
 
 
+def _sessions(actor: Actor) -> list[HomeItem]:
+    """The scheduled sessions to come, and those whose registration has closed and wait to be
+    seated (the exam center seats them)."""
+    now = timezone.now()
+    coming = session_selectors.scheduled_sessions(actor).filter(
+        exam_date__gte=timezone.localdate(), status__in=(rules.OPEN, rules.SEATED)
+    )
+    to_seat = coming.filter(status=rules.OPEN, registration_deadline__lte=now).count()
+    return [
+        counted(coming.count(), "场已安排的考试待举行", "exams:sessions"),
+        counted(
+            to_seat, "场考试报名已截止，待排考", "exams:sessions", query={"status": rules.OPEN}
+        ),
+    ]
+
+
 def home_work(actor: Actor) -> list[HomeItem]:
     items = []
+    if actor.is_exam_center or actor.role == Role.EXAM_POINT_CLERK:
+        items += _sessions(actor)
+    if actor.role in session_selectors.ROOM_STAFF_ROLES:
+        items.append(
+            counted(
+                session_selectors.coming_assigned_count(actor),
+                "个考场安排您监考或考评",
+                "exams:my_rooms",
+            )
+        )
     if actor.is_exam_center and actor.organization is not None:
         items.append(_coming("（本市）", city=actor.organization.region_id))
     elif actor.in_exam_point and actor.organization is not None:

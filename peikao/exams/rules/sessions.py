@@ -21,3 +21,67 @@ SESSION = StateMachine(
         CANCELLED: "该考试已取消，不能再变更。",
     },
 )
+
+# 准考证号 (admission ticket number): the city's four-digit code, the exam date as yymmdd, the
+# exam point's id in four digits or more, and the candidate's sequence at that point on that day
+# in four digits, e.g. 1408 261222 0007 0012 → "14082612220007" + "0012". Readable from left to
+# right (city, day, place, who) and unique: the sequence continues after the highest number
+# already issued with the same prefix, so two sessions of one point on one day, or a session
+# moved onto a day that already had tickets, never collide. A ticket keeps its number when its
+# session is moved: it is an identifier, not a date to read.
+TICKET_SEQUENCE_DIGITS = 4
+
+
+def ticket_prefix(city_code: str, exam_day_yymmdd: str, exam_point_id: int) -> str:
+    return f"{city_code[:4]}{exam_day_yymmdd}{exam_point_id:04d}"
+
+
+def ticket_numbers(prefix: str, last_sequence: int, count: int) -> list[str]:
+    """The next `count` ticket numbers of a prefix after `last_sequence`."""
+    return [
+        f"{prefix}{sequence:0{TICKET_SEQUENCE_DIGITS}d}"
+        for sequence in range(last_sequence + 1, last_sequence + 1 + count)
+    ]
+
+
+def seat_plan(rooms: list[tuple[int, int]], candidates: list[int]) -> list[tuple[int, int, int]]:
+    """(candidate, room, seat) for every candidate: rooms (room id, seats) filled in the order
+    given, seats numbered from 1 in each room. The caller checks that the seats suffice."""
+    plan: list[tuple[int, int, int]] = []
+    queue = iter(candidates)
+    for room_id, seats in rooms:
+        for seat in range(1, seats + 1):
+            candidate = next(queue, None)
+            if candidate is None:
+                return plan
+            plan.append((candidate, room_id, seat))
+    return plan
+
+
+def move_refusals(
+    *,
+    status: str,
+    deadline_changed: bool,
+    starts_on_exam_date: bool,
+    starts_in_future: bool,
+    deadline_before_start: bool,
+    changed: bool,
+) -> list[str]:
+    """Why a move may not be made. Once seated, the date and the start may move (the papers
+    drawn at seating and the seats are kept: the rooms are the same), but not the registration
+    deadline: registration has closed and the seating rests on it."""
+    refusals = []
+    if status not in (OPEN, SEATED):
+        refusals.append(SESSION.final.get(status, "该考试不能调整。"))
+        return refusals
+    if not changed:
+        refusals.append("考试日期、开考时间和报名截止时间都没有变化。")
+    if status == SEATED and deadline_changed:
+        refusals.append("考试已排考，报名已截止，不能再调整报名截止时间。")
+    if not starts_on_exam_date:
+        refusals.append("开考时间须在考试日期当天。")
+    if not starts_in_future:
+        refusals.append("开考时间已过，不能安排在过去。")
+    if not deadline_before_start:
+        refusals.append("报名截止时间不能晚于开考时间。")
+    return refusals
