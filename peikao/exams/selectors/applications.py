@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
-from peikao.core.errors import NotFound, PermissionDenied
+from peikao.core.errors import PermissionDenied
 from peikao.core.scoping import get_visible
 from peikao.exams.models import ApplicantNotice, ExamApplication, ExamSession, FraudCase
 from peikao.exams.rules.applications import ACTIVE, SUBMITTED
