@@ -1,10 +1,12 @@
 from django.urls import path
 
 from peikao.exams import views
+from peikao.exams.views import applications
 
 app_name = "exams"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("timetable/", views.timetable, name="timetable"),
+    *applications.urlpatterns,
 ]
