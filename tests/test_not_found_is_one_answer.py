@@ -17,6 +17,7 @@ from django.utils import timezone
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
+from peikao.exams.tests.factories import ExamApplicationFactory
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.training.models import DeviceReport
@@ -81,7 +82,10 @@ def huaan_rows():
         effective_from=timezone.localdate() + timedelta(days=30),
         source="测试",
     )
+    # An exam application of a 华安 trainee for a session at 华安's exam point.
+    application = ExamApplicationFactory.create(enrolment=enrolment, person=enrolment.person)
     return {
+        "application_id": application.pk,
         "rule_value_id": rule_value.pk,
         "organization_id": huaan.pk,
         "plan_id": plan.pk,
@@ -147,6 +151,7 @@ def test_every_route_with_an_id_is_walked():
     names = {re.sub(r"<(?:\w+:)?(\w+)>", r"\1", r) for r in routes_with_ids()}
     params = {p for route in names for p in re.findall(r"(\w+_id)", route)}
     assert params <= {
+        "application_id",
         "rule_value_id",
         "organization_id",
         "plan_id",

@@ -20,6 +20,9 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
+from peikao.exams.models import ExamApplication
+from peikao.exams.rules.applications import APPLICATION
+from peikao.exams.tests.factories import ExamApplicationFactory
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION
@@ -90,6 +93,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "violation": (VIOLATION, Violation, a_violation),
     "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
     "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
+    "exam_application": (APPLICATION, ExamApplication, ExamApplicationFactory.create),
 }
 
 CASES = [
@@ -156,6 +160,19 @@ ALLOWED_PAIRS = {
     "violation": {("open", "closed")},
     "device_report": {("received", "recorded"), ("received", "refused")},
     "archive_build": {("building", "built"), ("building", "failed"), ("failed", "building")},
+    "exam_application": {
+        ("submitted", "approved"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "rejected"),
+        ("returned", "rejected"),
+        ("submitted", "withdrawn"),
+        ("returned", "withdrawn"),
+        ("approved", "withdrawn"),
+        ("submitted", "cancelled"),
+        ("returned", "cancelled"),
+        ("approved", "cancelled"),
+    },
 }
 
 
