@@ -237,14 +237,15 @@ def test_my_exams_only_for_a_trainee(client, world, username):
     assert client.get("/exams/mine/").status_code == want
 
 
+REVIEW = "test_review_only_by_the_exam_center_of_the_city"
 APPLICATION_ROUTES = {
     "exams/applications": "test_list_and_detail, test_apply_only_by_the_trainee_or_its_institution",
     "exams/applications/batch": "test_apply_only_by_the_trainee_or_its_institution",
-    "exams/applications/review-queue": "test_review_only_by_the_exam_center_of_the_city",
+    "exams/applications/review-queue": REVIEW,
     "exams/applications/<application_id>": "test_list_and_detail",
-    "exams/applications/<application_id>/approve": "test_review_only_by_the_exam_center_of_the_city",
-    "exams/applications/<application_id>/return": "test_review_only_by_the_exam_center_of_the_city",
-    "exams/applications/<application_id>/reject": "test_review_only_by_the_exam_center_of_the_city",
+    "exams/applications/<application_id>/approve": REVIEW,
+    "exams/applications/<application_id>/return": REVIEW,
+    "exams/applications/<application_id>/reject": REVIEW,
     "exams/applications/<application_id>/resubmit": (
         "test_resubmit_and_withdraw_only_by_the_applicant"
     ),
