@@ -44,9 +44,10 @@ def application_list(
 
 
 def review_queue(actor: Actor, *, session_id: int | None = None) -> QuerySet[ExamApplication]:
-    """The exam center's pending applications of its city, the oldest first."""
+    """The exam center's pending applications of its city, the oldest first; none for any
+    other role (the page refuses them: require_reviewer_page)."""
     if not actor.is_exam_center:
-        raise PermissionDenied("只有考试中心可以审核考试报名。")
+        return ExamApplication.objects.none().order_by("id")
     applications = (
         ExamApplication.objects.visible_to(actor)
         .filter(status=SUBMITTED)
@@ -195,10 +196,21 @@ def my_exams(actor: Actor) -> tuple[list[ExamApplication], list[ApplicantNotice]
 # --------------------------------------------------------------------------- fraud cases
 
 
-def fraud_case_list(actor: Actor) -> QuerySet[FraudCase]:
-    """The fraud cases of the actor's cities, for the regulator and the exam center."""
+def require_reviewer_page(actor: Actor) -> None:
+    if not actor.is_exam_center:
+        raise PermissionDenied("只有考试中心可以审核考试报名。")
+
+
+def require_fraud_case_reader(actor: Actor) -> None:
     if not actor.is_region_wide:
         raise PermissionDenied("只有应急管理部门和考试中心可以查看资料造假记录。")
+
+
+def fraud_case_list(actor: Actor) -> QuerySet[FraudCase]:
+    """The fraud cases of the actor's cities, for the regulator and the exam center; none for
+    any other role (the page refuses them: require_fraud_case_reader)."""
+    if not actor.is_region_wide:
+        return FraudCase.objects.none().order_by("-recorded_at", "-id")
     visible = ExamApplication.objects.visible_to(actor)
     return (
         FraudCase.objects.filter(application__in=visible)

@@ -59,6 +59,7 @@ def application_list(request):
 @login_required
 def review_queue(request):
     actor = request.actor
+    selectors.require_reviewer_page(actor)
     session_id = _filter_id(request, "session")
     queue = selectors.review_queue(actor, session_id=session_id)
     page = keyset_page_of_request(request, queue, size=PER_PAGE)
@@ -202,6 +203,7 @@ def apply(request):
 
 @login_required
 def fraud_cases(request):
+    selectors.require_fraud_case_reader(request.actor)
     cases = selectors.fraud_case_list(request.actor)
     page = keyset_page_of_request(request, cases, size=PER_PAGE)
     return render(request, "exams/fraud_cases.html", {"page": page})
