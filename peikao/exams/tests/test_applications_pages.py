@@ -184,6 +184,8 @@ def test_the_institution_applies_for_a_class_in_a_batch(client):
     not_ready = ready_enrolment(training_class, documents=False)
     session = ExamSessionFactory.create()
     client.force_login(acting_as("huaan_clerk").user)
+    roster = client.get(f"/training/classes/{training_class.pk}/roster/").content.decode()
+    assert f"/exams/classes/{training_class.pk}/apply/" in roster
     page = client.get(f"/exams/classes/{training_class.pk}/apply/").content.decode()
     assert ready.person.name in page and not_ready.person.name in page
     answer = client.post(
