@@ -80,7 +80,7 @@ def test_role_switcher_appears_only_with_several_roles(login_as):
     response = client.post(reverse("accounts:switch_role"), {"membership": second.pk}, follow=True)
     page = response.content.decode()
     assert "已切换为：考试中心工作人员 · 运城市应急管理考试中心" in page
-    assert "考试报名审核、场次与座位安排、证书发放将随考试功能上线。" in page
+    assert "份考试报名待审核" in page
 
 
 def test_switching_to_a_role_one_does_not_hold_is_refused(login_as):
