@@ -18,6 +18,7 @@ from peikao.accounts.testing import acting_as
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
+from peikao.exams.tests.test_applications_matrix import APPLICATION_ROUTES
 from peikao.exams.tests.test_sessions_scope import SESSION_ROUTES
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation
@@ -312,6 +313,7 @@ COVERED_API_ROUTES = {
     "public/timetable": "test_anonymous_gets_nothing_but_public_reads",
     **TRAINING_ROUTES,
     **SESSION_ROUTES,
+    **APPLICATION_ROUTES,
 }
 
 

@@ -82,7 +82,10 @@ def huaan_rows():
         effective_from=timezone.localdate() + timedelta(days=30),
         source="测试",
     )
-    application = ExamApplicationFactory.create(status="approved")
+    # An exam application of a 华安 trainee for a session at 华安's exam point.
+    application = ExamApplicationFactory.create(
+        enrolment=enrolment, person=enrolment.person, status="approved"
+    )
     return {
         "session_id": application.session_id,
         "application_id": application.pk,

@@ -20,9 +20,10 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
-from peikao.exams.models import ExamSession
+from peikao.exams.models import ExamApplication, ExamSession
+from peikao.exams.rules.applications import APPLICATION
 from peikao.exams.rules.sessions import SESSION
-from peikao.exams.tests.factories import ExamSessionFactory
+from peikao.exams.tests.factories import ExamApplicationFactory, ExamSessionFactory
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION
@@ -94,6 +95,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
     "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
     "exam_session": (SESSION, ExamSession, ExamSessionFactory.create),
+    "exam_application": (APPLICATION, ExamApplication, ExamApplicationFactory.create),
 }
 
 CASES = [
@@ -165,6 +167,19 @@ ALLOWED_PAIRS = {
         ("seated", "finished"),
         ("open", "cancelled"),
         ("seated", "cancelled"),
+    },
+    "exam_application": {
+        ("submitted", "approved"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "rejected"),
+        ("returned", "rejected"),
+        ("submitted", "withdrawn"),
+        ("returned", "withdrawn"),
+        ("approved", "withdrawn"),
+        ("submitted", "cancelled"),
+        ("returned", "cancelled"),
+        ("approved", "cancelled"),
     },
 }
 

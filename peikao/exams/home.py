@@ -10,6 +10,11 @@ from peikao.accounts.navigation import HomeItem, counted
 from peikao.exams.rules import sessions as rules
 from peikao.exams.selectors import sessions as session_selectors
 from peikao.exams.selectors import upcoming_session_count
+from peikao.exams.selectors.applications import (
+    application_count,
+    fraud_case_count,
+    pending_review_count,
+)
 
 AHEAD_DAYS = 92  # three months
 # The work of these roles has no page yet.
@@ -66,6 +71,33 @@ def home_work(actor: Actor) -> list[HomeItem]:
         items.append(_coming("在本考点", exam_point=actor.organization.pk))
     elif actor.is_trainee:
         items.append(_coming(""))
+    items += _application_work(actor)
     if actor.role in COMING_WITH_EXAMS:
         items.append(HomeItem(COMING_WITH_EXAMS[actor.role]))
     return items
+
+
+def _application_work(actor: Actor) -> list[HomeItem]:
+    """The exam applications each role has to deal with."""
+    if actor.is_exam_center:
+        return [
+            counted(pending_review_count(actor), "份考试报名待审核", "exams:review_queue"),
+            counted(fraud_case_count(actor), "条资料造假记录", "exams:fraud_cases"),
+        ]
+    if actor.is_regulator:
+        return [counted(fraud_case_count(actor), "条资料造假记录", "exams:fraud_cases")]
+    if actor.is_institution_writer:
+        return [
+            counted(
+                application_count(actor, status="returned"),
+                "份考试报名被退回待修改",
+                "exams:applications",
+                query={"status": "returned"},
+            ),
+            counted(application_count(actor), "份本机构的考试报名", "exams:applications"),
+        ]
+    if actor.in_enterprise:
+        return [counted(application_count(actor), "份本单位员工的考试报名", "exams:applications")]
+    if actor.is_trainee and actor.person_id is not None:
+        return [counted(application_count(actor), "份我的考试报名", "exams:my_exams")]
+    return []

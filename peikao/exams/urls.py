@@ -1,7 +1,7 @@
 from django.urls import path
 
 from peikao.exams import views
-from peikao.exams.views import sessions
+from peikao.exams.views import applications, sessions
 
 app_name = "exams"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("timetable/", views.timetable, name="timetable"),
     *sessions.urlpatterns,
+    *applications.urlpatterns,
 ]

@@ -81,6 +81,7 @@ def test_role_switcher_appears_only_with_several_roles(login_as):
     page = response.content.decode()
     assert "已切换为：考试中心工作人员 · 运城市应急管理考试中心" in page
     assert "场已安排的考试待举行" in page  # the exam center's own home items
+    assert "份考试报名待审核" in page
 
 
 def test_switching_to_a_role_one_does_not_hold_is_refused(login_as):
