@@ -17,6 +17,8 @@ from django.utils import timezone
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
+from peikao.exams.services.practical import practical_draw
+from peikao.exams.tests.practical_factories import approved_application, theory_passed
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.training.models import DeviceReport
@@ -81,7 +83,15 @@ def huaan_rows():
         effective_from=timezone.localdate() + timedelta(days=30),
         source="测试",
     )
+    # The practical exam and result of an application at 华安's exam point (exams).
+    application = approved_application()
+    theory_passed(application)
+    assessment = practical_draw(actor=acting_as("huaan_examiner"), application_id=application.pk)
     return {
+        "application_id": application.pk,
+        "assessment_id": assessment.pk,
+        "blueprint_id": assessment.blueprint_id,
+        "result_id": application.result.pk,
         "rule_value_id": rule_value.pk,
         "organization_id": huaan.pk,
         "plan_id": plan.pk,
@@ -147,6 +157,10 @@ def test_every_route_with_an_id_is_walked():
     names = {re.sub(r"<(?:\w+:)?(\w+)>", r"\1", r) for r in routes_with_ids()}
     params = {p for route in names for p in re.findall(r"(\w+_id)", route)}
     assert params <= {
+        "application_id",
+        "assessment_id",
+        "blueprint_id",
+        "result_id",
         "rule_value_id",
         "organization_id",
         "plan_id",

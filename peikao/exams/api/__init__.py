@@ -2,8 +2,11 @@
 
 from ninja import Router
 
+from peikao.exams.api import practical, results
 from peikao.exams.api.timetable import public_router
 
 router = Router(tags=["考试"])
+router.add_router("", practical.router)
+router.add_router("", results.router)
 
 __all__ = ["public_router", "router"]

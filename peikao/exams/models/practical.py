@@ -5,9 +5,9 @@ from peikao.exams.models.sessions import ExamType
 
 class PracticalBlueprintQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        """The national standard's data: read by the exam center, the regulators and the exam
-        points; kept by the exam center (exams.services.practical)."""
-        if actor.is_region_wide or actor.in_exam_point:
+        """The national standard's data: read by the exam center and the exam points, who run
+        the exams; kept by the exam center (exams.services.practical)."""
+        if actor.is_exam_center or actor.in_exam_point:
             return self
         return self.none()
 

@@ -204,9 +204,10 @@ def test_a_blueprint_that_does_not_add_up_is_refused_and_nothing_changes(change,
 def test_only_the_exam_center_edits_a_blueprint():
     blueprint = seeded_blueprint("review")
     with pytest.raises(PermissionDenied, match="只有考试中心可以修改实操考核方案"):
-        save(blueprint, blueprint_input(blueprint), actor=acting_as("yc_officer"))
-    with pytest.raises(NotFound):
-        save(blueprint, blueprint_input(blueprint), actor=acting_as("huaan_clerk"))
+        save(blueprint, blueprint_input(blueprint), actor=acting_as("huaan_point_clerk"))
+    for username in ("yc_officer", "huaan_clerk"):
+        with pytest.raises(NotFound):
+            save(blueprint, blueprint_input(blueprint), actor=acting_as(username))
 
 
 def test_a_pass_mark_below_80_is_refused():
