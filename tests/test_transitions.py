@@ -20,6 +20,9 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
+from peikao.exams.models import ExamResult, PracticalAssessment
+from peikao.exams.rules.practical import PRACTICAL
+from peikao.exams.rules.results import RESULT
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION
@@ -81,6 +84,21 @@ def an_archive() -> ClassArchive:
     )
 
 
+def an_assessment() -> PracticalAssessment:
+    from peikao.exams.tests.practical_factories import approved_application, seeded_blueprint
+
+    return PracticalAssessment.objects.create(
+        application=approved_application(), blueprint=seeded_blueprint(), seed="transitions"
+    )
+
+
+def a_result() -> ExamResult:
+    from peikao.exams.tests.practical_factories import approved_application
+
+    application = approved_application()
+    return ExamResult.objects.create(application=application, person=application.person)
+
+
 # machine, model, and a maker of one row of it
 MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "institution": (INSTITUTION, Organization, huaan),
@@ -90,6 +108,8 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "violation": (VIOLATION, Violation, a_violation),
     "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
     "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
+    "practical": (PRACTICAL, PracticalAssessment, an_assessment),
+    "result": (RESULT, ExamResult, a_result),
 }
 
 CASES = [
@@ -156,6 +176,14 @@ ALLOWED_PAIRS = {
     "violation": {("open", "closed")},
     "device_report": {("received", "recorded"), ("received", "refused")},
     "archive_build": {("building", "built"), ("building", "failed"), ("failed", "building")},
+    "practical": {("drawn", "scored"), ("scored", "signed"), ("drawn", "absent")},
+    "result": {
+        ("pending", "passed"),
+        ("pending", "failed"),
+        ("pending", "absent"),
+        ("failed", "passed"),
+        ("passed", "failed"),
+    },
 }
 
 

@@ -18,7 +18,9 @@ class SubjectScoreForm(NamedErrorsForm):
             self.fields[f"step_{number}"] = forms.CharField(
                 label=f"第{number}步得分", max_length=10
             )
-        self.fields["veto"].choices = [(str(i), str(i)) for i in range(vetoes)]
+        veto = self.fields["veto"]
+        assert isinstance(veto, forms.TypedMultipleChoiceField)
+        veto.choices = [(str(i), str(i)) for i in range(vetoes)]
         for name, field in self.fields.items():
             if name.startswith("step_"):
                 label = field.label

@@ -64,11 +64,11 @@ def assessment_rows(assessment: PracticalAssessment) -> list:
     rows = list(assessment.subject_scores.select_related("subject", "task"))
     for row in rows:
         given = list(row.step_points) or [None] * len(row.task.steps)
-        row.steps = [
+        row.steps = [  # type: ignore[attr-defined]
             {"number": n, "name": step["name"], "points": step["points"], "given": value}
             for n, (step, value) in enumerate(zip(row.task.steps, given, strict=False), 1)
         ]
-        row.vetoes = [
+        row.vetoes = [  # type: ignore[attr-defined]
             {"index": index, "name": name, "failed": index in row.vetoes_failed}
             for index, name in enumerate(row.task.vetoes)
         ]

@@ -188,7 +188,7 @@ def practical_blueprint_save(
     """The exam center edits a blueprint: checked whole (weights total 100, each task's steps
     its subject's weight). A version a session or an assessment uses is never changed: the
     edit becomes the next version, and the used one is retired."""
-    blueprint = get_visible(PracticalBlueprint.objects, actor, blueprint_id, for_update=True)
+    blueprint = get_visible(PracticalBlueprint.objects.all(), actor, blueprint_id, for_update=True)
     if not actor.is_exam_center:
         raise PermissionDenied("只有考试中心可以修改实操考核方案。")
     name = _text(name)

@@ -84,10 +84,10 @@ def theory_pass_for(application: ExamApplication) -> TheoryPass | None:
         .order_by("-theory_passed_at")
     )
     for result in earlier:
+        if result.theory_passed_at is None or result.theory_score is None:
+            continue
         passed_on = timezone.localdate(result.theory_passed_at)
-        if result.theory_score is not None and rules.theory_pass_counts(
-            passed_on, on_date=today, months=months
-        ):
+        if rules.theory_pass_counts(passed_on, on_date=today, months=months):
             return TheoryPass(result.theory_score, result.theory_passed_at, result.application_id)
     return None
 
@@ -270,7 +270,8 @@ def violations_close_on_pass(*, actor: Actor, application: ExamApplication) -> i
         training_class__special_retraining=True,
         hours__gte=F("training_class__required_hours"),
     ).order_by("-id")
-    enrolment = retrained.filter(pk=application.enrolment_id).first() or retrained.first()
+    own = retrained.filter(pk=application.enrolment_id) if application.enrolment_id else None
+    enrolment = (own.first() if own is not None else None) or retrained.first()
     if enrolment is None:
         return 0
     return people_services.violations_close(
