@@ -47,6 +47,13 @@ def assessment_list(actor: Actor, *, status: str = "") -> QuerySet:
     return rows.order_by("-id")
 
 
+def assessments_to_score_count(actor: Actor) -> int:
+    """Assessments the actor sees that wait for scores or a signature."""
+    return (
+        PracticalAssessment.objects.visible_to(actor).filter(status__in=["drawn", "scored"]).count()
+    )
+
+
 def assessment_detail(actor: Actor, assessment_id: int) -> PracticalAssessment:
     rows = PracticalAssessment.objects.select_related(
         "application__person",
