@@ -29,6 +29,23 @@ from peikao.people.models import Person
 pytestmark = pytest.mark.django_db
 
 USERNAMES = [account.username for account in DEMO_ACCOUNTS]
+_MATRIX = "peikao/exams/tests/test_practical_matrix.py"
+# Every API route of the practical exam and results and the test of this file that covers it
+# (tests/test_jurisdiction_matrix.py checks that every API route is listed somewhere).
+PRACTICAL_ROUTES = {
+    "exams/practical/blueprints": f"{_MATRIX} test_blueprints_are_read_by_the_exam_center_…",
+    "exams/practical/blueprints/<blueprint_id>": f"{_MATRIX} test_blueprints_are_read_by_…",
+    "exams/practical/applications/<application_id>/draw": f"{_MATRIX} test_the_draw_by_…",
+    "exams/practical/assessments": f"{_MATRIX} test_assessments_and_results_are_seen_…",
+    "exams/practical/assessments/<assessment_id>": f"{_MATRIX} test_assessments_and_results_…",
+    "exams/practical/assessments/<assessment_id>/scores": f"{_MATRIX} test_only_the_assigned_…",
+    "exams/practical/assessments/<assessment_id>/sign": f"{_MATRIX} test_only_the_assigned_…",
+    "exams/practical/assessments/<assessment_id>/absent": f"{_MATRIX} test_only_the_assigned_…",
+    "exams/practical/assessments/<assessment_id>/corrections": f"{_MATRIX} test_corrections_…",
+    "exams/results": f"{_MATRIX} test_assessments_and_results_are_seen_within_the_roles_scope",
+    "exams/results/pass-rates": f"{_MATRIX} test_pass_rates_are_for_the_exam_center_and_…",
+    "exams/results/<result_id>": f"{_MATRIX} test_assessments_and_results_are_seen_…",
+}
 CITY = {"province_admin", "yc_admin", "yc_officer", "yc_exam_center"}
 HUAAN_SEES = {
     "huaan_admin",
