@@ -124,8 +124,8 @@ def test_assessments_and_results_are_seen_within_the_roles_scope(login_as, usern
     for key, pk in world["assessments"].items():
         want = 200 if key in expected else 404
         assert client.get(f"/api/exams/practical/assessments/{pk}").status_code == want
-        assert client.get(f"/practical/{pk}/").status_code == want
-    page = client.get("/practical/").content.decode()
+        assert client.get(f"/exams/practical/{pk}/").status_code == want
+    page = client.get("/exams/practical/").content.decode()
     shown = {key for key, pk in world["assessments"].items() if f'data-assessment="{pk}"' in page}
     assert shown == expected
 
@@ -136,7 +136,7 @@ def test_assessments_and_results_are_seen_within_the_roles_scope(login_as, usern
     for key, pk in world["results"].items():
         want = 200 if key in expected else 404
         assert client.get(f"/api/exams/results/{pk}").status_code == want
-    page = client.get("/results/").content.decode()
+    page = client.get("/exams/results/").content.decode()
     shown = {key for key, pk in world["results"].items() if f'data-result="{pk}"' in page}
     assert shown == expected
 
@@ -146,7 +146,7 @@ def test_pass_rates_are_for_the_exam_center_and_the_regulators(login_as, usernam
     client = login_as(username)
     region_wide = acting_as(username).is_region_wide
     api = client.get("/api/exams/results/pass-rates")
-    page = client.get("/results/pass-rates/")
+    page = client.get("/exams/results/pass-rates/")
     assert api.status_code == page.status_code == (200 if region_wide else 403)
     if region_wide:
         sat = sum(row["sat"] for row in api.json()["exam_point"])
@@ -175,7 +175,7 @@ def test_only_the_assigned_examiner_scores_signs_and_marks_absent(login_as, user
                 assert response.status_code in (400, 409), (route, key)  # signed already
             else:
                 assert response.status_code == 403, (route, key)
-            page = client.post(f"/practical/{pk}/{route}/", body)
+            page = client.post(f"/exams/practical/{pk}/{route}/", body)
             assert page.status_code in ((404,) if not visible else (302, 403)), (route, key)
         after = PracticalAssessment.objects.get(pk=pk)
         assert (after.status, after.total) == (before.status, before.total)
@@ -231,7 +231,7 @@ def test_blueprints_are_read_by_the_exam_center_and_the_exam_point_and_kept_by_t
     assert client.get(f"/api/exams/practical/blueprints/{pk}").status_code == (
         200 if reader else 404
     )
-    assert client.get(f"/practical/blueprints/{pk}/").status_code == (200 if reader else 404)
+    assert client.get(f"/exams/practical/blueprints/{pk}/").status_code == (200 if reader else 404)
     detail = client.get(f"/api/exams/practical/blueprints/{pk}")
     if not reader:
         response = client.put(

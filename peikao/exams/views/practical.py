@@ -149,16 +149,20 @@ def blueprint_detail(request, blueprint_id: int):
 
 
 urlpatterns = [
-    path("practical/", practical_list, name="practical"),
-    path("practical/draw/<int:application_id>/", practical_draw, name="practical_draw"),
-    path("practical/<int:assessment_id>/", practical_detail, name="practical_detail"),
-    path("practical/<int:assessment_id>/scores/", practical_score, name="practical_score"),
-    path("practical/<int:assessment_id>/sign/", practical_sign, name="practical_sign"),
-    path("practical/<int:assessment_id>/absent/", practical_absent, name="practical_absent"),
-    path("practical/<int:assessment_id>/corrections/", practical_correct, name="practical_correct"),
-    path("practical/blueprints/", blueprint_list, name="practical_blueprints"),
+    path("exams/practical/", practical_list, name="practical"),
+    path("exams/practical/draw/<int:application_id>/", practical_draw, name="practical_draw"),
+    path("exams/practical/<int:assessment_id>/", practical_detail, name="practical_detail"),
+    path("exams/practical/<int:assessment_id>/scores/", practical_score, name="practical_score"),
+    path("exams/practical/<int:assessment_id>/sign/", practical_sign, name="practical_sign"),
+    path("exams/practical/<int:assessment_id>/absent/", practical_absent, name="practical_absent"),
     path(
-        "practical/blueprints/<int:blueprint_id>/",
+        "exams/practical/<int:assessment_id>/corrections/",
+        practical_correct,
+        name="practical_correct",
+    ),
+    path("exams/practical/blueprints/", blueprint_list, name="practical_blueprints"),
+    path(
+        "exams/practical/blueprints/<int:blueprint_id>/",
         blueprint_detail,
         name="practical_blueprint",
     ),

@@ -60,6 +60,6 @@ def pass_rates(request):
 
 
 urlpatterns = [
-    path("results/", result_list, name="results"),
-    path("results/pass-rates/", pass_rates, name="pass_rates"),
+    path("exams/results/", result_list, name="results"),
+    path("exams/results/pass-rates/", pass_rates, name="pass_rates"),
 ]
