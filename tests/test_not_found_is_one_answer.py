@@ -17,7 +17,9 @@ from django.utils import timezone
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
+from peikao.exams.services.practical import practical_draw
 from peikao.exams.tests.factories import ExamApplicationFactory
+from peikao.exams.tests.practical_factories import approved_application, theory_passed
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.training.models import DeviceReport
@@ -86,9 +88,16 @@ def huaan_rows():
     application = ExamApplicationFactory.create(
         enrolment=enrolment, person=enrolment.person, status="approved"
     )
+    # The practical exam and result of another application there.
+    examined = approved_application()
+    theory_passed(examined)
+    assessment = practical_draw(actor=acting_as("huaan_examiner"), application_id=examined.pk)
     return {
         "session_id": application.session_id,
         "application_id": application.pk,
+        "assessment_id": assessment.pk,
+        "blueprint_id": assessment.blueprint_id,
+        "result_id": examined.result.pk,
         "rule_value_id": rule_value.pk,
         "organization_id": huaan.pk,
         "plan_id": plan.pk,
@@ -156,6 +165,9 @@ def test_every_route_with_an_id_is_walked():
     assert params <= {
         "session_id",
         "application_id",
+        "assessment_id",
+        "blueprint_id",
+        "result_id",
         "rule_value_id",
         "organization_id",
         "plan_id",

@@ -20,8 +20,10 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
-from peikao.exams.models import ExamApplication, ExamSession
+from peikao.exams.models import ExamApplication, ExamResult, ExamSession, PracticalAssessment
 from peikao.exams.rules.applications import APPLICATION
+from peikao.exams.rules.practical import PRACTICAL
+from peikao.exams.rules.results import RESULT
 from peikao.exams.rules.sessions import SESSION
 from peikao.exams.tests.factories import ExamApplicationFactory, ExamSessionFactory
 from peikao.monitoring.models import Device
@@ -85,6 +87,21 @@ def an_archive() -> ClassArchive:
     )
 
 
+def an_assessment() -> PracticalAssessment:
+    from peikao.exams.tests.practical_factories import approved_application, seeded_blueprint
+
+    return PracticalAssessment.objects.create(
+        application=approved_application(), blueprint=seeded_blueprint(), seed="transitions"
+    )
+
+
+def a_result() -> ExamResult:
+    from peikao.exams.tests.practical_factories import approved_application
+
+    application = approved_application()
+    return ExamResult.objects.create(application=application, person=application.person)
+
+
 # machine, model, and a maker of one row of it
 MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "institution": (INSTITUTION, Organization, huaan),
@@ -96,6 +113,8 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
     "exam_session": (SESSION, ExamSession, ExamSessionFactory.create),
     "exam_application": (APPLICATION, ExamApplication, ExamApplicationFactory.create),
+    "practical": (PRACTICAL, PracticalAssessment, an_assessment),
+    "result": (RESULT, ExamResult, a_result),
 }
 
 CASES = [
@@ -180,6 +199,14 @@ ALLOWED_PAIRS = {
         ("submitted", "cancelled"),
         ("returned", "cancelled"),
         ("approved", "cancelled"),
+    },
+    "practical": {("drawn", "scored"), ("scored", "signed"), ("drawn", "absent")},
+    "result": {
+        ("pending", "passed"),
+        ("pending", "failed"),
+        ("pending", "absent"),
+        ("failed", "passed"),
+        ("passed", "failed"),
     },
 }
 

@@ -27,6 +27,7 @@ _REGULATOR = [
     NavLink("人员", "people:list"),
     NavLink("规则参数", "catalog:rules"),
     NavLink("特种作业目录", "catalog:catalogue"),
+    NavLink("考试合格率", "exams:pass_rates"),
     NavLink("审计日志", "audit:list"),
 ]
 _INSTITUTION = [
@@ -35,6 +36,7 @@ _INSTITUTION = [
     NavLink("报考条件预审", "people:eligibility"),
     NavLink("师资与教室", "training:staff"),
     NavLink("监控与考勤设备", "monitoring:devices"),
+    NavLink("考试成绩", "exams:results"),
 ]
 _ORGANIZATION = [
     NavLink("本单位", "orgs:list"),
@@ -51,6 +53,9 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("辖区单位", "orgs:list"),
         NavLink("特种作业目录", "catalog:catalogue"),
         NavLink("规则参数", "catalog:rules"),
+        NavLink("实操考评", "exams:practical"),
+        NavLink("考试成绩", "exams:results"),
+        NavLink("考试合格率", "exams:pass_rates"),
     ],
     Role.INSTITUTION_ADMIN: [*_INSTITUTION, *_ORGANIZATION],
     Role.INSTITUTION_CLERK: [*_INSTITUTION, NavLink("本单位", "orgs:list")],
@@ -59,10 +64,12 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("考试安排", "exams:sessions"),
         NavLink("本考点", "orgs:list"),
         NavLink("监控与考勤设备", "monitoring:devices"),
+        NavLink("实操考评", "exams:practical"),
     ],
     Role.PROCTOR: [NavLink("我的监考安排", "exams:my_rooms"), NavLink("本考点", "orgs:list")],
     Role.PRACTICAL_EXAMINER: [
         NavLink("我的考评安排", "exams:my_rooms"),
+        NavLink("实操考评", "exams:practical"),
         NavLink("本考点", "orgs:list"),
     ],
     Role.ENTERPRISE_SAFETY_OFFICER: [
@@ -70,9 +77,14 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("本单位人员", "people:list"),
         NavLink("三违记录", "people:violations"),
         NavLink("培训情况", "training:classes"),
+        NavLink("考试成绩", "exams:results"),
         NavLink("用户", "accounts:users"),
     ],
-    Role.TRAINEE: [NavLink("本人信息", "people:me"), NavLink("我的培训", "training:classes")],
+    Role.TRAINEE: [
+        NavLink("本人信息", "people:me"),
+        NavLink("我的培训", "training:classes"),
+        NavLink("我的成绩", "exams:results"),
+    ],
 }
 
 # The home page: what waits for the actor, as counts that link to the work. Each app that owns

@@ -66,6 +66,20 @@ class Action(StrEnum):
     EXAM_APPLICATION_REJECTED = "exam_application.rejected"
     EXAM_APPLICATION_WITHDRAWN = "exam_application.withdrawn"
     EXAM_APPLICATION_CANCELLED = "exam_application.cancelled"
+    PRACTICAL_BLUEPRINT_SAVED = "practical_blueprint.saved"
+    PRACTICAL_DRAWN = "practical.drawn"
+    PRACTICAL_SCORE_ENTERED = "practical.score_entered"
+    PRACTICAL_SCORED = "practical.scored"
+    PRACTICAL_SIGNED = "practical.signed"
+    PRACTICAL_ABSENT = "practical.absent"
+    PRACTICAL_CORRECTED = "practical.corrected"
+    EXAM_RESULT_THEORY_RECORDED = "exam_result.theory_recorded"
+    EXAM_RESULT_PRACTICAL_RECORDED = "exam_result.practical_recorded"
+    EXAM_RESULT_PASSED = "exam_result.passed"
+    EXAM_RESULT_FAILED = "exam_result.failed"
+    EXAM_RESULT_ABSENT = "exam_result.absent"
+    EXAM_RESULT_CORRECTED = "exam_result.corrected"
+    EXAM_RESULT_CORRECTED_TO_FAIL = "exam_result.corrected_to_fail"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -134,6 +148,20 @@ LABELS: dict[Action, str] = {
     Action.EXAM_APPLICATION_REJECTED: "认定资料造假",
     Action.EXAM_APPLICATION_WITHDRAWN: "撤回考试报名",
     Action.EXAM_APPLICATION_CANCELLED: "考试取消（报名）",
+    Action.PRACTICAL_BLUEPRINT_SAVED: "保存实操考核方案",
+    Action.PRACTICAL_DRAWN: "实操考试抽题",
+    Action.PRACTICAL_SCORE_ENTERED: "录入实操科目得分",
+    Action.PRACTICAL_SCORED: "实操考试评分完成",
+    Action.PRACTICAL_SIGNED: "实操成绩签名确认",
+    Action.PRACTICAL_ABSENT: "实操考试缺考",
+    Action.PRACTICAL_CORRECTED: "更正实操成绩",
+    Action.EXAM_RESULT_THEORY_RECORDED: "登记理论成绩",
+    Action.EXAM_RESULT_PRACTICAL_RECORDED: "登记实操成绩",
+    Action.EXAM_RESULT_PASSED: "考试成绩合格",
+    Action.EXAM_RESULT_FAILED: "考试成绩不合格",
+    Action.EXAM_RESULT_ABSENT: "考试缺考",
+    Action.EXAM_RESULT_CORRECTED: "成绩更正为合格",
+    Action.EXAM_RESULT_CORRECTED_TO_FAIL: "成绩更正为不合格",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

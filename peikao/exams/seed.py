@@ -1,6 +1,7 @@
 """Loads the 2024 exam timetables of both notices, and a demo timetable for the coming months."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -112,3 +113,37 @@ def load_demo_timetable() -> None:
                 "note": DEMO_NOTE,
             },
         )
+
+
+def load_practical_blueprints() -> None:
+    """The practical blueprints as data (peikao/seed_data/practical_blueprints.json): one per
+    item and exam type, loaded once; the exam center's later versions are kept."""
+    from peikao.exams.models import PracticalBlueprint
+    from peikao.exams.services.practical import blueprint_create, specs_of
+
+    data = read_seed_file("practical_blueprints.json")
+    for blueprint in data["blueprints"]:
+        subjects = [
+            {
+                **subject,
+                "tasks": [
+                    {**task, "steps": [{"name": n, "points": p} for n, p in task["steps"]]}
+                    for task in subject["tasks"]
+                ],
+            }
+            for subject in blueprint["subjects"]
+        ]
+        for exam_type in blueprint["exam_types"]:
+            if PracticalBlueprint.objects.filter(
+                item_id=blueprint["item"], exam_type=exam_type
+            ).exists():
+                continue
+            blueprint_create(
+                item_id=blueprint["item"],
+                exam_type=exam_type,
+                name=blueprint["name"],
+                specs=specs_of(subjects),
+                duration_minutes=blueprint["duration_minutes"],
+                pass_mark=Decimal(blueprint["pass_mark"]),
+                source=blueprint["source"],
+            )

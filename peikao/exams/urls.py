@@ -1,7 +1,7 @@
 from django.urls import path
 
 from peikao.exams import views
-from peikao.exams.views import applications, sessions
+from peikao.exams.views import applications, practical, results, sessions
 
 app_name = "exams"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("timetable/", views.timetable, name="timetable"),
     *sessions.urlpatterns,
     *applications.urlpatterns,
+    *practical.urlpatterns,
+    *results.urlpatterns,
 ]

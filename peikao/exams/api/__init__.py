@@ -2,12 +2,13 @@
 
 from ninja import Router
 
-from peikao.exams.api.applications import router as applications_router
-from peikao.exams.api.sessions import router as sessions_router
+from peikao.exams.api import applications, practical, results, sessions
 from peikao.exams.api.timetable import public_router
 
 router = Router(tags=["考试"])
-router.add_router("", sessions_router)
-router.add_router("", applications_router)
+router.add_router("", sessions.router)
+router.add_router("", applications.router)
+router.add_router("", practical.router)
+router.add_router("", results.router)
 
 __all__ = ["public_router", "router"]

@@ -16,6 +16,7 @@ from peikao.exams.models.bank import (
 from peikao.exams.models.practical import (
     PracticalAssessment,
     PracticalBlueprint,
+    PracticalCorrection,
     PracticalSubject,
     PracticalSubjectScore,
     PracticalTask,
@@ -49,6 +50,7 @@ __all__ = [
     "PaperQuestion",
     "PracticalAssessment",
     "PracticalBlueprint",
+    "PracticalCorrection",
     "PracticalSubject",
     "PracticalSubjectScore",
     "PracticalTask",

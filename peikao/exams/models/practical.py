@@ -3,6 +3,15 @@ from django.db import models
 from peikao.exams.models.sessions import ExamType
 
 
+class PracticalBlueprintQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The national standard's data: read by the exam center and the exam points, who run
+        the exams; kept by the exam center (exams.services.practical)."""
+        if actor.is_exam_center or actor.in_exam_point:
+            return self
+        return self.none()
+
+
 class PracticalBlueprint(models.Model):
     """实际操作考试方案 of an item: its subjects (K1–K4 …), their weights and tasks, duration and
     pass mark, as the national practical standard of the item lays them out. A version used by
@@ -18,6 +27,8 @@ class PracticalBlueprint(models.Model):
     pass_mark = models.DecimalField("合格分数", max_digits=5, decimal_places=1, default=80)
     source = models.CharField("依据", max_length=200, blank=True)
     active = models.BooleanField("在用", default=True)
+
+    objects = PracticalBlueprintQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "实操考核方案"
@@ -81,6 +92,26 @@ class PracticalTask(models.Model):
         return f"{self.code} {self.name}"
 
 
+class PracticalAssessmentQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """As the application it belongs to; a practical examiner only the assessments of the
+        sessions whose practical room they are assigned to."""
+        from peikao.exams.models.sessions import ExamApplication, SessionRoom
+
+        if actor.role == "practical_examiner":
+            if actor.user is None or actor.organization is None:
+                return self.none()
+            assigned = SessionRoom.objects.filter(
+                session_id=models.OuterRef("application__session_id"),
+                room__kind="practical",
+                staff=actor.user,
+            )
+            return self.filter(
+                models.Exists(assigned), application__session__exam_point=actor.organization
+            )
+        return self.filter(application__in=ExamApplication.objects.visible_to(actor))
+
+
 class PracticalAssessment(models.Model):
     """实操考试: one candidate's practical exam, one task drawn per subject, scored and signed
     by the examiner. A signed score changes only by a correction with a reason."""
@@ -116,6 +147,8 @@ class PracticalAssessment(models.Model):
     total = models.DecimalField("总分", max_digits=5, decimal_places=1, null=True, blank=True)
     vetoed = models.BooleanField("触发否决项", default=False)
     signed_at = models.DateTimeField("签名时间", null=True, blank=True)
+
+    objects = PracticalAssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "实操考试"
@@ -164,3 +197,36 @@ class PracticalSubjectScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.subject.code}"
+
+
+class PracticalCorrection(models.Model):
+    """更正: a change to a signed practical score, with its reason and what it was before."""
+
+    assessment = models.ForeignKey(
+        PracticalAssessment,
+        verbose_name="实操考试",
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    subject = models.ForeignKey(
+        PracticalSubject, verbose_name="科目", on_delete=models.PROTECT, related_name="+"
+    )
+    # {"step_points": [...], "vetoes_failed": [...], "score": "…", "total": "…", "vetoed": …}
+    before = models.JSONField("更正前")
+    after = models.JSONField("更正后")
+    reason = models.CharField("更正原因", max_length=500)
+    corrected_by = models.ForeignKey(
+        "accounts.User", verbose_name="更正人", on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "实操成绩更正"
+        ordering = ["assessment_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} 更正 {self.subject.code}"
+
+    @property
+    def audit_organization(self):
+        return self.assessment.application.session.exam_point

@@ -13,7 +13,7 @@ class ExamResult(models.Model):
     """成绩: the outcome of an application, theory and practical together. Passed both at the
     pass mark: ready for a certificate."""
 
-    class Outcome(models.TextChoices):
+    class Status(models.TextChoices):
         PENDING = "pending", "考试中"
         PASSED = "passed", "合格"
         FAILED = "failed", "不合格"
@@ -35,9 +35,8 @@ class ExamResult(models.Model):
     practical_score = models.DecimalField(
         "实操成绩", max_digits=5, decimal_places=1, null=True, blank=True
     )
-    outcome = models.CharField(
-        "结果", max_length=10, choices=Outcome.choices, default=Outcome.PENDING
-    )
+    # The outcome, moved only by the RESULT machine (exams/rules/results.py).
+    status = models.CharField("结果", max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_at = models.DateTimeField("判定时间", null=True, blank=True)
 
     objects = ExamResultQuerySet.as_manager()
@@ -47,7 +46,7 @@ class ExamResult(models.Model):
         ordering = ["application_id"]
 
     def __str__(self) -> str:
-        return f"{self.application} {self.get_outcome_display()}"
+        return f"{self.application} {self.get_status_display()}"
 
     @property
     def audit_organization(self):

@@ -4,7 +4,12 @@ from django.db import transaction
 from peikao.accounts.models import Role
 from peikao.accounts.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
 from peikao.catalog.seed import load_catalog, load_document_requirements, load_rule_values
-from peikao.exams.seed import load_demo_timetable, load_xinzhou_timetable, load_yuncheng_timetable
+from peikao.exams.seed import (
+    load_demo_timetable,
+    load_practical_blueprints,
+    load_xinzhou_timetable,
+    load_yuncheng_timetable,
+)
 from peikao.monitoring.seed import load_demo_devices, load_demo_heartbeats
 from peikao.orgs.seed import (
     load_institutions,
@@ -26,6 +31,7 @@ SEED_STEPS = [
     load_xinzhou_exam_points,
     load_yuncheng_timetable,
     load_xinzhou_timetable,
+    load_practical_blueprints,
 ]
 
 
