@@ -14,6 +14,10 @@ SPECIAL_OPERATOR = "special_operator"
 OPEN = "open"
 
 ALREADY_APPLIED = "已报名该场考试。"
+RETRAINING_REQUIRED = (
+    "补考仍不合格，须重新参加培训并结业后再报名考试"
+    "（《特种作业人员安全技术培训考核管理规定》第十三条）。"
+)
 SEATS_GONE = "座位已满。"
 NOT_SCHEDULED = "该场考试尚未排定考试类别，暂不接受报名。"
 

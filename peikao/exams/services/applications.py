@@ -28,6 +28,7 @@ from peikao.core.scoping import LARGEST_ID, get_visible
 from peikao.exams.models import ApplicantNotice, ExamApplication, ExamSession, FraudCase
 from peikao.exams.rules import eligibility_for_exam as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION
+from peikao.exams.services.results import retake_of_for, retraining_required
 from peikao.people import rules as people_rules
 from peikao.people.selectors import applicant_from, open_violation_counts, recorded_of
 from peikao.training.models import Enrolment, HoursCertificate
@@ -242,15 +243,24 @@ def application_submit(*, actor: Actor, session_id: int, enrolment_id: int) -> E
     person = enrolment.person
     if ExamApplication.objects.filter(session=session, person=person, status__in=ACTIVE).exists():
         raise Conflict(rules.ALREADY_APPLIED)
+    item = enrolment.training_class.item
+    if item is not None and retraining_required(
+        person, item, trained_until=enrolment.training_class.ends_on
+    ):
+        raise Conflict(rules.RETRAINING_REQUIRED)
+    retake_of = retake_of_for(person, item, session=session) if item is not None else None
     _take_seat(session, now)
     application = ExamApplication(
         session=session,
         person=person,
         enrolment=enrolment,
-        item=enrolment.training_class.item,
+        item=item,
         institution=enrolment.training_class.organization,
         employer=enrolment.employer,
         applied_by=actor.account,
+        # A retake without retraining is free (the fee rules read it).
+        retake_of=retake_of,
+        fee_waived=retake_of is not None,
     )
     with_change_reason(application, "报名")
     try:

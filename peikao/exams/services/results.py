@@ -229,29 +229,45 @@ def failures_of(application: ExamApplication) -> int:
     return sum(1 for result in retake_chain(application) if result.status != rules.PASSED)
 
 
-def retake_of_for(person, item, *, session=None) -> ExamApplication | None:
-    """The application a new application of `person` for `item` retakes, or None when it is
-    not a retake: the person's latest decided result for the item failed, the retakes of that
-    first sitting are not used up (rule retakes_allowed, 令30号 第13条), and (when `session` is
-    given) the new session comes after the failed one. The applications service marks such an
-    application `retake_of=<this>` and `fee_waived=True`; None after a failed retake means the
-    person must train again."""
+def _latest_failure(person, item) -> ExamApplication | None:
+    """The application of the person's latest decided result for the item, when it failed."""
     latest = (
         ExamResult.objects.filter(person=person, application__item=item, status__in=rules.DECIDED)
         .select_related("application__session")
         .order_by("-application__session__exam_date", "-application_id")
         .first()
     )
-    if latest is None or latest.status == rules.PASSED:
+    return None if latest is None or latest.status == rules.PASSED else latest.application
+
+
+def _retakes_left(failed: ExamApplication) -> bool:
+    allowed = int(_rule("retakes_allowed", failed))
+    return rules.retake_allowed(failures_of(failed), retakes_allowed=allowed)
+
+
+def retake_of_for(person, item, *, session=None) -> ExamApplication | None:
+    """The application a new application of `person` for `item` retakes, or None when it is
+    not a retake: the person's latest decided result for the item failed, the retakes of that
+    first sitting are not used up (rule retakes_allowed, 令30号 第13条), and (when `session` is
+    given) the new session comes after the failed one. The applications service marks such an
+    application `retake_of=<this>` and `fee_waived=True`; None after a failed retake means the
+    person must train again (retraining_required)."""
+    failed = _latest_failure(person, item)
+    if failed is None or not _retakes_left(failed):
         return None
-    failed = latest.application
     if session is not None and session.exam_date <= failed.session.exam_date:
         return None
-    allowed = int(_rule("retakes_allowed", failed))
-    if not rules.retake_allowed(failures_of(failed), retakes_allowed=allowed):
-        return None
-    original = failed.retake_of if failed.retake_of_id else failed
-    return original
+    return failed.retake_of if failed.retake_of_id else failed
+
+
+def retraining_required(person, item, *, trained_until) -> bool:
+    """Whether the person failed the item's retake (令30号 第13条: 补考仍不及格的，应当重新参加
+    培训) and has not trained again since: the training offered ends on `trained_until`, no
+    later than the failed sitting."""
+    failed = _latest_failure(person, item)
+    if failed is None or _retakes_left(failed):
+        return False
+    return trained_until <= failed.session.exam_date
 
 
 # --------------------------------------------------------------------------- 三违
