@@ -214,11 +214,11 @@ def _take_seat(session: ExamSession, now) -> None:
         raise Conflict(rules.session_refusal(session_facts(session), now) or rules.SEATS_GONE)
 
 
-def seat_release(session_id: int) -> None:
-    """Gives back the seat of an application that leaves the active states: for the services
-    that withdraw, reject or cancel one, in their transaction."""
-    ExamSession.objects.filter(pk=session_id, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1
+def seat_release(session_id: int, count: int = 1) -> None:
+    """Gives back the seats of applications that leave the active states: for the services
+    that withdraw, reject or cancel them, in their transaction."""
+    ExamSession.objects.filter(pk=session_id, seats_taken__gte=count).update(
+        seats_taken=F("seats_taken") - count
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -41,6 +41,7 @@ from peikao.exams.rules import sessions as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION, APPROVED, RETURNED, SUBMITTED
 from peikao.exams.rules.papers import Part, blueprint_shortfalls
 from peikao.exams.selectors.sessions import sessions_of
+from peikao.exams.services.applications import seat_release
 from peikao.orgs.models import Organization, Room
 
 Series = ExamSession.Series
@@ -468,9 +469,7 @@ def session_cancel(*, actor: Actor, session_id: int, reason: str) -> ExamSession
             changes={"status_reason": reason[:500], "session_room": None, "seat_number": None},
         )
     if applications:
-        ExamSession.objects.filter(pk=session.pk).update(
-            seats_taken=F("seats_taken") - len(applications)
-        )
+        seat_release(session.pk, len(applications))
     _notify(
         applications,
         f"您报名的{session.exam_point.name} {session.exam_date:%Y年%m月%d日}考试"
