@@ -27,6 +27,7 @@ _REGULATOR = [
     NavLink("人员", "people:list"),
     NavLink("规则参数", "catalog:rules"),
     NavLink("特种作业目录", "catalog:catalogue"),
+    NavLink("题库与组卷", "exams:banks"),
     NavLink("审计日志", "audit:list"),
 ]
 _INSTITUTION = [
@@ -50,6 +51,7 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("辖区单位", "orgs:list"),
         NavLink("特种作业目录", "catalog:catalogue"),
         NavLink("规则参数", "catalog:rules"),
+        NavLink("题库与组卷", "exams:banks"),
     ],
     Role.INSTITUTION_ADMIN: [*_INSTITUTION, *_ORGANIZATION],
     Role.INSTITUTION_CLERK: [*_INSTITUTION, NavLink("本单位", "orgs:list")],

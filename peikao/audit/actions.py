@@ -66,6 +66,13 @@ class Action(StrEnum):
     EXAM_APPLICATION_REJECTED = "exam_application.rejected"
     EXAM_APPLICATION_WITHDRAWN = "exam_application.withdrawn"
     EXAM_APPLICATION_CANCELLED = "exam_application.cancelled"
+    QUESTION_CREATED = "question.created"
+    QUESTION_EDITED = "question.edited"
+    QUESTION_RETIRED = "question.retired"
+    QUESTIONS_IMPORTED = "question_bank.imported"
+    QUESTIONS_EXPORTED = "question_bank.exported"
+    BLUEPRINT_SAVED = "blueprint.saved"
+    PAPERS_DRAWN = "paper.drawn"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -134,6 +141,13 @@ LABELS: dict[Action, str] = {
     Action.EXAM_APPLICATION_REJECTED: "认定资料造假",
     Action.EXAM_APPLICATION_WITHDRAWN: "撤回考试报名",
     Action.EXAM_APPLICATION_CANCELLED: "考试取消（报名）",
+    Action.QUESTION_CREATED: "录入试题",
+    Action.QUESTION_EDITED: "修改试题（新版本）",
+    Action.QUESTION_RETIRED: "停用试题",
+    Action.QUESTIONS_IMPORTED: "Excel 导入试题",
+    Action.QUESTIONS_EXPORTED: "导出题库",
+    Action.BLUEPRINT_SAVED: "保存组卷方案",
+    Action.PAPERS_DRAWN: "组卷",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

@@ -1,8 +1,8 @@
 """Exam objects for tests, built straight in the database (the services are tested apart).
 
 The default session is a scheduled 1.2 低压电工作业 session at the demo's 华安 exam point
-(Yuncheng), starting twenty days (and one more per session made) after the clock the test pins; applications are of people with
-a completed enrolment at 华安's institution.
+(Yuncheng), starting twenty days (and one more per session made) after the clock the test
+pins; applications are of people with a completed enrolment at 华安's institution.
 """
 
 from datetime import datetime, time, timedelta
