@@ -54,6 +54,18 @@ def test_the_demo_banks_are_seeded_with_their_blueprints():
     parts = selectors.blueprint_parts(plan)
     assert sum(part.count for part in parts if part.question_type == "true_false") == 70
     assert sum(part.count for part in parts if part.question_type == "single_choice") == 30
+    principal = QuestionBank.objects.get(key="hazardous_chemicals_principal")
+    assert principal.demo and principal.industry.code == "hazardous_chemicals"
+    (principal_plan,) = principal.blueprints.all()
+    assert selectors.blueprint_check(principal_plan) == []
+    principal_parts = selectors.blueprint_parts(principal_plan)
+    assert [
+        sum(p.count for p in principal_parts if p.question_type == kind)
+        for kind in ("true_false", "single_choice", "multiple_choice")
+    ] == [40, 40, 10]
+    assert {p.points for p in principal_parts if p.question_type == "multiple_choice"} == {2}
+    # At least twice what one paper needs, as the issue asks.
+    assert Question.objects.filter(bank=principal).count() >= 180
     # Loading again adds nothing.
     load_demo_banks()
     assert Question.objects.filter(bank=low_voltage).count() == 244
