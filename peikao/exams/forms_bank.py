@@ -131,7 +131,7 @@ class BlueprintForm(NamedErrorsForm):
                 self.fields[name] = forms.IntegerField(
                     label=f"{label}的{type_name}题数", min_value=0, max_value=500, required=False
                 )
-                cells.append(name)
+                cells.append((name, code))
             self.grid.append(
                 {
                     "type": question_type,
@@ -150,7 +150,7 @@ class BlueprintForm(NamedErrorsForm):
             {
                 "name": row["name"],
                 "points": self[row["points"]],
-                "cells": [self[name] for name in row["cells"]],
+                "cells": [self[name] for name, _code in row["cells"]],
             }
             for row in self.grid
         ]
@@ -159,10 +159,9 @@ class BlueprintForm(NamedErrorsForm):
         data = self.cleaned_data
         parts = []
         for row in self.grid:
-            for name in row["cells"]:
+            for name, code in row["cells"]:
                 count = data.get(name) or 0
                 if count:
-                    code = name.rsplit("__", 1)[1]
                     parts.append(
                         {
                             "question_type": row["type"],

@@ -85,6 +85,7 @@ def bank_detail(request, bank_id: int):
 def question_new(request, bank_id: int):
     actor = request.actor
     bank = selectors.bank_detail(actor, bank_id)
+    services.require_bank_writer(actor)
     chapters = selectors.bank_chapters(bank)
     form = QuestionForm(request.POST or None, chapters=chapters)
     if request.method == "POST":
@@ -157,6 +158,7 @@ def question_retire(request, question_id: int):
 def bank_import(request, bank_id: int):
     actor = request.actor
     bank = selectors.bank_detail(actor, bank_id)
+    services.require_bank_writer(actor)
     errors: list[str] = []
     problems: list[services.Problem] = []
     checked = None
