@@ -18,6 +18,7 @@ from peikao.accounts.testing import acting_as
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
+from peikao.exams.tests.test_bank_matrix import BANK_API_ROUTES
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation
 from tests.test_training_matrix import TRAINING_ROUTES
@@ -310,6 +311,8 @@ COVERED_API_ROUTES = {
     "public/cities": "test_anonymous_gets_nothing_but_public_reads",
     "public/timetable": "test_anonymous_gets_nothing_but_public_reads",
     **TRAINING_ROUTES,
+    # The question bank: every demo account on every route, in exams/tests/test_bank_matrix.py.
+    **BANK_API_ROUTES,
 }
 
 
