@@ -27,14 +27,11 @@ router = Router()
 QuestionTypeName = Annotated[str, column("exams.QuestionVersion", "question_type")]
 
 
-def bounded_text(longest: int):
-    return Annotated[str, Field(max_length=longest, pattern=NO_NUL)]
-
-
 # 题型 as its Chinese name (判断题) or the stored value (true_false); 答案 对/错 or letters.
-TypeText = bounded_text(20)
-AnswerText = bounded_text(20)
-OptionText = bounded_text(bank_rules.OPTION_MAX)
+TypeText = Annotated[str, Field(max_length=20, pattern=NO_NUL)]
+AnswerText = Annotated[str, Field(max_length=20, pattern=NO_NUL)]
+OptionText = Annotated[str, Field(max_length=bank_rules.OPTION_MAX, pattern=NO_NUL)]
+ReasonText = Annotated[str, Field(max_length=200, pattern=NO_NUL)]
 
 
 class ChapterOut(Schema):
@@ -133,7 +130,7 @@ class QuestionIn(Schema):
 
 
 class RetireIn(Schema):
-    reason: bounded_text(services.RETIRE_REASON_MAX)
+    reason: ReasonText
 
 
 class ImportOut(Schema):

@@ -141,7 +141,7 @@ def blueprint_list(actor: Actor, bank: QuestionBank) -> list[Blueprint]:
     check per part (`rows`: part, have, short) and whether a paper or a session uses it."""
     bank = get_visible(QuestionBank.objects.all(), actor, bank.pk)
     available = available_counts(bank)
-    blueprints = list(
+    blueprints: list[Blueprint] = list(
         Blueprint.objects.filter(bank=bank)
         .annotate(
             paper_count=Count("papers", distinct=True),

@@ -32,7 +32,7 @@ def low_voltage_pool() -> list[PoolQuestion]:
         TF: [21, 22, 19, 18, 18, 22, 20, 16, 14],
         SC: [9, 10, 8, 7, 7, 10, 10, 7, 6],
     }
-    pool = []
+    pool: list[PoolQuestion] = []
     for question_type, counts in per_chapter.items():
         for chapter_number, count in enumerate(counts, start=1):
             for _ in range(count):

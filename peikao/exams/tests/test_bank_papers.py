@@ -2,6 +2,7 @@
 session in the database: regenerated from the stored rows, identical."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -58,7 +59,12 @@ def small_parts():
 
 
 def save(bank, parts=None, **fields):
-    values = {"exam_type": "initial", "name": "测试方案", "duration_minutes": 90, "pass_mark": 80}
+    values: dict[str, Any] = {
+        "exam_type": "initial",
+        "name": "测试方案",
+        "duration_minutes": 90,
+        "pass_mark": 80,
+    }
     values.update(fields)
     return blueprint_save(
         actor=acting_as(CENTER),
@@ -142,7 +148,7 @@ def test_an_unused_blueprint_is_corrected_in_place_a_used_one_gets_a_new_version
     again = save(bank, name="改名的方案")
     assert again.pk == plan.pk and again.version == 1 and again.name == "改名的方案"
     assert len(blueprint_parts(again)) == 4
-    session = ExamSessionFactory(theory_blueprint=plan)
+    session = ExamSessionFactory.create(theory_blueprint=plan)
     newer = save(bank, name="第二版")
     assert (newer.version, newer.active) == (2, True)
     plan.refresh_from_db()
@@ -175,10 +181,12 @@ def test_only_bank_writers_save_blueprints(bank):
 
 
 def seated_session(size: int, plan: Blueprint):
-    room = SessionRoomFactory(session=ExamSessionFactory(theory_blueprint=plan, seat_capacity=size))
+    room = SessionRoomFactory.create(
+        session=ExamSessionFactory.create(theory_blueprint=plan, seat_capacity=size)
+    )
     session = room.session
     for seat in range(1, size + 1):
-        ExamApplicationFactory(
+        ExamApplicationFactory.create(
             session=session,
             status=ExamApplication.Status.APPROVED,
             session_room=room,
@@ -191,8 +199,8 @@ def test_a_seated_session_of_thirty_gets_papers_that_regenerate_identically():
     plan = Blueprint.objects.get(bank__key="low_voltage_electrician", exam_type="initial")
     session = seated_session(30, plan)
     # Neither unseated nor unapproved applications get a paper.
-    ExamApplicationFactory(session=session, status=ExamApplication.Status.APPROVED)
-    ExamApplicationFactory(session=session)
+    ExamApplicationFactory.create(session=session, status=ExamApplication.Status.APPROVED)
+    ExamApplicationFactory.create(session=session)
     papers = papers_draw(actor=acting_as(CENTER), session=session)
     assert len(papers) == 30
     assert PaperQuestion.objects.filter(paper__application__session=session).count() == 3000
@@ -231,7 +239,7 @@ def test_drawing_again_draws_only_the_newly_seated_and_keeps_the_pinned_pool():
     )
     assert papers_draw(actor=center, session=session) == []
     room = session.rooms.get()
-    ExamApplicationFactory(
+    ExamApplicationFactory.create(
         session=session, status=ExamApplication.Status.APPROVED, session_room=room, seat_number=9
     )
     (late,) = papers_draw(actor=Actor.system("seating"), session=session)
@@ -244,7 +252,7 @@ def test_drawing_again_draws_only_the_newly_seated_and_keeps_the_pinned_pool():
 
 def test_drawing_is_refused_without_a_blueprint_the_bank_fills(bank):
     center = acting_as(CENTER)
-    session = ExamSessionFactory()
+    session = ExamSessionFactory.create()
     with pytest.raises(Conflict, match="还没有理论组卷方案"):
         papers_draw(actor=center, session=session)
     plan = save(bank)

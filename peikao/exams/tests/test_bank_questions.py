@@ -160,7 +160,8 @@ def test_an_edit_makes_a_new_version_and_a_paper_keeps_the_one_it_drew(bank):
     question = question_create(actor=center, bank_id=bank.pk, **fields())
     first = question.versions.get()
     plan = blueprint(bank, [("single_choice", None, 1, "100")])
-    paper = Paper.objects.create(application=ExamApplicationFactory(), blueprint=plan, seed="s")
+    application = ExamApplicationFactory.create()
+    paper = Paper.objects.create(application=application, blueprint=plan, seed="s")
     PaperQuestion.objects.create(
         paper=paper, position=1, question_version=first, option_order=[2, 0, 1], points=100
     )
@@ -174,10 +175,8 @@ def test_an_edit_makes_a_new_version_and_a_paper_keeps_the_one_it_drew(bank):
     # The bank's lists show the new version; the old one stays in the history.
     shown = selectors.question_list(center, bank, search="低压验电器")
     assert [v.pk for v in shown] == [second.pk]
-    assert [v.number for v in selectors.question_detail(center, question.pk).version_history] == [
-        2,
-        1,
-    ]
+    history = selectors.question_detail(center, question.pk).version_history  # type: ignore[attr-defined]
+    assert [v.number for v in history] == [2, 1]
     # Its own stem is not a duplicate of itself.
     third = question_edit(
         actor=center, question_id=question.pk, **fields(answer="B", stem=second.stem)

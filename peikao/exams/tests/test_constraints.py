@@ -1,5 +1,7 @@
 """What the database itself refuses, whatever the code above it does."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_session_cannot_take_more_seats_than_it_has():
-    session = ExamSessionFactory(seat_capacity=1)
+    session = ExamSessionFactory.create(seat_capacity=1)
     ExamSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
     with pytest.raises(IntegrityError), transaction.atomic():
         ExamSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
@@ -26,23 +28,23 @@ def test_a_session_cannot_take_more_seats_than_it_has():
 
 
 def test_one_active_application_per_person_and_session_but_a_withdrawn_one_may_be_renewed():
-    first = ExamApplicationFactory()
+    first = ExamApplicationFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
-        ExamApplicationFactory(session=first.session, person=first.person)
+        ExamApplicationFactory.create(session=first.session, person=first.person)
     ExamApplication.objects.filter(pk=first.pk).update(status=ExamApplication.Status.WITHDRAWN)
-    again = ExamApplicationFactory(session=first.session, person=first.person)
+    again = ExamApplicationFactory.create(session=first.session, person=first.person)
     assert again.pk != first.pk
 
 
 def test_one_open_attempt_per_person():
-    chapter = ChapterFactory()
+    chapter = ChapterFactory.create()
     plan = blueprint(chapter.bank, [("true_false", chapter, 1, "100")])
-    application = ExamApplicationFactory()
+    application = ExamApplicationFactory.create()
     paper = Paper.objects.create(application=application, blueprint=plan, seed="1")
     Attempt.objects.create(
         application=application, person=application.person, paper=paper, status="active"
     )
-    other = ExamApplicationFactory(person=application.person)
+    other = ExamApplicationFactory.create(person=application.person)
     other_paper = Paper.objects.create(application=other, blueprint=plan, seed="2")
     with pytest.raises(IntegrityError), transaction.atomic():
         Attempt.objects.create(
@@ -52,8 +54,8 @@ def test_one_open_attempt_per_person():
 
 def test_a_bank_short_of_a_chapter_says_which_part_is_short():
     parts = [
-        Part("true_false", "LV1", 70, 1, chapter_name="电工基础"),
-        Part("single_choice", None, 30, 1),
+        Part("true_false", "LV1", 70, Decimal(1), chapter_name="电工基础"),
+        Part("single_choice", None, 30, Decimal(1)),
     ]
     available = {("true_false", "LV1"): 65, ("single_choice", "LV1"): 40}
     assert blueprint_shortfalls(parts, available) == [
@@ -62,6 +64,6 @@ def test_a_bank_short_of_a_chapter_says_which_part_is_short():
 
 
 def test_a_blueprint_whose_total_is_not_100_is_refused():
-    parts = [Part("true_false", None, 70, 1), Part("single_choice", None, 20, 1)]
+    parts = [Part("true_false", None, 70, Decimal(1)), Part("single_choice", None, 20, Decimal(1))]
     available = {("true_false", "X"): 100, ("single_choice", "X"): 100}
     assert blueprint_shortfalls(parts, available) == ["组卷方案总分应为 100 分，现为 90 分。"]

@@ -125,7 +125,10 @@ def question_detail(request, question_id: int):
         if version is not None:
             return redirect("exams:question_detail", question_id=question.pk)
     else:
-        form = QuestionForm(initial=question_initial(question.current), chapters=chapters)
+        form = QuestionForm(
+            initial=question_initial(question.current),  # type: ignore[attr-defined]
+            chapters=chapters,
+        )
     return render(
         request,
         "exams/question_form.html",
