@@ -15,7 +15,6 @@ from pydantic import Field
 
 from peikao.core.api_types import NO_NUL, Id, Text, column
 from peikao.core.errors import DomainError
-from peikao.core.pagination import KeysetPagination
 from peikao.exams import imports_bank
 from peikao.exams.rules import bank as bank_rules
 from peikao.exams.selectors import bank as selectors
@@ -223,7 +222,7 @@ def bank_detail(request, bank_id: Id):
 
 
 @router.get("/banks/{bank_id}/questions", response=list[VersionOut], summary="题库试题（当前版本）")
-@paginate(KeysetPagination)
+@paginate
 def question_list(
     request,
     bank_id: Id,

@@ -71,8 +71,8 @@ def test_a_refused_question_answers_400_in_chinese(center, bank):
 def test_the_question_list_filters_searches_and_pages(center):
     bank = QuestionBank.objects.get(key="low_voltage_electrician")
     page = center.get(f"/api/exams/banks/{bank.pk}/questions?limit=100").json()
-    assert len(page["items"]) == 100 and page["next"]
-    rest = center.get(f"/api/exams/banks/{bank.pk}/questions?limit=200&after={page['next']}").json()
+    assert len(page["items"]) == 100 and page["count"] == 244
+    rest = center.get(f"/api/exams/banks/{bank.pk}/questions?limit=200&offset=100").json()
     assert len(page["items"]) + len(rest["items"]) == 244
     ids = [item["question_id"] for item in page["items"] + rest["items"]]
     assert len(set(ids)) == 244
