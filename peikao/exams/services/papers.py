@@ -291,9 +291,13 @@ def papers_draw(*, actor: Actor, session: ExamSession) -> list[Paper]:
     """Draws a paper for every seated application of the session that has none (a second call
     draws only for those seated since; it never redraws). The pool is pinned at the first draw.
     Returns the papers drawn now."""
-    if not (actor.is_exam_center or actor.is_system):
+    if actor.is_system:
+        session = ExamSession.objects.select_for_update().get(pk=session.pk)
+    elif actor.is_exam_center:
+        # The exam center of the session's city only; another city's session is not found.
+        session = get_visible(ExamSession.objects.all(), actor, session.pk, for_update=True)
+    else:
         raise PermissionDenied("只有考试中心可以组卷。")
-    session = ExamSession.objects.select_for_update().get(pk=session.pk)
     if session.theory_blueprint_id is None:
         raise Conflict("该考试还没有理论组卷方案，不能组卷。")
     pool_row = PaperPool.objects.filter(session=session).first()

@@ -13,6 +13,7 @@ from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.exams.models import (
     Blueprint,
     ExamApplication,
+    ExamSession,
     Paper,
     PaperPool,
     PaperQuestion,
@@ -268,6 +269,15 @@ def test_drawing_is_refused_without_a_blueprint_the_bank_fills(bank):
     assert not PaperPool.objects.filter(session=session).exists()
     with pytest.raises(PermissionDenied):
         papers_draw(actor=acting_as("huaan_point_clerk"), session=session)
+
+
+def test_another_city_s_session_is_not_found_for_the_exam_center():
+    plan = Blueprint.objects.get(bank__key="low_voltage_electrician", exam_type="initial")
+    session = seated_session(1, plan)
+    ExamSession.objects.filter(pk=session.pk).update(city_id="140900")
+    with pytest.raises(NotFound):
+        papers_draw(actor=acting_as(CENTER), session=session)
+    assert not Paper.objects.filter(application__session=session).exists()
 
 
 def test_points_of_the_stored_paper_are_the_blueprint_s(bank):
