@@ -28,6 +28,7 @@ _REGULATOR = [
     NavLink("规则参数", "catalog:rules"),
     NavLink("特种作业目录", "catalog:catalogue"),
     NavLink("考试合格率", "exams:pass_rates"),
+    NavLink("题库与组卷", "exams:banks"),
     NavLink("审计日志", "audit:list"),
 ]
 _INSTITUTION = [
@@ -56,6 +57,7 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("实操考评", "exams:practical"),
         NavLink("考试成绩", "exams:results"),
         NavLink("考试合格率", "exams:pass_rates"),
+        NavLink("题库与组卷", "exams:banks"),
     ],
     Role.INSTITUTION_ADMIN: [*_INSTITUTION, *_ORGANIZATION],
     Role.INSTITUTION_CLERK: [*_INSTITUTION, NavLink("本单位", "orgs:list")],

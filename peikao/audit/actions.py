@@ -80,6 +80,13 @@ class Action(StrEnum):
     EXAM_RESULT_ABSENT = "exam_result.absent"
     EXAM_RESULT_CORRECTED = "exam_result.corrected"
     EXAM_RESULT_CORRECTED_TO_FAIL = "exam_result.corrected_to_fail"
+    QUESTION_CREATED = "question.created"
+    QUESTION_EDITED = "question.edited"
+    QUESTION_RETIRED = "question.retired"
+    QUESTIONS_IMPORTED = "question_bank.imported"
+    QUESTIONS_EXPORTED = "question_bank.exported"
+    BLUEPRINT_SAVED = "blueprint.saved"
+    PAPERS_DRAWN = "paper.drawn"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -162,6 +169,13 @@ LABELS: dict[Action, str] = {
     Action.EXAM_RESULT_ABSENT: "考试缺考",
     Action.EXAM_RESULT_CORRECTED: "成绩更正为合格",
     Action.EXAM_RESULT_CORRECTED_TO_FAIL: "成绩更正为不合格",
+    Action.QUESTION_CREATED: "录入试题",
+    Action.QUESTION_EDITED: "修改试题（新版本）",
+    Action.QUESTION_RETIRED: "停用试题",
+    Action.QUESTIONS_IMPORTED: "Excel 导入试题",
+    Action.QUESTIONS_EXPORTED: "导出题库",
+    Action.BLUEPRINT_SAVED: "保存组卷方案",
+    Action.PAPERS_DRAWN: "组卷",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

@@ -2,12 +2,13 @@
 
 from ninja import Router
 
-from peikao.exams.api import applications, practical, results, sessions
+from peikao.exams.api import applications, bank, practical, results, sessions
 from peikao.exams.api.timetable import public_router
 
 router = Router(tags=["考试"])
 router.add_router("", sessions.router)
 router.add_router("", applications.router)
+router.add_router("", bank.router, tags=["题库与组卷"])
 router.add_router("", practical.router)
 router.add_router("", results.router)
 

@@ -200,20 +200,22 @@ def blueprint_list(request):
 
 
 @router.get(
-    "/practical/blueprints/{blueprint_id}", response=BlueprintDetailOut, summary="实操考核方案详情"
+    "/practical/blueprints/{practical_blueprint_id}",
+    response=BlueprintDetailOut,
+    summary="实操考核方案详情",
 )
-def blueprint_detail(request, blueprint_id: Id):
-    return selectors.blueprint_detail(request.actor, blueprint_id)
+def blueprint_detail(request, practical_blueprint_id: Id):
+    return selectors.blueprint_detail(request.actor, practical_blueprint_id)
 
 
 @router.put(
-    "/practical/blueprints/{blueprint_id}",
+    "/practical/blueprints/{practical_blueprint_id}",
     response=BlueprintDetailOut,
     summary="修改实操考核方案（考试中心；已使用的方案另存为新版本）",
 )
-def blueprint_save(request, blueprint_id: Id, payload: BlueprintIn):
+def blueprint_save(request, practical_blueprint_id: Id, payload: BlueprintIn):
     saved = services.practical_blueprint_save(
-        actor=request.actor, blueprint_id=blueprint_id, **payload.dict()
+        actor=request.actor, blueprint_id=practical_blueprint_id, **payload.dict()
     )
     return selectors.blueprint_detail(request.actor, saved.pk)
 

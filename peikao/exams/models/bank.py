@@ -9,6 +9,17 @@ class QuestionType(models.TextChoices):
     MULTIPLE_CHOICE = "multiple_choice", "多选题"
 
 
+def reads_the_bank(actor) -> bool:
+    """Banks are provincial and papers secret: the exam center and every regulator read them;
+    exam points, institutions, enterprises and trainees do not even learn that one exists."""
+    return actor.is_exam_center or actor.is_regulator
+
+
+class BankRowQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        return self if reads_the_bank(actor) else self.none()
+
+
 class QuestionBank(models.Model):
     """题库: the questions of one operation item (special operators) or of one post category of
     an industry (principals, safety managers)."""
@@ -37,6 +48,8 @@ class QuestionBank(models.Model):
     demo = models.BooleanField("演示数据", default=False)
     notice = models.CharField("说明", max_length=200, blank=True)
 
+    objects = BankRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "题库"
         ordering = ["key"]
@@ -53,6 +66,8 @@ class Chapter(models.Model):
     )
     code = models.CharField("章节代码", max_length=20)
     name = models.CharField("章节", max_length=100)
+
+    objects = BankRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "章节"
@@ -74,6 +89,8 @@ class Question(models.Model):
     )
     retired = models.BooleanField("已停用", default=False)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = BankRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "试题"
@@ -117,6 +134,8 @@ class QuestionVersion(models.Model):
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
+    objects = BankRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "试题版本"
         ordering = ["question_id", "number"]
@@ -152,6 +171,8 @@ class Blueprint(models.Model):
     )
     created_at = models.DateTimeField("制定时间", auto_now_add=True)
 
+    objects = BankRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "组卷方案"
         ordering = ["bank_id", "exam_type", "-version"]
@@ -184,6 +205,8 @@ class BlueprintPart(models.Model):
     )
     count = models.PositiveSmallIntegerField("题数")
     points = models.DecimalField("每题分值", max_digits=4, decimal_places=1)
+
+    objects = BankRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "组卷方案明细"
@@ -247,3 +270,33 @@ class PaperQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper} 第{self.position}题"
+
+
+class PaperPool(models.Model):
+    """The question versions pinned for a session when its papers are first drawn (the latest
+    non-retired version of each question of the blueprint's bank, ids sorted): with the
+    blueprint and each paper's seed, what regenerates every paper of the session. Versions
+    are never changed once written, so the pool means the same thing for ever."""
+
+    session = models.OneToOneField(
+        "exams.ExamSession",
+        verbose_name="考试",
+        on_delete=models.PROTECT,
+        related_name="paper_pool",
+    )
+    blueprint = models.ForeignKey(
+        Blueprint, verbose_name="组卷方案", on_delete=models.PROTECT, related_name="pools"
+    )
+    version_ids = models.JSONField("题池试题版本")
+    created_at = models.DateTimeField("固定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "试卷题池"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"题池 {self.session}"
+
+    @property
+    def audit_organization(self):
+        return self.session.exam_point

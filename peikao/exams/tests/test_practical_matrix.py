@@ -34,7 +34,9 @@ _MATRIX = "peikao/exams/tests/test_practical_matrix.py"
 # (tests/test_jurisdiction_matrix.py checks that every API route is listed somewhere).
 PRACTICAL_ROUTES = {
     "exams/practical/blueprints": f"{_MATRIX} test_blueprints_are_read_by_the_exam_center_…",
-    "exams/practical/blueprints/<blueprint_id>": f"{_MATRIX} test_blueprints_are_read_by_…",
+    "exams/practical/blueprints/<practical_blueprint_id>": (
+        f"{_MATRIX} test_blueprints_are_read_by_…"
+    ),
     "exams/practical/applications/<application_id>/draw": f"{_MATRIX} test_the_draw_by_…",
     "exams/practical/assessments": f"{_MATRIX} test_assessments_and_results_are_seen_…",
     "exams/practical/assessments/<assessment_id>": f"{_MATRIX} test_assessments_and_results_…",

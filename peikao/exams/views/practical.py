@@ -139,8 +139,8 @@ def blueprint_list(request):
 
 
 @login_required
-def blueprint_detail(request, blueprint_id: int):
-    blueprint = selectors.blueprint_detail(request.actor, blueprint_id)
+def blueprint_detail(request, practical_blueprint_id: int):
+    blueprint = selectors.blueprint_detail(request.actor, practical_blueprint_id)
     return render(
         request,
         "exams/practical_blueprint.html",
@@ -162,7 +162,7 @@ urlpatterns = [
     ),
     path("exams/practical/blueprints/", blueprint_list, name="practical_blueprints"),
     path(
-        "exams/practical/blueprints/<int:blueprint_id>/",
+        "exams/practical/blueprints/<int:practical_blueprint_id>/",
         blueprint_detail,
         name="practical_blueprint",
     ),

@@ -10,6 +10,7 @@ from peikao.exams.seed import (
     load_xinzhou_timetable,
     load_yuncheng_timetable,
 )
+from peikao.exams.seed_bank import load_demo_banks
 from peikao.monitoring.seed import load_demo_devices, load_demo_heartbeats
 from peikao.orgs.seed import (
     load_institutions,
@@ -36,7 +37,13 @@ SEED_STEPS = [
 
 
 # The demo accounts first: the devices and the teacher belong to them.
-DEMO_STEPS = [load_demo_accounts, load_demo_people, load_demo_devices, load_demo_training]
+DEMO_STEPS = [
+    load_demo_accounts,
+    load_demo_people,
+    load_demo_devices,
+    load_demo_training,
+    load_demo_banks,
+]
 # A demo that lives in the day it is loaded (training/seed.py says how a later day goes on):
 # the devices report first, as the classes' attendance comes from the terminal.
 DEMO_DAY_STEPS = [load_demo_heartbeats, load_demo_day, load_demo_violation, load_demo_timetable]
