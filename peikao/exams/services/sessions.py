@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -34,14 +34,14 @@ from peikao.exams.models import (
     ExamSession,
     ExamType,
     PracticalBlueprint,
-    QuestionVersion,
     SessionRoom,
 )
 from peikao.exams.rules import sessions as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION, APPROVED, RETURNED, SUBMITTED
-from peikao.exams.rules.papers import Part, blueprint_shortfalls
+from peikao.exams.selectors.bank import blueprint_check
 from peikao.exams.selectors.sessions import sessions_of
 from peikao.exams.services.applications import seat_release
+from peikao.exams.services.papers import papers_draw
 from peikao.orgs.models import Organization, Room
 
 Series = ExamSession.Series
@@ -103,38 +103,11 @@ def _subject(post_category: str, industry: str, items: Sequence[str]):
     return category, industry_row, []
 
 
-def bank_availability(bank_id: int) -> dict[tuple[str, str], int]:
-    """The usable questions of a bank per (type, chapter code): the latest version of every
-    question not retired."""
-    latest = (
-        QuestionVersion.objects.filter(question=OuterRef("question"))
-        .order_by("-number")
-        .values("pk")[:1]
-    )
-    rows = QuestionVersion.objects.filter(
-        question__bank_id=bank_id, question__retired=False, pk=Subquery(latest)
-    ).values_list("question_type", "chapter__code")
-    return dict(Counter(rows))
-
-
 def blueprint_refusals(blueprint: Blueprint) -> list[str]:
-    """Every part of the blueprint that its bank cannot fill (rules.papers)."""
-    parts = [
-        Part(
-            question_type=part.question_type,
-            chapter=part.chapter.code if part.chapter else None,
-            count=part.count,
-            points=part.points,
-            chapter_name=part.chapter.name if part.chapter else "",
-        )
-        for part in blueprint.parts.select_related("chapter")
-    ]
-    if not parts:
+    """Every part of the blueprint that its bank cannot fill (the bank's own check)."""
+    if not blueprint.parts.exists():
         return [f"组卷方案“{blueprint}”还没有题型和题数。"]
-    return [
-        f"组卷方案“{blueprint}”：{shortfall}"
-        for shortfall in blueprint_shortfalls(parts, bank_availability(blueprint.bank_id))
-    ]
+    return [f"组卷方案“{blueprint}”：{shortfall}" for shortfall in blueprint_check(blueprint)]
 
 
 def _theory_blueprint_refusals(blueprint, *, category, industry, items, exam_type) -> list[str]:
@@ -482,18 +455,13 @@ def session_cancel(*, actor: Actor, session_id: int, reason: str) -> ExamSession
 # --- seating ----------------------------------------------------------------------------------
 
 
-def _draw_papers(session: ExamSession) -> None:
-    """Draws every seated candidate's paper by the session's theory blueprint.
-
-    Wired at merge to exams.services.papers.papers_draw (the bank's part); until then it does
-    nothing, so that seating works on its own."""
-
-
 def _seating_guard(session: ExamSession) -> list[str]:
     refusals = []
     now = timezone.now()
     if session.starts_at is None:
         refusals.append("该考试计划尚未安排，请先安排考试。")
+    elif session.theory_blueprint_id is None:
+        refusals.append("该考试还没有理论组卷方案：排考时为每位考生组卷，请先选择组卷方案。")
     if session.registration_deadline is None or now < session.registration_deadline:
         when = _local(session.registration_deadline) if session.registration_deadline else "—"
         refusals.append(f"报名截止（{when}）后才能排考。")
@@ -563,5 +531,6 @@ def session_seat(*, actor: Actor, session_id: int) -> ExamSession:
     ExamApplication.objects.bulk_update(
         applications, ["session_room", "seat_number", "ticket_number"]
     )
-    _draw_papers(session)
+    # The papers are drawn as the seats are given, not at the exam's first minute.
+    papers_draw(actor=actor, session=session)
     return session

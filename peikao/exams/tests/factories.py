@@ -74,6 +74,14 @@ class ExamSessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda o: beijing(o.exam_date, 9))
     post_category = factory.LazyFunction(lambda: PostCategory.objects.get(code="special_operator"))
     exam_type = ExamType.INITIAL
+    # The demo 1.2 bank's blueprint, which the seed of every test database holds.
+    theory_blueprint = factory.LazyFunction(
+        lambda: (
+            Blueprint.objects.filter(bank__key="low_voltage_electrician", exam_type="initial")
+            .order_by("-version")
+            .first()
+        )
+    )
     seat_capacity = 30
 
     @factory.post_generation

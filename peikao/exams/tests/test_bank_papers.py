@@ -253,7 +253,7 @@ def test_drawing_again_draws_only_the_newly_seated_and_keeps_the_pinned_pool():
 
 def test_drawing_is_refused_without_a_blueprint_the_bank_fills(bank):
     center = acting_as(CENTER)
-    session = ExamSessionFactory.create()
+    session = ExamSessionFactory.create(theory_blueprint=None)
     with pytest.raises(Conflict, match="还没有理论组卷方案"):
         papers_draw(actor=center, session=session)
     plan = save(bank)

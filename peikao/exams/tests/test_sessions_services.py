@@ -1,6 +1,7 @@
 """Scheduling, moving, cancelling and seating exam sessions: what each does, every refusal in
 Chinese with nothing changed, and who may act (the exam center of the session's city)."""
 
+from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from peikao.exams.models import (
     ApplicantNotice,
     ExamApplication,
     ExamSession,
+    Paper,
     QuestionType,
     SessionRoom,
 )
@@ -549,6 +551,27 @@ def test_seating_before_the_deadline_or_with_applications_under_review_is_refuse
     assert "还有 1 份报名退回修改中" in str(refused.value)
     assert state() == before
     assert not ExamApplication.objects.filter(ticket_number__isnull=False).exists()
+
+
+def test_seating_draws_every_seated_candidate_s_paper_by_the_blueprint(center):
+    session = seated_session(approved=3)
+    session_seat(actor=center, session_id=session.pk)
+    papers = Paper.objects.filter(application__session=session)
+    assert papers.count() == 3
+    for paper in papers:
+        assert paper.blueprint_id == session.theory_blueprint_id
+        types = Counter(paper.questions.values_list("question_version__question_type", flat=True))
+        assert types == {QuestionType.TRUE_FALSE: 70, QuestionType.SINGLE_CHOICE: 30}
+
+
+def test_seating_without_a_theory_blueprint_is_refused(center):
+    session = seated_session(approved=1)
+    ExamSession.objects.filter(pk=session.pk).update(theory_blueprint=None)
+    before = state()
+    with pytest.raises(Conflict, match="还没有理论组卷方案"):
+        session_seat(actor=center, session_id=session.pk)
+    assert state() == before
+    assert not Paper.objects.exists()
 
 
 def test_seating_twice_or_by_others_is_refused(center, xinzhou_center):
