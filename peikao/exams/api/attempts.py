@@ -222,7 +222,7 @@ def seat_heartbeat(request):
 )
 def seat_sign_in(request, payload: SignInIn):
     seat = device_actor(request.auth)
-    attempt, token = services.attempt_sign_in(actor=seat, **payload.dict())
+    _attempt, token = services.attempt_sign_in(actor=seat, **payload.dict())
     candidate, attempt_id = services.candidate_actor(seat=seat, token=token)
     return {"token": token, "attempt": selectors.attempt_view(candidate, attempt_id)}
 
@@ -240,9 +240,7 @@ def seat_attempt_start(request, token: Token):
     return selectors.attempt_view(candidate, attempt_id)
 
 
-@router.post(
-    "/seat/attempt/answers", auth=seat_auth, response=SaveOut, summary="保存一道题的作答"
-)
+@router.post("/seat/attempt/answers", auth=seat_auth, response=SaveOut, summary="保存一道题的作答")
 def seat_answer_save(request, payload: AnswerIn, token: Token):
     candidate, attempt_id = services.candidate_actor(seat=device_actor(request.auth), token=token)
     return services.answer_save(actor=candidate, attempt_id=attempt_id, **payload.dict())

@@ -195,4 +195,6 @@ def mark(
     Multiple choice: every right option and no wrong one, else nothing (no part marks)."""
     if not choice:
         return Decimal(0)
-    return points if stored_choice(question_type, option_order, choice) == set(right) else Decimal(0)
+    return (
+        points if stored_choice(question_type, option_order, choice) == set(right) else Decimal(0)
+    )

@@ -12,8 +12,14 @@ from django.utils import timezone
 from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
 from peikao.core.scoping import get_visible, not_found
-from peikao.exams.models import Answer, Attempt, ExamApplication, ExamSession, PaperQuestion
-from peikao.exams.models import SessionRoom
+from peikao.exams.models import (
+    Answer,
+    Attempt,
+    ExamApplication,
+    ExamSession,
+    PaperQuestion,
+    SessionRoom,
+)
 from peikao.exams.rules import attempts as rules
 from peikao.monitoring.models import Device
 
@@ -111,7 +117,7 @@ def room_console(actor: Actor, session_room_id: int) -> Console:
     rows = []
     for application in applications:
         attempt = attempts.get(application.pk)
-        seen = progress.get(attempt.pk, {}) if attempt else {}
+        seen: dict[str, Any] = dict(progress.get(attempt.pk, {})) if attempt else {}
         last_save = seen.get("last_save")
         heartbeat = attempt.seat.last_heartbeat_at if attempt and attempt.seat else None
         latest = max((t for t in (last_save, heartbeat) if t is not None), default=None)

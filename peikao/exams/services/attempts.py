@@ -96,7 +96,9 @@ def seat_register(
     if room.kind != Room.Kind.THEORY:
         raise DomainError("考试机只能登记在理论考场（机房）。")
     if not 1 <= seat_number <= room.seats:
-        raise DomainError(f"座位号应在 1 至 {room.seats} 之间（{room.name}共 {room.seats} 个座位）。")
+        raise DomainError(
+            f"座位号应在 1 至 {room.seats} 之间（{room.name}共 {room.seats} 个座位）。"
+        )
     taken = Conflict(f"{room.name} {seat_number} 号座位已有在用的考试机，请先停用原考试机。")
     seats = Device.objects.filter(kind=Device.Kind.EXAM_SEAT, active=True, room=room)
     if seats.filter(seat_number=seat_number).exists():
@@ -166,9 +168,7 @@ def candidate_actor(*, seat: Actor, token: str) -> tuple[Actor, int]:
 def _where_to_go(application: ExamApplication) -> str:
     session = application.session
     room = application.session_room.room if application.session_room else None
-    return (
-        f"{session.exam_point.name} {room.name if room else ''} {application.seat_number} 号座位"
-    )
+    return f"{session.exam_point.name} {room.name if room else ''} {application.seat_number} 号座位"
 
 
 def _sign_in_refusal(application: ExamApplication, device: Device) -> str:
@@ -218,8 +218,7 @@ def attempt_sign_in(*, actor: Actor, ticket_number: str, id_number: str) -> tupl
     attempt = _current_attempt(application.pk)
     if attempt is not None and attempt.status in rules.OPEN:
         if attempt.seat_id != device.pk:
-            seat = Device.objects.select_related("room").filter(pk=attempt.seat_id).first()
-            raise Conflict(f"您已在{_seat_label(seat)}签到；如需换座，请由监考员办理。")
+            raise Conflict(f"您已在{_seat_label(attempt.seat)}签到；如需换座，请由监考员办理。")
         _audit(Action.EXAM_ATTEMPT_CHECKED_IN, actor=actor, attempt=attempt, again=True)
         return attempt, candidate_token(attempt)
     if attempt is not None and attempt.status != Status.SCHEDULED:
@@ -555,7 +554,7 @@ def _proctor_room(actor: Actor, session_room_id: int) -> SessionRoom:
     if isinstance(session_room_id, bool) or not isinstance(session_room_id, int):
         raise not_found(SessionRoom)
     room = rooms.filter(pk=session_room_id).first()
-    if room is None or not actor.in_exam_point or room.session.exam_point_id != actor.organization.pk:
+    if room is None or not actor.in_exam_point or not actor.is_own(room.session.exam_point_id):
         raise not_found(SessionRoom)
     if actor.role == Role.PROCTOR and not room.staff.filter(pk=actor.account.pk).exists():
         raise not_found(SessionRoom)
@@ -668,17 +667,19 @@ def attempt_add_time(*, actor: Actor, attempt_id: int, minutes: int, reason: str
     attempt = _proctor_attempt(actor, attempt_id)
     seconds = minutes * 60
     if not 0 < seconds <= rules.LARGEST_EXTENSION_SECONDS:
-        raise DomainError(
-            f"延长时间应为 1 至 {rules.LARGEST_EXTENSION_SECONDS // 60} 分钟。"
-        )
+        raise DomainError(f"延长时间应为 1 至 {rules.LARGEST_EXTENSION_SECONDS // 60} 分钟。")
     if attempt.status not in (Status.ACTIVE, Status.PAUSED):
-        raise Conflict(f"理论考试{attempt.get_status_display()}，只有答题中或暂停的考试可以延长时间。")
+        raise Conflict(
+            f"理论考试{attempt.get_status_display()}，只有答题中或暂停的考试可以延长时间。"
+        )
     TimeExtension.objects.create(
         attempt=attempt, seconds=seconds, reason=reason, granted_by=actor.account
     )
     attempt.extra_seconds += seconds
     attempt.save(update_fields=["extra_seconds"])
-    _audit(Action.EXAM_ATTEMPT_TIME_ADDED, actor=actor, attempt=attempt, seconds=seconds, reason=reason)
+    _audit(
+        Action.EXAM_ATTEMPT_TIME_ADDED, actor=actor, attempt=attempt, seconds=seconds, reason=reason
+    )
     return attempt
 
 
@@ -690,12 +691,12 @@ def attempt_move(*, actor: Actor, attempt_id: int, seat_id: int, reason: str) ->
     attempt = _proctor_attempt(actor, attempt_id)
     if attempt.status not in rules.OPEN:
         raise Conflict(f"理论考试{attempt.get_status_display()}，不能换座。")
-    room_id = attempt.application.session_room.room_id if attempt.application.session_room else None
+    session_room = attempt.application.session_room
     seat = (
         Device.objects.select_related("room")
-        .filter(pk=seat_id, kind=Device.Kind.EXAM_SEAT, active=True, room_id=room_id)
+        .filter(pk=seat_id, kind=Device.Kind.EXAM_SEAT, active=True, room_id=session_room.room_id)
         .first()
-        if not isinstance(seat_id, bool) and isinstance(seat_id, int)
+        if session_room is not None and not isinstance(seat_id, bool) and isinstance(seat_id, int)
         else None
     )
     if seat is None:
@@ -707,7 +708,7 @@ def attempt_move(*, actor: Actor, attempt_id: int, seat_id: int, reason: str) ->
     )
     if occupied:
         raise Conflict(f"{_seat_label(seat)}已有考生在考。")
-    old = Device.objects.select_related("room").filter(pk=attempt.seat_id).first()
+    old = attempt.seat
     attempt.seat = seat
     attempt.save(update_fields=["seat"])
     _audit(

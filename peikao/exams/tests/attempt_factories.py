@@ -64,7 +64,7 @@ def seat_computer(room: Room, number: int) -> Device:
 
 
 def three_question_blueprint(duration_minutes: int = 120) -> Blueprint:
-    chapter = ChapterFactory()
+    chapter = ChapterFactory.create()
     return blueprint(
         chapter.bank,
         [
@@ -85,7 +85,7 @@ WRONG = {1: [1], 2: [0], 3: [3]}
 
 def draw_paper(application: ExamApplication, plan: Blueprint) -> Paper:
     paper = Paper.objects.create(application=application, blueprint=plan, seed="test")
-    chapter = plan.parts.first().chapter
+    chapter = ChapterFactory.create(bank=plan.bank)
     versions = [
         question(chapter, QuestionType.TRUE_FALSE),
         question(chapter, QuestionType.SINGLE_CHOICE),
@@ -129,14 +129,14 @@ def exam_room(
     seat computers, the demo proctor assigned, and `candidates` approved applications seated
     at seats 1, 2, … with papers."""
     if session is None:
-        session = ExamSessionFactory(
+        session = ExamSessionFactory.create(
             exam_date=EXAM_START.date(),
             starts_at=EXAM_START,
             registration_deadline=EXAM_START - timedelta(days=10),
             status=ExamSession.Status.SEATED,
         )
-    room = TheoryRoomFactory(organization=exam_point())
-    session_room = SessionRoomFactory(session=session, room=room)
+    room = TheoryRoomFactory.create(organization=exam_point())
+    session_room = SessionRoomFactory.create(session=session, room=room)
     session_room.staff.add(proctor())
     plan = three_question_blueprint(duration_minutes)
     made = ExamRoom(
@@ -152,7 +152,7 @@ def exam_room(
 
 
 def seated(made: ExamRoom, number: int, **fields) -> ExamApplication:
-    application = ExamApplicationFactory(
+    application = ExamApplicationFactory.create(
         session=made.session,
         status=ExamApplication.Status.APPROVED,
         session_room=made.session_room,

@@ -167,7 +167,7 @@ def test_a_token_of_another_seat_is_refused(made):
 
 
 def test_the_paper_opens_only_after_the_proctor_authorizes(made, clock):
-    attempt, token = sign_in(made)
+    _attempt, token = sign_in(made)
     actor, attempt_id = candidate(made, 1, token)
     with pytest.raises(Conflict) as refused:
         services.attempt_start(actor=actor, attempt_id=attempt_id)
@@ -195,7 +195,7 @@ def test_authorize_all_takes_every_checked_in_candidate_of_the_room(made):
 
 
 def test_only_the_room_s_proctor_authorizes(made):
-    attempt, _ = sign_in(made)
+    sign_in(made)
     made.session_room.staff.clear()
     with pytest.raises(NotFound):
         services.attempt_authorize(actor=proctor(), session_room_id=made.session_room.pk)
@@ -225,7 +225,12 @@ def test_a_save_is_idempotent_and_an_older_one_never_overwrites_a_newer(made, cl
     answer = Answer.objects.get(attempt_id=attempt_id)
     assert (answer.choice, answer.sequence) == ([0], 6)
     events = list(AnswerEvent.objects.filter(attempt_id=attempt_id).order_by("id"))
-    assert [(e.sequence, e.applied) for e in events] == [(5, True), (5, False), (4, False), (6, True)]
+    assert [(e.sequence, e.applied) for e in events] == [
+        (5, True),
+        (5, False),
+        (4, False),
+        (6, True),
+    ]
     # Saves are not audited.
     assert not AuditRecord.objects.filter(action__contains="answer").exists()
 
@@ -394,11 +399,11 @@ def test_move_refusals(made, clock):
         )
     assert "已有考生在考" in str(refused.value)
     other = exam_room(candidates=0, session=made.session)
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(DomainError) as elsewhere:
         services.attempt_move(
             actor=proctor(), attempt_id=attempt_id, seat_id=other.seat(1).pk, reason="x"
         )
-    assert str(refused.value) == "该考试机不在本考场，或已停用。"
+    assert str(elsewhere.value) == "该考试机不在本考场，或已停用。"
     assert Attempt.objects.get(pk=attempt_id).seat == made.seat(1)
 
 
