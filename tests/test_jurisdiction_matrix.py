@@ -15,6 +15,7 @@ from peikao.accounts.actor import Actor
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.accounts.testing import acting_as
+from peikao.exams.tests.test_attempts_matrix import ATTEMPT_ROUTES
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
@@ -310,6 +311,9 @@ COVERED_API_ROUTES = {
     "public/cities": "test_anonymous_gets_nothing_but_public_reads",
     "public/timetable": "test_anonymous_gets_nothing_but_public_reads",
     **TRAINING_ROUTES,
+    **{
+        route: f"exams/tests/test_attempts_matrix.py {how}" for route, how in ATTEMPT_ROUTES.items()
+    },
 }
 
 

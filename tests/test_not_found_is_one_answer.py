@@ -17,6 +17,7 @@ from django.utils import timezone
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
+from peikao.exams.tests.attempt_factories import an_attempt
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.training.models import DeviceReport
@@ -81,7 +82,11 @@ def huaan_rows():
         effective_from=timezone.localdate() + timedelta(days=30),
         source="测试",
     )
+    # A computer exam at 华安's exam point, and its room of the session.
+    attempt = an_attempt()
     return {
+        "attempt_id": attempt.pk,
+        "session_room_id": attempt.application.session_room_id,
         "rule_value_id": rule_value.pk,
         "organization_id": huaan.pk,
         "plan_id": plan.pk,
@@ -157,4 +162,6 @@ def test_every_route_with_an_id_is_walked():
         "person_id",
         "device_id",
         "event_id",
+        "attempt_id",
+        "session_room_id",
     }, "a new kind of id: give the fixture huaan_rows a row of it"

@@ -20,6 +20,9 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
+from peikao.exams.models import Attempt
+from peikao.exams.rules.attempts import ATTEMPT
+from peikao.exams.tests.attempt_factories import an_attempt
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
 from peikao.orgs.rules import INSTITUTION
@@ -90,6 +93,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "violation": (VIOLATION, Violation, a_violation),
     "device_report": (training_rules.DEVICE_REPORT, DeviceReport, a_device_report),
     "archive_build": (training_rules.ARCHIVE_BUILD, ClassArchive, an_archive),
+    "attempt": (ATTEMPT, Attempt, an_attempt),
 }
 
 CASES = [
@@ -156,6 +160,31 @@ ALLOWED_PAIRS = {
     "violation": {("open", "closed")},
     "device_report": {("received", "recorded"), ("received", "refused")},
     "archive_build": {("building", "built"), ("building", "failed"), ("failed", "building")},
+    "attempt": {
+        ("scheduled", "checked_in"),
+        ("checked_in", "authorized"),
+        ("authorized", "active"),
+        ("active", "paused"),
+        ("paused", "active"),
+        ("active", "submitted"),
+        ("submitted", "scored"),
+        *((s, "absent") for s in ("scheduled", "checked_in", "authorized")),
+        *((s, "terminated") for s in ("checked_in", "authorized", "active", "paused")),
+        *(
+            (s, "voided")
+            for s in (
+                "scheduled",
+                "checked_in",
+                "authorized",
+                "active",
+                "paused",
+                "submitted",
+                "scored",
+                "absent",
+                "terminated",
+            )
+        ),
+    },
 }
 
 

@@ -30,6 +30,7 @@ from peikao.exams.models import (
     AnswerEvent,
     Attempt,
     ExamApplication,
+    ExamSession,
     PaperQuestion,
     SessionRoom,
     TimeExtension,
@@ -550,13 +551,17 @@ def _proctor_attempt(actor: Actor, attempt_id: int) -> Attempt:
 
 
 def _proctor_room(actor: Actor, session_room_id: int) -> SessionRoom:
-    rooms = SessionRoom.objects.select_related("session__exam_point", "room")
+    """A room of a session the actor sees (a proctor only the rooms assigned to them; others:
+    404), then only a proctor may act (403)."""
     if isinstance(session_room_id, bool) or not isinstance(session_room_id, int):
         raise not_found(SessionRoom)
+    rooms = SessionRoom.objects.select_related("session__exam_point", "room").filter(
+        session__in=ExamSession.objects.visible_to(actor)
+    )
+    if actor.role == Role.PROCTOR:
+        rooms = rooms.filter(staff=actor.user)
     room = rooms.filter(pk=session_room_id).first()
-    if room is None or not actor.in_exam_point or not actor.is_own(room.session.exam_point_id):
-        raise not_found(SessionRoom)
-    if actor.role == Role.PROCTOR and not room.staff.filter(pk=actor.account.pk).exists():
+    if room is None:
         raise not_found(SessionRoom)
     _require_proctor(actor)
     return room

@@ -175,3 +175,17 @@ def attempt_of(application: ExamApplication) -> Attempt:
 
 def points(value: str) -> Decimal:
     return Decimal(value)
+
+
+def an_attempt() -> Attempt:
+    """A scheduled attempt of a seated candidate at 华安's exam point (no clock needed)."""
+    made = exam_room(candidates=0, seats=1, session=_any_session())
+    application = seated(made, 1)
+    return Attempt.objects.create(
+        application=application, person=application.person, paper=application.paper
+    )
+
+
+def _any_session() -> ExamSession:
+    """A session of its own, on a date no other test session of this module takes."""
+    return ExamSessionFactory.create(status=ExamSession.Status.SEATED)
