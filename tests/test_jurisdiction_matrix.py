@@ -15,10 +15,10 @@ from peikao.accounts.actor import Actor
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.accounts.testing import acting_as
-from peikao.exams.tests.test_attempts_matrix import ATTEMPT_ROUTES
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
+from peikao.exams.tests.test_attempts_matrix import ATTEMPT_ROUTES
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation
 from tests.test_training_matrix import TRAINING_ROUTES

@@ -152,7 +152,7 @@ def test_a_save_without_a_token_or_with_a_bad_one_is_refused(made, clock):
     sign_in(seat, made.applications[0])
     body = {"position": 1, "choice": [0], "sequence": 1}
     missing = post(seat, "/api/exams/seat/attempt/answers", body)
-    assert missing.status_code == 422
+    assert missing.status_code == 403
     forged = post(seat, "/api/exams/seat/attempt/answers", body, token="forged")
     assert forged.status_code == 403 and forged.json()["detail"] == "考生凭证无效，请重新签到。"
     assert not Answer.objects.exists()
