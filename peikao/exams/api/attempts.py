@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from peikao.core import request_context
 from peikao.core.api_types import DateTime, Id, column
 from peikao.exams.rules.attempts import LARGEST_EXTENSION_SECONDS
 from peikao.exams.seat_auth import SEAT_COOKIE, SEAT_COOKIE_MAX_AGE, ExamSeatCookie
@@ -219,7 +220,7 @@ def seat_detail(request):
 )
 def seat_heartbeat(request):
     received_at = monitoring_services.device_heartbeat(
-        actor=device_actor(request.auth), client_ip=None
+        actor=device_actor(request.auth), client_ip=request_context.current().source_ip
     )
     return {"received_at": received_at}
 

@@ -632,11 +632,21 @@ def attempt_mark_absent(*, actor: Actor, session_room_id: int, application_id: i
     return attempt
 
 
+def _refuse_when_overdue(attempt: Attempt, act: str) -> None:
+    """Past the deadline and its grace the attempt is the server's to submit: whether the
+    task has run yet must not decide whether time can still be given."""
+    now = timezone.now()
+    deadline = _deadline(attempt, now)
+    if attempt.status == Status.ACTIVE and deadline is not None and rules.overdue(deadline, now):
+        raise Conflict(f"考试时间已到，不能{act}；系统将按截止时间自动交卷。")
+
+
 @transaction.atomic
 def attempt_pause(*, actor: Actor, attempt_id: int, reason: str) -> Attempt:
     """An incident: the candidate's time stands still until resumed."""
     reason = _required_reason(reason, "暂停原因")
     attempt = _proctor_attempt(actor, attempt_id)
+    _refuse_when_overdue(attempt, "暂停")
     transition_apply(
         attempt,
         ATTEMPT,
@@ -677,6 +687,7 @@ def attempt_add_time(*, actor: Actor, attempt_id: int, minutes: int, reason: str
         raise Conflict(
             f"理论考试{attempt.get_status_display()}，只有答题中或暂停的考试可以延长时间。"
         )
+    _refuse_when_overdue(attempt, "延长时间")
     TimeExtension.objects.create(
         attempt=attempt, seconds=seconds, reason=reason, granted_by=actor.account
     )

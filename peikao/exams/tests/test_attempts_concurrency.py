@@ -63,7 +63,7 @@ def test_a_hundred_sign_ins_and_starts_of_one_candidate_make_one_attempt(seeded,
     def sign_in(_i):
         attempt, token = services.attempt_sign_in(
             actor=seat,
-            ticket_number=application.ticket_number,
+            ticket_number=str(application.ticket_number),
             id_number=application.person.id_number,
         )
         return attempt.pk, token
@@ -93,7 +93,7 @@ def test_racing_saves_keep_the_newest_and_every_event(seeded, time_machine):
     application = made.applications[0]
     _attempt, token = services.attempt_sign_in(
         actor=made.seat_actor(1),
-        ticket_number=application.ticket_number,
+        ticket_number=str(application.ticket_number),
         id_number=application.person.id_number,
     )
     services.attempt_authorize(

@@ -472,3 +472,27 @@ def test_a_proctor_of_another_room_and_another_point_and_another_trainee_get_404
         services.attempt_submit(actor=other, attempt_id=attempt_id)
     assert Attempt.objects.get(pk=attempt_id).status == "active"
     assert not Answer.objects.exists()
+
+
+def test_no_pause_or_time_added_once_the_deadline_and_grace_are_past(made, clock):
+    clock.move_to(EXAM_START, tick=False)
+    _actor, attempt_id = started(made)
+    clock.move_to(EXAM_START + timedelta(minutes=120, seconds=11), tick=False)
+    with pytest.raises(Conflict) as refused:
+        services.attempt_pause(actor=proctor(), attempt_id=attempt_id, reason="停电")
+    assert str(refused.value) == "考试时间已到，不能暂停；系统将按截止时间自动交卷。"
+    with pytest.raises(Conflict):
+        services.attempt_add_time(actor=proctor(), attempt_id=attempt_id, minutes=5, reason="x")
+    attempt = Attempt.objects.get(pk=attempt_id)
+    assert (attempt.status, attempt.extra_seconds) == ("active", 0)
+    assert not TimeExtension.objects.exists()
+
+
+def test_a_save_is_a_handful_of_queries(made, clock, django_assert_max_num_queries):
+    """The hot path: the attempt (locked), the question, the conditional UPDATE (or the
+    INSERT in a savepoint) and the event; the savepoints of the test's transaction besides."""
+    clock.move_to(EXAM_START, tick=False)
+    actor, attempt_id = started(made)
+    save(actor, attempt_id, 1, [0], 1)
+    with django_assert_max_num_queries(6):
+        save(actor, attempt_id, 1, [1], 2)

@@ -4,7 +4,7 @@ the server's deadline task. Invariants: no acknowledged answer is lost, nothing 
 submission, at most one open attempt per person, and the status and deadline are the ones a
 plain model of the rules predicts."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -61,7 +61,7 @@ def make_machine(made: ExamRoom):
             self.status = "scheduled"
             self.extra = timedelta(0)
             self.paused_total = timedelta(0)
-            self.paused_at = None
+            self.paused_at: datetime | None = None
             self.seat = 1  # where the attempt is
             self.token_seat = 1  # where the page's token was issued
             self.done_snapshot = None
@@ -80,10 +80,13 @@ def make_machine(made: ExamRoom):
             frozen = self.now - self.paused_at if self.paused_at else timedelta(0)
             return EXAM_START + DURATION + self.extra + self.paused_total + frozen
 
+        def overdue(self):
+            return self.status == "active" and self.now > self.deadline() + GRACE
+
         def sign_in(self, seat):
             attempt, token = services.attempt_sign_in(
                 actor=made.seat_actor(seat),
-                ticket_number=application.ticket_number,
+                ticket_number=str(application.ticket_number),
                 id_number=application.person.id_number,
             )
             self.attempt_id = attempt.pk
@@ -157,9 +160,9 @@ def make_machine(made: ExamRoom):
                     actor=self.proctor, attempt_id=self.attempt_id, reason=reason
                 )
             except DomainError:
-                assert self.status != "active"
+                assert self.status != "active" or self.overdue()
                 return
-            assert self.status == "active"
+            assert self.status == "active" and not self.overdue()
             self.status, self.paused_at = "paused", self.now
 
         @rule()
@@ -169,7 +172,7 @@ def make_machine(made: ExamRoom):
             except DomainError:
                 assert self.status != "paused"
                 return
-            assert self.status == "paused"
+            assert self.status == "paused" and self.paused_at is not None
             self.paused_total += self.now - self.paused_at
             self.status, self.paused_at = "active", None
 
@@ -180,8 +183,9 @@ def make_machine(made: ExamRoom):
                     actor=self.proctor, attempt_id=self.attempt_id, minutes=minutes, reason="补时"
                 )
             except DomainError:
-                assert self.status not in ("active", "paused")
+                assert self.status not in ("active", "paused") or self.overdue()
                 return
+            assert self.status in ("active", "paused") and not self.overdue()
             self.extra += timedelta(minutes=minutes)
 
         @rule(seat=st.integers(1, 3))
