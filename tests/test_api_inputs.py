@@ -20,6 +20,7 @@ from config.api import api
 from peikao.accounts.models import User
 from peikao.core.api_types import DATE_PATTERN, DATETIME_PATTERN, NO_NUL
 from peikao.core.scoping import LARGEST_ID
+from peikao.exams.seat_auth import SEAT_COOKIE
 from peikao.monitoring.models import Device
 from peikao.monitoring.rules import key_digest
 from peikao.orgs.models import Room
@@ -34,6 +35,7 @@ JSON = "application/json"
 BIG = LARGEST_ID + 1
 SCHEMA = api.get_openapi_schema()
 TERMINAL_KEY = "inputs-terminal-key"
+SEAT_KEY = "inputs-seat-key"
 # Each role the routes serve: an institution's admin, a city's officer (a reviewer).
 ROLES = ["huaan_admin", "yc_officer"]
 
@@ -132,6 +134,16 @@ def terminal_key() -> str:
         key_digest=key_digest(TERMINAL_KEY),
         registered_by=clerk(),
     )
+    # An exam seat computer too, for the routes its cookie opens.
+    Device.objects.create(
+        organization=room.organization,
+        room=room,
+        kind=Device.Kind.EXAM_SEAT,
+        name="输入检查考试机",
+        serial_number="INPUTS-SEAT",
+        key_digest=key_digest(SEAT_KEY),
+        registered_by=clerk(),
+    )
     return TERMINAL_KEY
 
 
@@ -163,6 +175,9 @@ def as_role(client, login_as, role: str, operation: dict, terminal_key: str):
     """The client and key that pass the operation's authentication as `role`."""
     if device_auth(operation):
         return client, terminal_key
+    if "ExamSeatCookie" in _security(operation):
+        client.cookies[SEAT_COOKIE] = SEAT_KEY
+        return client, None
     return login_as(role), None
 
 

@@ -19,6 +19,7 @@ from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
 from peikao.exams.tests.test_applications_matrix import APPLICATION_ROUTES
+from peikao.exams.tests.test_attempts_matrix import ATTEMPT_ROUTES
 from peikao.exams.tests.test_bank_matrix import BANK_API_ROUTES
 from peikao.exams.tests.test_practical_matrix import PRACTICAL_ROUTES
 from peikao.exams.tests.test_sessions_scope import SESSION_ROUTES
@@ -319,6 +320,9 @@ COVERED_API_ROUTES = {
     **PRACTICAL_ROUTES,
     # The question bank: every demo account on every route, in exams/tests/test_bank_matrix.py.
     **BANK_API_ROUTES,
+    **{
+        route: f"exams/tests/test_attempts_matrix.py {how}" for route, how in ATTEMPT_ROUTES.items()
+    },
 }
 
 

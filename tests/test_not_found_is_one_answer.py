@@ -19,6 +19,7 @@ from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
 from peikao.exams.models import Blueprint, Question, QuestionBank
 from peikao.exams.services.practical import practical_draw
+from peikao.exams.tests.attempt_factories import an_attempt
 from peikao.exams.tests.factories import ExamApplicationFactory
 from peikao.exams.tests.practical_factories import approved_application, theory_passed
 from peikao.monitoring.models import Device
@@ -103,7 +104,11 @@ def huaan_rows():
     examined = approved_application()
     theory_passed(examined)
     assessment = practical_draw(actor=acting_as("huaan_examiner"), application_id=examined.pk)
+    # A computer exam at 华安's exam point, and its room of the session.
+    attempt = an_attempt()
     return {
+        "attempt_id": attempt.pk,
+        "session_room_id": attempt.application.session_room_id,
         "session_id": application.session_id,
         "application_id": application.pk,
         "assessment_id": assessment.pk,
@@ -197,4 +202,6 @@ def test_every_route_with_an_id_is_walked():
         "bank_id",
         "question_id",
         "blueprint_id",
+        "attempt_id",
+        "session_room_id",
     }, "a new kind of id: give the fixture huaan_rows a row of it"

@@ -20,11 +20,19 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
-from peikao.exams.models import ExamApplication, ExamResult, ExamSession, PracticalAssessment
+from peikao.exams.models import (
+    Attempt,
+    ExamApplication,
+    ExamResult,
+    ExamSession,
+    PracticalAssessment,
+)
 from peikao.exams.rules.applications import APPLICATION
+from peikao.exams.rules.attempts import ATTEMPT
 from peikao.exams.rules.practical import PRACTICAL
 from peikao.exams.rules.results import RESULT
 from peikao.exams.rules.sessions import SESSION
+from peikao.exams.tests.attempt_factories import an_attempt
 from peikao.exams.tests.factories import ExamApplicationFactory, ExamSessionFactory
 from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization
@@ -115,6 +123,7 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "exam_application": (APPLICATION, ExamApplication, ExamApplicationFactory.create),
     "practical": (PRACTICAL, PracticalAssessment, an_assessment),
     "result": (RESULT, ExamResult, a_result),
+    "attempt": (ATTEMPT, Attempt, an_attempt),
 }
 
 CASES = [
@@ -207,6 +216,31 @@ ALLOWED_PAIRS = {
         ("pending", "absent"),
         ("failed", "passed"),
         ("passed", "failed"),
+    },
+    "attempt": {
+        ("scheduled", "checked_in"),
+        ("checked_in", "authorized"),
+        ("authorized", "active"),
+        ("active", "paused"),
+        ("paused", "active"),
+        ("active", "submitted"),
+        ("submitted", "scored"),
+        *((s, "absent") for s in ("scheduled", "checked_in", "authorized")),
+        *((s, "terminated") for s in ("checked_in", "authorized", "active", "paused")),
+        *(
+            (s, "voided")
+            for s in (
+                "scheduled",
+                "checked_in",
+                "authorized",
+                "active",
+                "paused",
+                "submitted",
+                "scored",
+                "absent",
+                "terminated",
+            )
+        ),
     },
 }
 

@@ -87,6 +87,18 @@ class Action(StrEnum):
     QUESTIONS_EXPORTED = "question_bank.exported"
     BLUEPRINT_SAVED = "blueprint.saved"
     PAPERS_DRAWN = "paper.drawn"
+    EXAM_ATTEMPT_CHECKED_IN = "exam_attempt.checked_in"
+    EXAM_ATTEMPT_AUTHORIZED = "exam_attempt.authorized"
+    EXAM_ATTEMPT_STARTED = "exam_attempt.started"
+    EXAM_ATTEMPT_PAUSED = "exam_attempt.paused"
+    EXAM_ATTEMPT_RESUMED = "exam_attempt.resumed"
+    EXAM_ATTEMPT_TIME_ADDED = "exam_attempt.time_added"
+    EXAM_ATTEMPT_MOVED = "exam_attempt.moved"
+    EXAM_ATTEMPT_SUBMITTED = "exam_attempt.submitted"
+    EXAM_ATTEMPT_SCORED = "exam_attempt.scored"
+    EXAM_ATTEMPT_ABSENT = "exam_attempt.absent"
+    EXAM_ATTEMPT_TERMINATED = "exam_attempt.terminated"
+    EXAM_ATTEMPT_VOIDED = "exam_attempt.voided"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -176,6 +188,18 @@ LABELS: dict[Action, str] = {
     Action.QUESTIONS_EXPORTED: "导出题库",
     Action.BLUEPRINT_SAVED: "保存组卷方案",
     Action.PAPERS_DRAWN: "组卷",
+    Action.EXAM_ATTEMPT_CHECKED_IN: "考生签到（理论考试）",
+    Action.EXAM_ATTEMPT_AUTHORIZED: "监考员核验身份",
+    Action.EXAM_ATTEMPT_STARTED: "开始答题",
+    Action.EXAM_ATTEMPT_PAUSED: "暂停考试",
+    Action.EXAM_ATTEMPT_RESUMED: "恢复考试",
+    Action.EXAM_ATTEMPT_TIME_ADDED: "延长考试时间",
+    Action.EXAM_ATTEMPT_MOVED: "调换考试机座位",
+    Action.EXAM_ATTEMPT_SUBMITTED: "交卷",
+    Action.EXAM_ATTEMPT_SCORED: "理论考试评分",
+    Action.EXAM_ATTEMPT_ABSENT: "记为缺考",
+    Action.EXAM_ATTEMPT_TERMINATED: "终止考试（违纪）",
+    Action.EXAM_ATTEMPT_VOIDED: "理论考试作废",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

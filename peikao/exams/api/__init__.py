@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from peikao.exams.api import applications, bank, practical, results, sessions
+from peikao.exams.api import applications, attempts, bank, practical, results, sessions
 from peikao.exams.api.timetable import public_router
 
 router = Router(tags=["考试"])
@@ -11,5 +11,6 @@ router.add_router("", applications.router)
 router.add_router("", bank.router, tags=["题库与组卷"])
 router.add_router("", practical.router)
 router.add_router("", results.router)
+router.add_router("", attempts.router)
 
 __all__ = ["public_router", "router"]

@@ -1,0 +1,254 @@
+"""What the proctor's console and the candidate's exam page read of the computer exam, scoped
+to the actor. The right answers are never read here."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from peikao.accounts.actor import Actor
+from peikao.accounts.models import Role
+from peikao.core.scoping import get_visible, not_found
+from peikao.exams.models import (
+    Answer,
+    Attempt,
+    ExamApplication,
+    ExamSession,
+    PaperQuestion,
+    SessionRoom,
+)
+from peikao.exams.rules import attempts as rules
+from peikao.monitoring.models import Device
+
+
+def deadline_of(attempt: Attempt, now: datetime) -> datetime | None:
+    if attempt.base_deadline_at is None:
+        return None
+    return rules.effective_deadline(
+        attempt.base_deadline_at,
+        extra_seconds=attempt.extra_seconds,
+        paused_seconds=attempt.paused_seconds,
+        paused_at=attempt.paused_at,
+        now=now,
+    )
+
+
+def _visible_room(actor: Actor, session_room_id: int) -> SessionRoom:
+    """A room of a session the actor sees; a proctor only the rooms assigned to them."""
+    sessions = ExamSession.objects.visible_to(actor)
+    rooms = SessionRoom.objects.select_related("session__exam_point", "room").filter(
+        session__in=sessions
+    )
+    if actor.role == Role.PROCTOR:
+        rooms = rooms.filter(staff=actor.user)
+    if isinstance(session_room_id, bool) or not isinstance(session_room_id, int):
+        raise not_found(SessionRoom)
+    room = rooms.filter(pk=session_room_id).first()
+    if room is None:
+        raise not_found(SessionRoom)
+    return room
+
+
+@dataclass(frozen=True)
+class ConsoleRow:
+    application_id: int
+    candidate: str
+    ticket_number: str | None
+    seat_number: int | None
+    attempt_id: int | None
+    status: str
+    status_name: str
+    seat_device_id: int | None
+    current_seat_number: int | None
+    answered: int
+    total: int
+    seconds_left: int | None
+    deadline: datetime | None
+    last_save_at: datetime | None
+    last_heartbeat_at: datetime | None
+    connected: bool
+    score: Decimal | None
+
+
+@dataclass(frozen=True)
+class Console:
+    session_room_id: int
+    room: str
+    session_id: int
+    starts_at: datetime | None
+    server_time: datetime
+    rows: list[ConsoleRow]
+    seats: list[dict[str, Any]]
+
+
+def room_console(actor: Actor, session_room_id: int) -> Console:
+    """The proctor's console of a room: each seated candidate with status, seat, progress,
+    time left, last save and connection state (a save or a heartbeat within
+    CONNECTION_WINDOW_SECONDS), and the room's seat computers for a move."""
+    room = _visible_room(actor, session_room_id)
+    now = timezone.now()
+    applications = list(
+        ExamApplication.objects.select_related("person")
+        .filter(session_room=room, status=ExamApplication.Status.APPROVED)
+        .order_by("seat_number", "pk")
+    )
+    attempts = {
+        attempt.application_id: attempt
+        for attempt in Attempt.objects.select_related("seat")
+        .filter(application__in=applications)
+        .exclude(status=Attempt.Status.VOIDED)
+    }
+    progress = {
+        row["attempt_id"]: row
+        for row in Answer.objects.filter(attempt__in=attempts.values())
+        .exclude(choice=[])
+        .values("attempt_id")
+        .annotate(answered=Count("id"), last_save=Max("saved_at"))
+    }
+    totals = dict(
+        PaperQuestion.objects.filter(paper__application__in=applications)
+        .values("paper__application_id")
+        .annotate(total=Count("id"))
+        .values_list("paper__application_id", "total")
+    )
+    rows = []
+    for application in applications:
+        attempt = attempts.get(application.pk)
+        seen: dict[str, Any] = dict(progress.get(attempt.pk, {})) if attempt else {}
+        last_save = seen.get("last_save")
+        heartbeat = attempt.seat.last_heartbeat_at if attempt and attempt.seat else None
+        latest = max((t for t in (last_save, heartbeat) if t is not None), default=None)
+        deadline = deadline_of(attempt, now) if attempt else None
+        status = attempt.status if attempt else Attempt.Status.SCHEDULED
+        rows.append(
+            ConsoleRow(
+                application_id=application.pk,
+                candidate=application.person.name,
+                ticket_number=application.ticket_number,
+                seat_number=application.seat_number,
+                attempt_id=attempt.pk if attempt else None,
+                status=status,
+                status_name=Attempt.Status(status).label,
+                seat_device_id=attempt.seat_id if attempt else None,
+                current_seat_number=attempt.seat.seat_number if attempt and attempt.seat else None,
+                answered=seen.get("answered", 0),
+                total=totals.get(application.pk, 0),
+                seconds_left=rules.seconds_left(deadline, now) if deadline else None,
+                deadline=deadline,
+                last_save_at=last_save,
+                last_heartbeat_at=heartbeat,
+                connected=bool(attempt and status in rules.OPEN and rules.connected(latest, now)),
+                score=attempt.score if attempt else None,
+            )
+        )
+    seats = [
+        {"id": device.pk, "seat_number": device.seat_number, "name": device.name}
+        for device in Device.objects.filter(
+            room_id=room.room_id, kind=Device.Kind.EXAM_SEAT, active=True
+        ).order_by("seat_number")
+    ]
+    return Console(
+        session_room_id=room.pk,
+        room=room.room.name,
+        session_id=room.session_id,
+        starts_at=room.session.starts_at,
+        server_time=now,
+        rows=rows,
+        seats=seats,
+    )
+
+
+@dataclass(frozen=True)
+class PaperQuestionView:
+    position: int
+    question_type: str
+    stem: str
+    options: list[str]
+    points: Decimal
+    choice: list[int] | None
+    sequence: int | None
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    id: int
+    status: str
+    status_name: str
+    candidate: str
+    seat_number: int | None
+    server_time: datetime
+    started_at: datetime | None
+    deadline: datetime | None
+    seconds_left: int | None
+    extra_seconds: int
+    submitted_at: datetime | None
+    receipt: str | None
+    score: Decimal | None
+    pass_mark: Decimal
+    total: int
+    answered: int
+    questions: list[PaperQuestionView]
+
+
+# The paper is shown from the start of answering on; before, the candidate waits.
+PAPER_SHOWN = frozenset({rules.ACTIVE, rules.PAUSED, rules.SUBMITTED, rules.SCORED})
+
+
+def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
+    """The candidate's own view of their attempt (also staff who see it): the questions of the
+    paper with the options in the order shown, the saved answers, the deadline and, once
+    marked, the score. Never the right answers."""
+    attempts = Attempt.objects.select_related("person", "seat", "paper__blueprint")
+    attempt = get_visible(attempts, actor, attempt_id)
+    now = timezone.now()
+    deadline = deadline_of(attempt, now)
+    saved = {
+        answer.paper_question_id: answer
+        for answer in Answer.objects.filter(attempt=attempt).only(
+            "paper_question_id", "choice", "sequence"
+        )
+    }
+    questions = list(
+        PaperQuestion.objects.filter(paper_id=attempt.paper_id)
+        .select_related("question_version")
+        .order_by("position")
+    )
+    shown = []
+    if attempt.status in PAPER_SHOWN:
+        for question in questions:
+            version = question.question_version
+            order = question.option_order or list(range(len(version.options)))
+            answer = saved.get(question.pk)
+            shown.append(
+                PaperQuestionView(
+                    position=question.position,
+                    question_type=version.question_type,
+                    stem=version.stem,
+                    options=[version.options[index] for index in order],
+                    points=question.points,
+                    choice=list(answer.choice) if answer else None,
+                    sequence=answer.sequence if answer else None,
+                )
+            )
+    return AttemptView(
+        id=attempt.pk,
+        status=attempt.status,
+        status_name=attempt.get_status_display(),
+        candidate=attempt.person.name,
+        seat_number=attempt.seat.seat_number if attempt.seat else None,
+        server_time=now,
+        started_at=attempt.started_at,
+        deadline=deadline,
+        seconds_left=rules.seconds_left(deadline, now) if deadline else None,
+        extra_seconds=attempt.extra_seconds,
+        submitted_at=attempt.submitted_at,
+        receipt=attempt.receipt,
+        score=attempt.score,
+        pass_mark=attempt.paper.blueprint.pass_mark,
+        total=len(questions),
+        answered=sum(1 for answer in saved.values() if answer.choice),
+        questions=shown,
+    )
