@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from peikao.audit.models import AuditRecord
-from peikao.exams.models import Answer, Attempt
+from peikao.exams.models import Answer, Attempt, ExamResult
 from peikao.exams.seat_auth import SEAT_COOKIE
 from peikao.exams.tests.attempt_factories import (
     BEFORE_START,
@@ -175,4 +175,13 @@ def test_saves_are_not_audited_but_sign_in_and_submission_are(made, clock, login
         )
     assert AuditRecord.objects.count() == before
     post(seat, "/api/exams/seat/attempt/submit", token=token)
-    assert AuditRecord.objects.count() == before + 2  # submitted, scored
+    after = AuditRecord.objects.order_by("pk")[before:].values_list("action", flat=True)
+    # Submitted and scored; the score then reaches the result, which a session without a
+    # practical exam decides at once.
+    assert list(after)[:3] == [
+        "exam_attempt.submitted",
+        "exam_attempt.scored",
+        "exam_result.theory_recorded",
+    ]
+    result = ExamResult.objects.get(application=made.applications[0])
+    assert result.theory_score == Attempt.objects.get(application=made.applications[0]).score
