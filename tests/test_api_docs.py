@@ -44,3 +44,24 @@ def test_closed_docs_are_open_to_a_logged_in_user(login_as):
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "培考 Peikao API"
+
+
+def _schemas(base):
+    for sub in base.__subclasses__():
+        yield sub
+        yield from _schemas(sub)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document names each schema by its class: two classes of one name and
+    different fields would document one route with the other's body."""
+    from ninja import Schema
+
+    import config.api  # noqa: F401  (imports every router and its schemas)
+
+    by_name: dict[str, set[str]] = {}
+    for schema in _schemas(Schema):
+        if schema.__module__.startswith("peikao."):
+            by_name.setdefault(schema.__name__, set()).add(schema.__module__)
+    shared = {name: sorted(modules) for name, modules in by_name.items() if len(modules) > 1}
+    assert shared == {}

@@ -44,7 +44,7 @@ class EligibilityIn(Schema):
     on_date: Day | None = None
 
 
-class RefusalOut(Schema):
+class EligibilityRefusalOut(Schema):
     reason: str
     source: str
     kind: Literal["refused", "missing", "invalid"] = Field(
@@ -58,7 +58,7 @@ class EligibilityOut(Schema):
     birth_date: date
     sex: str
     retirement_date: date | None = Field(description="法定退休日期；女性未填岗位类型时为空")
-    refusals: list[RefusalOut]
+    refusals: list[EligibilityRefusalOut]
 
 
 @router.post(

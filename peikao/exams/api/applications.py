@@ -102,7 +102,7 @@ class BatchOut(Schema):
     refused: list[RefusedOut]
 
 
-class ReasonIn(Schema):
+class ApplicationReasonIn(Schema):
     reason: Annotated[str, column("exams.ExamApplication", "status_reason")]
 
 
@@ -205,7 +205,7 @@ def application_approve(request, application_id: Id):
     response=ApplicationDetailOut,
     summary="退回修改，须填写原因（考试中心）",
 )
-def application_return(request, application_id: Id, payload: ReasonIn):
+def application_return(request, application_id: Id, payload: ApplicationReasonIn):
     services.application_return(
         actor=request.actor, application_id=application_id, reason=payload.reason
     )
@@ -217,7 +217,7 @@ def application_return(request, application_id: Id, payload: ReasonIn):
     response=ApplicationDetailOut,
     summary="认定资料造假，取消本次考核资格，须填写原因（考试中心）",
 )
-def application_reject(request, application_id: Id, payload: ReasonIn):
+def application_reject(request, application_id: Id, payload: ApplicationReasonIn):
     services.application_reject_as_fraud(
         actor=request.actor, application_id=application_id, reason=payload.reason
     )

@@ -41,7 +41,7 @@ class SeatIn(Schema):
     serial_number: Annotated[str, column("monitoring.Device", "serial_number")]
 
 
-class SeatOut(Schema):
+class SeatComputerOut(Schema):
     id: int
     name: str
     serial_number: str
@@ -64,7 +64,7 @@ class SignInIn(Schema):
     id_number: Annotated[str, column("people.Person", "id_number")]
 
 
-class QuestionOut(Schema):
+class PaperQuestionOut(Schema):
     position: int
     question_type: str
     stem: str
@@ -94,7 +94,7 @@ class AttemptOut(Schema):
 
 
 class PaperOut(AttemptOut):
-    questions: list[QuestionOut]
+    questions: list[PaperQuestionOut]
 
 
 class SignedInOut(Schema):
@@ -122,7 +122,7 @@ class SaveOut(Schema):
     seconds_left: int
 
 
-class HeartbeatOut(Schema):
+class SeatHeartbeatOut(Schema):
     received_at: datetime
 
 
@@ -171,7 +171,7 @@ class AbsentIn(Schema):
     application_id: Id
 
 
-class ReasonIn(Schema):
+class AttemptReasonIn(Schema):
     reason: Reason
 
 
@@ -180,7 +180,7 @@ class AddTimeIn(Schema):
     reason: Reason
 
 
-class MoveIn(Schema):
+class AttemptMoveIn(Schema):
     seat_id: Id
     reason: Reason
 
@@ -194,7 +194,9 @@ def _candidate(request):
     return services.candidate_actor(seat=device_actor(request.auth), token=token)
 
 
-@router.post("/seats", response={201: SeatOut}, summary="登记考试机（在该考试机上由考务员办理）")
+@router.post(
+    "/seats", response={201: SeatComputerOut}, summary="登记考试机（在该考试机上由考务员办理）"
+)
 def seat_register(request, payload: SeatIn, response: HttpResponse):
     device, key = services.seat_register(actor=request.actor, **payload.dict())
     # The key never reaches the page's script: HttpOnly, this site only.
@@ -210,13 +212,13 @@ def seat_register(request, payload: SeatIn, response: HttpResponse):
     return Status(201, device)
 
 
-@router.get("/seat", auth=seat_auth, response=SeatOut, summary="本考试机（考试机认证）")
+@router.get("/seat", auth=seat_auth, response=SeatComputerOut, summary="本考试机（考试机认证）")
 def seat_detail(request):
     return request.auth
 
 
 @router.post(
-    "/seat/heartbeat", auth=seat_auth, response=HeartbeatOut, summary="考试机心跳（考试机认证）"
+    "/seat/heartbeat", auth=seat_auth, response=SeatHeartbeatOut, summary="考试机心跳（考试机认证）"
 )
 def seat_heartbeat(request):
     received_at = monitoring_services.device_heartbeat(
@@ -295,7 +297,7 @@ def attempt_detail(request, attempt_id: Id):
 
 
 @router.post("/attempts/{attempt_id}/pause", response=AttemptOut, summary="暂停考试（计时冻结）")
-def attempt_pause(request, attempt_id: Id, payload: ReasonIn):
+def attempt_pause(request, attempt_id: Id, payload: AttemptReasonIn):
     services.attempt_pause(actor=request.actor, attempt_id=attempt_id, reason=payload.reason)
     return selectors.attempt_view(request.actor, attempt_id)
 
@@ -313,18 +315,18 @@ def attempt_add_time(request, attempt_id: Id, payload: AddTimeIn):
 
 
 @router.post("/attempts/{attempt_id}/move", response=AttemptOut, summary="调换座位")
-def attempt_move(request, attempt_id: Id, payload: MoveIn):
+def attempt_move(request, attempt_id: Id, payload: AttemptMoveIn):
     services.attempt_move(actor=request.actor, attempt_id=attempt_id, **payload.dict())
     return selectors.attempt_view(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/terminate", response=AttemptOut, summary="终止考试（违纪）")
-def attempt_terminate(request, attempt_id: Id, payload: ReasonIn):
+def attempt_terminate(request, attempt_id: Id, payload: AttemptReasonIn):
     services.attempt_terminate(actor=request.actor, attempt_id=attempt_id, reason=payload.reason)
     return selectors.attempt_view(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/void", response=AttemptOut, summary="作废（考试中心）")
-def attempt_void(request, attempt_id: Id, payload: ReasonIn):
+def attempt_void(request, attempt_id: Id, payload: AttemptReasonIn):
     services.attempt_void(actor=request.actor, attempt_id=attempt_id, reason=payload.reason)
     return selectors.attempt_view(request.actor, attempt_id)

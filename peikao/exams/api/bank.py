@@ -132,22 +132,22 @@ class RetireIn(Schema):
     reason: ReasonText
 
 
-class ImportOut(Schema):
+class QuestionImportOut(Schema):
     dry_run: bool
     rows: int
     created: int
 
 
-class ImportProblemOut(Schema):
+class QuestionImportProblemOut(Schema):
     row: int | None
     column: str
     reason: str
 
 
-class ImportRejectedOut(Schema):
+class QuestionImportRejectedOut(Schema):
     detail: str
     errors: list[str]
-    problems: list[ImportProblemOut] = []
+    problems: list[QuestionImportProblemOut] = []
 
 
 class PartIn(Schema):
@@ -271,7 +271,7 @@ def question_retire(request, question_id: Id, payload: RetireIn):
 
 @router.post(
     "/banks/{bank_id}/import",
-    response={200: ImportOut, 400: ImportRejectedOut},
+    response={200: QuestionImportOut, 400: QuestionImportRejectedOut},
     summary="Excel 导入试题：任何一行有误则整个文件都不导入，并列出每一行的问题",
     description=(
         "被拒绝时一律返回 400，内容为 detail、errors 和 problems。逐行检查发现问题时，problems "

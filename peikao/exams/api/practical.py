@@ -44,7 +44,7 @@ class SubjectOut(Schema):
         return list(obj.tasks.all())
 
 
-class BlueprintOut(Schema):
+class PracticalBlueprintOut(Schema):
     id: int
     item: str
     exam_type: str
@@ -60,7 +60,7 @@ class BlueprintOut(Schema):
         return obj.item_id
 
 
-class BlueprintDetailOut(BlueprintOut):
+class BlueprintDetailOut(PracticalBlueprintOut):
     subjects: list[SubjectOut]
 
     @staticmethod
@@ -88,7 +88,7 @@ class SubjectIn(Schema):
     tasks: list[TaskIn]
 
 
-class BlueprintIn(Schema):
+class PracticalBlueprintIn(Schema):
     name: Annotated[str, column("exams.PracticalBlueprint", "name")]
     duration_minutes: Annotated[int, column("exams.PracticalBlueprint", "duration_minutes")]
     pass_mark: Annotated[Decimal, column("exams.PracticalBlueprint", "pass_mark")]
@@ -193,7 +193,7 @@ class CorrectionIn(ScoreIn):
     reason: Annotated[str, column("exams.PracticalCorrection", "reason")]
 
 
-@router.get("/practical/blueprints", response=list[BlueprintOut], summary="实操考核方案")
+@router.get("/practical/blueprints", response=list[PracticalBlueprintOut], summary="实操考核方案")
 @paginate
 def blueprint_list(request):
     return selectors.blueprint_list(request.actor)
@@ -213,7 +213,7 @@ def blueprint_detail(request, practical_blueprint_id: Id):
     response=BlueprintDetailOut,
     summary="修改实操考核方案（考试中心；已使用的方案另存为新版本）",
 )
-def blueprint_save(request, practical_blueprint_id: Id, payload: BlueprintIn):
+def blueprint_save(request, practical_blueprint_id: Id, payload: PracticalBlueprintIn):
     saved = services.practical_blueprint_save(
         actor=request.actor, blueprint_id=practical_blueprint_id, **payload.dict()
     )

@@ -63,7 +63,7 @@ class SessionRoomOut(Schema):
         return list(obj.staff.all())
 
 
-class SessionOut(Schema):
+class ScheduledSessionOut(Schema):
     id: int
     city: str
     exam_point_id: int
@@ -106,7 +106,7 @@ class SessionOut(Schema):
         }
 
 
-class SessionDetailOut(SessionOut):
+class SessionDetailOut(ScheduledSessionOut):
     items: list[str]
     theory_blueprint_id: int | None
     practical_blueprint_id: int | None
@@ -121,7 +121,7 @@ class SessionDetailOut(SessionOut):
         return obj.visible_rooms
 
 
-class SeatOut(Schema):
+class SeatingRowOut(Schema):
     application_id: int
     room: str
     seat_number: int
@@ -162,14 +162,14 @@ class ScheduleIn(Schema):
     rooms: list[RoomIn] = Field(max_length=50)
 
 
-class MoveIn(Schema):
+class SessionMoveIn(Schema):
     exam_date: Day
     starts_at: DateTime
     registration_deadline: DateTime | None = Field(None, description="不填则不变")
     reason: Annotated[str, column("exams.ExamSession", "status_reason")]
 
 
-class ReasonIn(Schema):
+class SessionReasonIn(Schema):
     reason: Annotated[str, column("exams.ExamSession", "status_reason")]
 
 
@@ -181,7 +181,7 @@ def _detail(actor, session_id: int):
 
 @router.get(
     "/sessions",
-    response=list[SessionOut],
+    response=list[ScheduledSessionOut],
     summary="已安排的考试（考试中心为本市，考试点为本考点，监考员、考评员为本人所监考场次）",
 )
 @paginate(KeysetPagination)
@@ -217,7 +217,7 @@ def session_detail(request, session_id: Id):
     description="已排考的考试可调整考试日期和开考时间，座位和试卷不变；报名截止时间不再调整。"
     + REFUSALS,
 )
-def session_move(request, session_id: Id, payload: MoveIn):
+def session_move(request, session_id: Id, payload: SessionMoveIn):
     data = payload.dict()
     services.session_move(
         actor=request.actor,
@@ -236,7 +236,7 @@ def session_move(request, session_id: Id, payload: MoveIn):
     summary="取消考试（须填写原因；有效报名随之取消并通知考生）",
     description=REFUSALS,
 )
-def session_cancel(request, session_id: Id, payload: ReasonIn):
+def session_cancel(request, session_id: Id, payload: SessionReasonIn):
     services.session_cancel(actor=request.actor, session_id=session_id, reason=payload.reason)
     return _detail(request.actor, session_id)
 
@@ -254,7 +254,7 @@ def session_seat(request, session_id: Id):
 
 @router.get(
     "/sessions/{session_id}/seating",
-    response=list[SeatOut],
+    response=list[SeatingRowOut],
     summary="座位表（考场、座位号、准考证号、姓名）",
 )
 def session_seating(request, session_id: Id):
