@@ -186,7 +186,7 @@ def _home(login_as, username: str, day: date) -> str:
 def test_the_exam_accounts_have_a_days_work(login_as):
     seed_demo(DAY)
     session = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False).get()
-    assert session.starts_at > at_ten(DAY)
+    assert session.starts_at is not None and session.starts_at > at_ten(DAY)
     assert session.rooms.count() == 3
     statuses = list(session.applications.values_list("status", flat=True))
     assert statuses.count("returned") == 1
