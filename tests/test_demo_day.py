@@ -16,7 +16,7 @@ from peikao.accounts.models import Membership
 from peikao.audit.models import AuditRecord
 from peikao.exams.models import ExamApplication, ExamSession
 from peikao.exams.seed import DEMO_NOTE
-from peikao.exams.seed_demo import DEMO_RETURN_REASON
+from peikao.exams.seed_demo import DEMO_RETURN_REASON, DEMO_TODAY_NOTE
 from peikao.exams.selectors.applications import pending_review_count
 from peikao.exams.selectors.sessions import coming_assigned_count
 from peikao.people.models import Violation
@@ -202,12 +202,22 @@ def test_the_exam_accounts_have_a_days_work(login_as):
         assert "个考场安排您监考或考评" in _home(login_as, username, DAY)
 
 
+def test_a_session_of_today_is_seated():
+    seed_demo(DAY)
+    today = ExamSession.objects.get(note=DEMO_TODAY_NOTE, exam_date=DAY)
+    assert today.status == "seated"
+    assert today.applications.filter(status="approved").filter(ticket_number__isnull=False).exists()
+
+
 def test_the_exam_demo_goes_on_the_next_day():
     seed_demo(DAY)
-    applications = ExamApplication.objects.count()
+    coming = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False)
+    applications = ExamApplication.objects.filter(session__in=coming).count()
     seed_demo(DAY + timedelta(days=1))
-    assert ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False).count() == 1
-    assert ExamApplication.objects.count() == applications
+    assert coming.count() == 1
+    assert ExamApplication.objects.filter(session__in=coming).count() == applications
+    # Yesterday's seated session stays as it was; the new day has its own.
+    assert ExamSession.objects.filter(note=DEMO_TODAY_NOTE, status="seated").count() == 2
     before = counts()
     seed_demo(DAY + timedelta(days=1))
     assert counts() == before

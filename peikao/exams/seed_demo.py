@@ -13,12 +13,13 @@ what today lacks, through the services, acting as the demo accounts:
   not applied for it yet are applied by 华安's clerk; of those just applied, the exam center
   returns the first with a reason, leaves the last pending and approves the others.
 
-A session seated today is not built: the services refuse, rightly, to take applications after
-the registration deadline and to seat before it, so a seated session of today cannot be
-reached through them without moving the clock.
+A session of today is seated (when its 14:00 start is still ahead): the exam center schedules
+it with its deadline a minute ahead, the trainees apply and are approved, the deadline is moved
+to now (session_move allows it while open) and the session is seated. Its attempts (sign-in,
+a scored theory, a practical drawn) are not built: sign-in needs a seat computer's cookie.
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from peikao.accounts.actor import Actor, actor_of_membership
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.seed import HUAAN
 from peikao.exams.models import (
+    DEMO_NOTE_PREFIX,
     Blueprint,
     ExamApplication,
     ExamSession,
@@ -40,7 +42,7 @@ from peikao.exams.services.applications import (
     application_return,
     application_submit,
 )
-from peikao.exams.services.sessions import session_schedule
+from peikao.exams.services.sessions import session_move, session_schedule, session_seat
 from peikao.orgs.models import Organization, Room
 from peikao.training.models import Enrolment, HoursCertificate, TrainingClass
 from peikao.training.seed import DEMO_ITEM, demo_classes
@@ -50,6 +52,8 @@ DEMO_THEORY_ROOMS = (("第一机房", 30), ("第二机房", 30))
 DEMO_PRACTICAL_ROOM = "电工实操考场"
 DEMO_BANK = "low_voltage_electrician"
 DEMO_START = time(9)
+TODAY_START = time(14)
+DEMO_TODAY_NOTE = f"{DEMO_NOTE_PREFIX}：今日考试，仅供试用"
 SEED = Actor.system("seed")
 DEMO_RETURN_REASON = "演示：身份证复印件不清晰，请重新上传后再提交。"
 
@@ -80,14 +84,22 @@ def _rooms(exam_point: Organization) -> list[dict]:
     return rooms
 
 
+def _blueprint() -> Blueprint | None:
+    name = DEMO_BLUEPRINTS[DEMO_BANK][0]
+    blueprints = Blueprint.objects.filter(bank__key=DEMO_BANK, name=name, active=True)
+    return blueprints.order_by("-version").first()
+
+
 def _demo_sessions(exam_point: Organization):
-    return ExamSession.objects.filter(exam_point=exam_point, note=DEMO_NOTE)
+    return ExamSession.objects.filter(exam_point=exam_point, note__startswith=DEMO_NOTE_PREFIX)
 
 
 def _scheduled_session(exam_point: Organization, center: Actor) -> ExamSession | None:
     """The demo session still to come, scheduled now if none is."""
     now = timezone.now()
-    sessions = _demo_sessions(exam_point).filter(status=session_rules.OPEN)
+    sessions = ExamSession.objects.filter(
+        exam_point=exam_point, note=DEMO_NOTE, status=session_rules.OPEN
+    )
     coming = sessions.filter(starts_at__gt=now).order_by("starts_at").first()
     if coming is not None:
         return coming
@@ -98,12 +110,7 @@ def _scheduled_session(exam_point: Organization, center: Actor) -> ExamSession |
     )
     if row is None:
         return None
-    name = DEMO_BLUEPRINTS[DEMO_BANK][0]
-    blueprint = (
-        Blueprint.objects.filter(bank__key=DEMO_BANK, name=name, active=True)
-        .order_by("-version")
-        .first()
-    )
+    blueprint = _blueprint()
     if blueprint is None:  # the bank file is absent
         return None
     practical_blueprints = PracticalBlueprint.objects.filter(
@@ -154,14 +161,59 @@ def _apply(session: ExamSession, clerk: Actor) -> list[ExamApplication]:
     return applications
 
 
+def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> None:
+    """A session of today at the exam point, seated: scheduled with its deadline ahead, the
+    completed trainees applied and approved, the deadline then moved to now (the move service
+    allows it while the session is open) and the session seated. Skipped when the afternoon
+    start has passed or a demo session of today exists."""
+    today = timezone.localdate()
+    now = timezone.now()
+    starts_at = timezone.make_aware(datetime.combine(today, TODAY_START))
+    if starts_at <= now + timedelta(minutes=5):
+        return
+    if _demo_sessions(exam_point).filter(exam_date=today).exists():
+        return
+    blueprint = _blueprint()
+    if blueprint is None:
+        return
+    session = session_schedule(
+        actor=center,
+        exam_point_id=exam_point.pk,
+        post_category="special_operator",
+        items=[DEMO_ITEM],
+        exam_type=ExamType.INITIAL,
+        registration_deadline=now + timedelta(minutes=1),
+        starts_at=starts_at,
+        theory_blueprint_id=blueprint.pk,
+        rooms=_rooms(exam_point),
+    )
+    ExamSession.objects.filter(pk=session.pk).update(note=DEMO_TODAY_NOTE)
+    applications = _apply(session, clerk)
+    if not applications:
+        return
+    for application in applications:
+        application_approve(actor=center, application_id=application.pk)
+    session_move(
+        actor=center,
+        session_id=session.pk,
+        exam_date=today,
+        starts_at=starts_at,
+        deadline=now - timedelta(seconds=1),
+        reason="演示：报名已截止，排考",
+    )
+    session_seat(actor=center, session_id=session.pk)
+
+
 def load_demo_exams() -> None:
     exam_point = Organization.objects.get(kind=Organization.Kind.EXAM_POINT, name=HUAAN)
     _rooms(exam_point)
     center = _actor("yc_exam_center", Role.EXAM_CENTER_OFFICER)
     session = _scheduled_session(exam_point, center)
+    clerk = _actor("huaan_clerk", Role.INSTITUTION_CLERK)
+    _seated_today(exam_point, center, clerk)
     if session is None:
         return
-    applications = _apply(session, _actor("huaan_clerk", Role.INSTITUTION_CLERK))
+    applications = _apply(session, clerk)
     if len(applications) < 2:
         return
     returned, *approved, _pending = applications
