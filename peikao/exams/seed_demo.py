@@ -108,7 +108,7 @@ def _scheduled_session(exam_point: Organization, center: Actor) -> ExamSession |
         .order_by("exam_date")
         .first()
     )
-    if row is None:
+    if row is None or row.registration_deadline is None:
         return None
     blueprint = _blueprint()
     if blueprint is None:  # the bank file is absent
