@@ -11,9 +11,14 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from peikao.accounts.actor import actor_of_membership
+from peikao.accounts.models import Membership
 from peikao.audit.models import AuditRecord
-from peikao.exams.models import ExamSession
+from peikao.exams.models import ExamApplication, ExamSession
 from peikao.exams.seed import DEMO_NOTE
+from peikao.exams.seed_demo import DEMO_RETURN_REASON, DEMO_TODAY_NOTE
+from peikao.exams.selectors.applications import pending_review_count
+from peikao.exams.selectors.sessions import coming_assigned_count
 from peikao.people.models import Violation
 from peikao.training.models import (
     AttendanceEvent,
@@ -57,6 +62,7 @@ def counts() -> tuple[int, ...]:
         HoursCertificate.objects.count(),
         Violation.objects.count(),
         ExamSession.objects.count(),
+        ExamApplication.objects.count(),
         AuditRecord.objects.count(),
     )
 
@@ -170,3 +176,48 @@ def test_the_finished_class_is_archived_or_says_what_is_missing(login_as):
     finished.refresh_from_db()
     page = response.content.decode()
     assert finished.status == TrainingClass.Status.ARCHIVED or 'role="alert"' in page
+
+
+def _home(login_as, username: str, day: date) -> str:
+    with time_machine.travel(at_ten(day), tick=False):
+        return login_as(username).get(reverse("accounts:home")).content.decode()
+
+
+def test_the_exam_accounts_have_a_days_work(login_as):
+    seed_demo(DAY)
+    session = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False).get()
+    assert session.starts_at is not None and session.starts_at > at_ten(DAY)
+    assert session.rooms.count() == 3
+    statuses = list(session.applications.values_list("status", flat=True))
+    assert statuses.count("returned") == 1
+    assert statuses.count("submitted") >= 1
+    assert statuses.count("approved") >= 1
+    assert ExamApplication.objects.get(status="returned").status_reason == DEMO_RETURN_REASON
+    center = actor_of_membership(Membership.objects.get(user__username="yc_exam_center"))
+    assert pending_review_count(center) >= 1
+    assert "份考试报名待审核" in _home(login_as, "yc_exam_center", DAY)
+    for username in ("huaan_proctor", "huaan_examiner"):
+        staff = actor_of_membership(Membership.objects.get(user__username=username))
+        assert coming_assigned_count(staff) >= 1
+        assert "个考场安排您监考或考评" in _home(login_as, username, DAY)
+
+
+def test_a_session_of_today_is_seated():
+    seed_demo(DAY)
+    today = ExamSession.objects.get(note=DEMO_TODAY_NOTE, exam_date=DAY)
+    assert today.status == "seated"
+    assert today.applications.filter(status="approved").filter(ticket_number__isnull=False).exists()
+
+
+def test_the_exam_demo_goes_on_the_next_day():
+    seed_demo(DAY)
+    coming = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False)
+    applications = ExamApplication.objects.filter(session__in=coming).count()
+    seed_demo(DAY + timedelta(days=1))
+    assert coming.count() == 1
+    assert ExamApplication.objects.filter(session__in=coming).count() == applications
+    # Yesterday's seated session stays as it was; the new day has its own.
+    assert ExamSession.objects.filter(note=DEMO_TODAY_NOTE, status="seated").count() == 2
+    before = counts()
+    seed_demo(DAY + timedelta(days=1))
+    assert counts() == before

@@ -11,6 +11,7 @@ from peikao.exams.seed import (
     load_yuncheng_timetable,
 )
 from peikao.exams.seed_bank import load_demo_banks
+from peikao.exams.seed_demo import load_demo_exams
 from peikao.monitoring.seed import load_demo_devices, load_demo_heartbeats
 from peikao.orgs.seed import (
     load_institutions,
@@ -46,7 +47,13 @@ DEMO_STEPS = [
 ]
 # A demo that lives in the day it is loaded (training/seed.py says how a later day goes on):
 # the devices report first, as the classes' attendance comes from the terminal.
-DEMO_DAY_STEPS = [load_demo_heartbeats, load_demo_day, load_demo_violation, load_demo_timetable]
+DEMO_DAY_STEPS = [
+    load_demo_heartbeats,
+    load_demo_day,
+    load_demo_violation,
+    load_demo_timetable,
+    load_demo_exams,
+]
 
 
 class Command(BaseCommand):
