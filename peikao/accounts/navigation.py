@@ -28,6 +28,7 @@ _REGULATOR = [
     NavLink("规则参数", "catalog:rules"),
     NavLink("特种作业目录", "catalog:catalogue"),
     NavLink("考试合格率", "exams:pass_rates"),
+    NavLink("资料造假记录", "exams:fraud_cases"),
     NavLink("题库与组卷", "exams:banks"),
     NavLink("审计日志", "audit:list"),
 ]
@@ -37,6 +38,7 @@ _INSTITUTION = [
     NavLink("报考条件预审", "people:eligibility"),
     NavLink("师资与教室", "training:staff"),
     NavLink("监控与考勤设备", "monitoring:devices"),
+    NavLink("考试报名", "exams:applications"),
     NavLink("考试成绩", "exams:results"),
 ]
 _ORGANIZATION = [
@@ -49,7 +51,9 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
     Role.REGULATOR_ADMIN: _REGULATOR,
     Role.REGULATOR_OFFICER: _REGULATOR,
     Role.EXAM_CENTER_OFFICER: [
+        NavLink("考试报名审核", "exams:review_queue"),
         NavLink("考试安排", "exams:sessions"),
+        NavLink("资料造假记录", "exams:fraud_cases"),
         NavLink("培训班", "training:classes"),
         NavLink("辖区单位", "orgs:list"),
         NavLink("特种作业目录", "catalog:catalogue"),
@@ -79,12 +83,14 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("本单位人员", "people:list"),
         NavLink("三违记录", "people:violations"),
         NavLink("培训情况", "training:classes"),
+        NavLink("考试报名", "exams:applications"),
         NavLink("考试成绩", "exams:results"),
         NavLink("用户", "accounts:users"),
     ],
     Role.TRAINEE: [
         NavLink("本人信息", "people:me"),
         NavLink("我的培训", "training:classes"),
+        NavLink("我的考试", "exams:my_exams"),
         NavLink("我的成绩", "exams:results"),
     ],
 }
