@@ -6,13 +6,13 @@ drawn from each, step scores, veto items (否决项) that fail the whole exam wh
 total 100, pass at 80, 60 minutes by default; all of it data per item.
 """
 
-import hashlib
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from peikao.core.state_machine import StateMachine, Transition
+from peikao.exams.rules.papers import seed_number
 
 DRAWN, SCORED, SIGNED, ABSENT = "drawn", "scored", "signed", "absent"
 
@@ -115,7 +115,7 @@ def blueprint_errors(
 def draw_tasks(seed: str, subjects: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """One task per subject, a function of the seed alone: `subjects` maps each subject's code
     to its tasks' codes; the same seed and the same blueprint version draw the same tasks."""
-    generator = random.Random(int(hashlib.sha256(seed.encode()).hexdigest(), 16))
+    generator = random.Random(seed_number(seed))
     return {
         code: generator.choice(sorted(subjects[code]))
         for code in sorted(subjects)
