@@ -231,7 +231,10 @@ def refusal_cases(plan, rooms):
             "不限章节的单选题需要 4 道，题库只有 0 道可用。",
         ),
         "no theory room": ({"rooms": []}, "请至少选择一个理论考场（机房）。"),
-        "two items": ({"items": ["1.2", "1.1"]}, "一场考试只考一个操作项目"),
+        "two items with one pair": (
+            {"items": ["1.2", "1.1"]},
+            "考试含多个操作项目时，请为每个项目分别选择理论考试组卷方案。",
+        ),
     }
 
 
@@ -244,7 +247,7 @@ CASES = [
     "blueprint of another bank",
     "blueprint the bank cannot fill",
     "no theory room",
-    "two items",
+    "two items with one pair",
 ]
 
 
