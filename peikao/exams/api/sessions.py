@@ -2,10 +2,11 @@
 seating list and the admission ticket (准考证 PDF).
 
 Refusals: 400 for a bad input (the deadline after the start, a start in the past, a room or
-staff of another exam point, a blueprint of another bank or one the bank cannot fill, every
-short part named), 403 for a role that sees the session but may not act (only the city's exam
-center acts), 404 for a session missing or out of scope (the same answer), 409 for a state that
-forbids the act (cancelled, already seated, applications still under review)."""
+staff of another exam point, a blueprint of another bank or item or one the bank cannot fill,
+every short part named with its item), 403 for a role that sees the session but may not act
+(only the city's exam center acts), 404 for a session missing or out of scope (the same
+answer), 409 for a state that forbids the act (cancelled, already seated, applications still
+under review)."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -24,7 +25,8 @@ router = Router()
 
 REFUSALS = (
     "拒绝时：400 输入不符合规则（截止时间晚于开考、开考时间已过、其他考点的考场或人员、"
-    "其他题库的组卷方案、题库不足以组卷，逐条列出）；403 只有本市考试中心可以办理；"
+    "其他题库或其他操作项目的组卷方案、题库不足以组卷，逐条列出并注明操作项目）；"
+    "403 只有本市考试中心可以办理；"
     "404 未找到该考试或不在管辖范围内；409 考试所处状态不允许此操作。"
 )
 
