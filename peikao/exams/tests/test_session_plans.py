@@ -347,7 +347,12 @@ def test_the_migration_moves_a_special_operator_pair_into_its_item_s_plan():
     from importlib import import_module
 
     migration = import_module("peikao.exams.migrations.0005_session_plans")
-    session = ExamSessionFactory.create(practical_blueprint=seeded_blueprint())
+    session = ExamSessionFactory.create()
+    # As a session was before the migration: its pair on the session, no plan.
+    session.plans.all().delete()
+    ExamSession.objects.filter(pk=session.pk).update(
+        theory_blueprint=low_voltage(), practical_blueprint=seeded_blueprint()
+    )
     industry = ExamSessionFactory.create(
         post_category_id="principal",
         series=ExamSession.Series.HIGH_RISK_PRINCIPAL_MANAGER,

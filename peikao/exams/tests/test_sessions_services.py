@@ -562,14 +562,14 @@ def test_seating_draws_every_seated_candidate_s_paper_by_the_blueprint(center):
     papers = Paper.objects.filter(application__session=session)
     assert papers.count() == 3
     for paper in papers:
-        assert paper.blueprint_id == session.theory_blueprint_id
+        assert paper.blueprint_id == session.plans.get().theory_blueprint_id
         types = Counter(paper.questions.values_list("question_version__question_type", flat=True))
         assert types == {QuestionType.TRUE_FALSE: 70, QuestionType.SINGLE_CHOICE: 30}
 
 
 def test_seating_without_a_theory_blueprint_is_refused(center):
     session = seated_session(approved=1)
-    ExamSession.objects.filter(pk=session.pk).update(theory_blueprint=None)
+    session.plans.all().delete()
     before = state()
     with pytest.raises(Conflict, match="还没有理论组卷方案"):
         session_seat(actor=center, session_id=session.pk)
