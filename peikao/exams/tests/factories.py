@@ -93,23 +93,28 @@ class ExamSessionFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def plans(self, create, extracted, **kwargs):
-        """As scheduling leaves a special-operator session: the blueprints given to the factory
-        become each item's plan (SessionPlan), and the session keeps no pair of its own."""
-        if not create or self.post_category_id != PostCategory.SPECIAL_OPERATOR:
-            return
-        if self.theory_blueprint_id is None or not self.items.exists():
-            return
-        for item in self.items.all():
-            SessionPlan.objects.create(
-                session=self,
-                item=item,
-                theory_blueprint_id=self.theory_blueprint_id,
-                practical_blueprint_id=self.practical_blueprint_id,
-            )
-        ExamSession.objects.filter(pk=self.pk).update(
-            theory_blueprint=None, practical_blueprint=None
+        if create:
+            plans_from_pair(self)  # type: ignore[arg-type]  # the built session
+
+
+def plans_from_pair(session: ExamSession) -> None:
+    """As scheduling leaves a special-operator session: the blueprints given to the factory
+    become each item's plan (SessionPlan), and the session keeps no pair of its own."""
+    if session.post_category_id != PostCategory.SPECIAL_OPERATOR:
+        return
+    if session.theory_blueprint_id is None or not session.items.exists():
+        return
+    for item in session.items.all():
+        SessionPlan.objects.create(
+            session=session,
+            item=item,
+            theory_blueprint_id=session.theory_blueprint_id,
+            practical_blueprint_id=session.practical_blueprint_id,
         )
-        self.theory_blueprint = self.practical_blueprint = None
+    ExamSession.objects.filter(pk=session.pk).update(
+        theory_blueprint=None, practical_blueprint=None
+    )
+    session.theory_blueprint = session.practical_blueprint = None
 
 
 class SessionRoomFactory(factory.django.DjangoModelFactory):
