@@ -29,6 +29,14 @@ def _id_field(label: str, *, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=1, max_value=LARGEST_ID, required=required)
 
 
+# The page offers the first item and three more, each with its own blueprints.
+MORE_ITEM_ROWS = (2, 3, 4)
+
+
+def _item_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=10, required=False)
+
+
 class ScheduleForm(NamedErrorsForm):
     picked = ("theory_blueprint",)
 
@@ -44,6 +52,40 @@ class ScheduleForm(NamedErrorsForm):
     start_time = forms.TimeField(label="开考时间")
     theory_blueprint = _id_field("理论考试组卷方案")
     practical_blueprint = _id_field("实操考核方案", required=False)
+    item_2 = _item_field("第2个操作项目")
+    theory_blueprint_2 = _id_field("第2个操作项目的理论考试组卷方案", required=False)
+    practical_blueprint_2 = _id_field("第2个操作项目的实操考核方案", required=False)
+    item_3 = _item_field("第3个操作项目")
+    theory_blueprint_3 = _id_field("第3个操作项目的理论考试组卷方案", required=False)
+    practical_blueprint_3 = _id_field("第3个操作项目的实操考核方案", required=False)
+    item_4 = _item_field("第4个操作项目")
+    theory_blueprint_4 = _id_field("第4个操作项目的理论考试组卷方案", required=False)
+    practical_blueprint_4 = _id_field("第4个操作项目的实操考核方案", required=False)
+
+    def _blueprints(self) -> dict:
+        """The pair of the first row alone, or a plan per item when more rows are filled."""
+        data = self.cleaned_data
+        more = [
+            {
+                "item": data[f"item_{row}"],
+                "theory_blueprint_id": data[f"theory_blueprint_{row}"],
+                "practical_blueprint_id": data[f"practical_blueprint_{row}"],
+            }
+            for row in MORE_ITEM_ROWS
+            if data[f"item_{row}"] or data[f"theory_blueprint_{row}"]
+        ]
+        if not more:
+            return {
+                "items": [data["item"]] if data["item"] else [],
+                "theory_blueprint_id": data["theory_blueprint"],
+                "practical_blueprint_id": data["practical_blueprint"],
+            }
+        first = {
+            "item": data["item"],
+            "theory_blueprint_id": data["theory_blueprint"],
+            "practical_blueprint_id": data["practical_blueprint"],
+        }
+        return {"plans": [first, *more]}
 
     def service_arguments(self, post) -> dict:
         """The service's keywords from the cleaned fields and the rooms ticked on the page
@@ -60,14 +102,12 @@ class ScheduleForm(NamedErrorsForm):
             "row_id": data["row"],
             "exam_point_id": data["exam_point"],
             "post_category": data["post_category"],
-            "items": [data["item"]] if data["item"] else [],
             "industry": data["industry"],
             "exam_type": data["exam_type"],
             "registration_deadline": _moment(data["deadline_date"], data["deadline_time"] or NOON),
             "starts_at": _moment(data["start_date"], data["start_time"]),
-            "theory_blueprint_id": data["theory_blueprint"],
-            "practical_blueprint_id": data["practical_blueprint"],
             "rooms": rooms,
+            **self._blueprints(),
         }
 
 

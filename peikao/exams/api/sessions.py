@@ -2,10 +2,11 @@
 seating list and the admission ticket (准考证 PDF).
 
 Refusals: 400 for a bad input (the deadline after the start, a start in the past, a room or
-staff of another exam point, a blueprint of another bank or one the bank cannot fill, every
-short part named), 403 for a role that sees the session but may not act (only the city's exam
-center acts), 404 for a session missing or out of scope (the same answer), 409 for a state that
-forbids the act (cancelled, already seated, applications still under review)."""
+staff of another exam point, a blueprint of another bank or item or one the bank cannot fill,
+every short part named with its item), 403 for a role that sees the session but may not act
+(only the city's exam center acts), 404 for a session missing or out of scope (the same
+answer), 409 for a state that forbids the act (cancelled, already seated, applications still
+under review)."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -24,7 +25,8 @@ router = Router()
 
 REFUSALS = (
     "拒绝时：400 输入不符合规则（截止时间晚于开考、开考时间已过、其他考点的考场或人员、"
-    "其他题库的组卷方案、题库不足以组卷，逐条列出）；403 只有本市考试中心可以办理；"
+    "其他题库或其他操作项目的组卷方案、题库不足以组卷，逐条列出并注明操作项目）；"
+    "403 只有本市考试中心可以办理；"
     "404 未找到该考试或不在管辖范围内；409 考试所处状态不允许此操作。"
 )
 
@@ -106,15 +108,55 @@ class ScheduledSessionOut(Schema):
         }
 
 
+class SessionPlanOut(Schema):
+    item: str | None = Field(description="操作项目代码；按行业组卷的考试为空")
+    item_name: str | None
+    theory_blueprint_id: int | None
+    theory_blueprint: str | None
+    practical_blueprint_id: int | None
+    practical_blueprint: str | None
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code if obj.item else None
+
+    @staticmethod
+    def resolve_item_name(obj):
+        return obj.item.name if obj.item else None
+
+    @staticmethod
+    def resolve_theory_blueprint_id(obj):
+        return obj.theory.pk if obj.theory else None
+
+    @staticmethod
+    def resolve_theory_blueprint(obj):
+        return str(obj.theory) if obj.theory else None
+
+    @staticmethod
+    def resolve_practical_blueprint_id(obj):
+        return obj.practical.pk if obj.practical else None
+
+    @staticmethod
+    def resolve_practical_blueprint(obj):
+        return str(obj.practical) if obj.practical else None
+
+
 class SessionDetailOut(ScheduledSessionOut):
     items: list[str]
-    theory_blueprint_id: int | None
-    practical_blueprint_id: int | None
+    plans: list[SessionPlanOut] = Field(
+        description="各操作项目的理论组卷方案和实操考核方案（按行业组卷的考试为一行）"
+    )
+    theory_blueprint_id: int | None = Field(description="按行业组卷的考试的理论组卷方案")
+    practical_blueprint_id: int | None = Field(description="按行业组卷的考试的实操考核方案")
     rooms: list[SessionRoomOut]
 
     @staticmethod
     def resolve_items(obj):
         return [item.code for item in obj.items.all()]
+
+    @staticmethod
+    def resolve_plans(obj):
+        return selectors.session_plans(obj)
 
     @staticmethod
     def resolve_rooms(obj):
@@ -146,6 +188,12 @@ class RoomIn(Schema):
     staff_ids: list[Id] = Field(default=[], max_length=50)
 
 
+class SessionPlanIn(Schema):
+    item: Annotated[str, column("catalog.OperationItem", "code")]
+    theory_blueprint_id: Id
+    practical_blueprint_id: Id | None = None
+
+
 class ScheduleIn(Schema):
     row_id: Id | None = Field(None, description="排定种子考试计划中的一行；不填则新建考试")
     exam_point_id: Id | None = Field(None, description="新建考试的考试点（本市）")
@@ -157,8 +205,15 @@ class ScheduleIn(Schema):
     exam_type: Annotated[str, column("exams.ExamSession", "exam_type")]
     registration_deadline: DateTime
     starts_at: DateTime
-    theory_blueprint_id: Id
+    theory_blueprint_id: Id | None = Field(
+        None, description="按行业组卷的考试，或只考一个操作项目时的理论组卷方案"
+    )
     practical_blueprint_id: Id | None = None
+    plans: list[SessionPlanIn] = Field(
+        default=[],
+        max_length=10,
+        description="特种作业人员考试的各操作项目及其组卷方案（每个项目一行，实操考核方案可不选）",
+    )
     rooms: list[RoomIn] = Field(max_length=50)
 
 

@@ -30,6 +30,7 @@ from peikao.exams.models.sessions import (
     ExamSession,
     ExamType,
     FraudCase,
+    SessionPlan,
     SessionRoom,
 )
 
@@ -60,6 +61,7 @@ __all__ = [
     "QuestionBank",
     "QuestionType",
     "QuestionVersion",
+    "SessionPlan",
     "SessionRoom",
     "TimeExtension",
 ]

@@ -273,16 +273,17 @@ class PaperQuestion(models.Model):
 
 
 class PaperPool(models.Model):
-    """The question versions pinned for a session when its papers are first drawn (the latest
-    non-retired version of each question of the blueprint's bank, ids sorted): with the
-    blueprint and each paper's seed, what regenerates every paper of the session. Versions
+    """The question versions pinned for a session and one of its blueprints when its papers
+    are first drawn (the latest non-retired version of each question of the blueprint's bank,
+    ids sorted): with the blueprint and each paper's seed, what regenerates every paper of
+    that blueprint. A session of several items has one pool per item's blueprint. Versions
     are never changed once written, so the pool means the same thing for ever."""
 
-    session = models.OneToOneField(
+    session = models.ForeignKey(
         "exams.ExamSession",
         verbose_name="考试",
         on_delete=models.PROTECT,
-        related_name="paper_pool",
+        related_name="paper_pools",
     )
     blueprint = models.ForeignKey(
         Blueprint, verbose_name="组卷方案", on_delete=models.PROTECT, related_name="pools"
@@ -293,6 +294,11 @@ class PaperPool(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "试卷题池"
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "blueprint"], name="paper_pool_per_session_blueprint"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"题池 {self.session}"

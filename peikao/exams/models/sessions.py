@@ -79,6 +79,9 @@ class ExamSession(models.Model):
     )
     exam_type = models.CharField("考核类型", max_length=10, choices=ExamType.choices, blank=True)
     starts_at = models.DateTimeField("开考时间", null=True, blank=True)
+    # The one pair of a session of an industry (principals and safety managers). A session of
+    # special operators has its blueprints per item (SessionPlan); selectors.sessions.plan_for
+    # answers which apply to an application, whichever the session is.
     theory_blueprint = models.ForeignKey(
         "exams.Blueprint",
         verbose_name="理论组卷方案",
@@ -128,6 +131,43 @@ class ExamSession(models.Model):
     @property
     def audit_organization(self):
         return self.exam_point
+
+
+class SessionPlan(models.Model):
+    """An operation item of a special-operator session with the blueprints its candidates sit:
+    the theory blueprint of the item's bank and, where the item has a practical exam, its
+    practical blueprint. The service checks that each fits its item (services.sessions)."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name="考试", on_delete=models.CASCADE, related_name="plans"
+    )
+    item = models.ForeignKey(
+        "catalog.OperationItem", verbose_name="操作项目", on_delete=models.PROTECT, related_name="+"
+    )
+    theory_blueprint = models.ForeignKey(
+        "exams.Blueprint",
+        verbose_name="理论组卷方案",
+        on_delete=models.PROTECT,
+        related_name="session_plans",
+    )
+    practical_blueprint = models.ForeignKey(
+        "exams.PracticalBlueprint",
+        verbose_name="实操考核方案",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="session_plans",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考试项目组卷方案"
+        ordering = ["session_id", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "item"], name="session_plan_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.item}"
 
 
 class SessionRoom(models.Model):

@@ -158,7 +158,9 @@ def blueprint_detail(actor: Actor, blueprint_id: int) -> Blueprint:
     blueprint = get_visible(Blueprint.objects.select_related("bank"), actor, blueprint_id)
     _with_fill(blueprint, available_counts(blueprint.bank))
     blueprint.used = (  # type: ignore[attr-defined]
-        Paper.objects.filter(blueprint=blueprint).exists() or blueprint.sessions.exists()
+        Paper.objects.filter(blueprint=blueprint).exists()
+        or blueprint.sessions.exists()
+        or blueprint.session_plans.exists()
     )
     return blueprint
 

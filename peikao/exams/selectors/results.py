@@ -22,6 +22,7 @@ from peikao.exams.models import (
     SessionRoom,
 )
 from peikao.exams.rules import results as rules
+from peikao.exams.selectors.sessions import practical_required_q
 
 # --------------------------------------------------------------------------- practical
 
@@ -92,8 +93,8 @@ def practical_candidates(actor: Actor) -> QuerySet:
     if actor.role not in (Role.EXAM_CENTER_OFFICER, Role.EXAM_POINT_CLERK, Role.PRACTICAL_EXAMINER):
         return ExamApplication.objects.none()
     rows = ExamApplication.objects.visible_to(actor).filter(
+        practical_required_q(),
         status=ExamApplication.Status.APPROVED,
-        session__practical_blueprint__isnull=False,
         practical_assessments__isnull=True,
     )
     if actor.role == Role.PRACTICAL_EXAMINER:

@@ -1,13 +1,22 @@
 """Reads of scheduled sessions, their rooms, seating and admission tickets, each scoped by the
 asker's actor: the exam center and regulators the sessions of their cities, an exam point's
 clerk its own sessions, a proctor or practical examiner only the sessions (and rooms) they are
-assigned to."""
+assigned to.
 
-from django.db.models import Count, Prefetch, Q
+Which blueprints an application sits is answered here, once (plan_for): the plan of its item
+where the session has plans per item (special operators), else the session's own pair (an
+industry's session). Drawing papers and practical tasks, the results' pass marks and whether a
+practical is required, the pages and the API all ask it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.accounts.models import Membership, Role
+from peikao.catalog.models import OperationItem
 from peikao.core.errors import NotFound
 from peikao.core.scoping import get_visible
 from peikao.exams.models import (
@@ -15,6 +24,7 @@ from peikao.exams.models import (
     ExamApplication,
     ExamSession,
     PracticalBlueprint,
+    SessionPlan,
     SessionRoom,
 )
 from peikao.exams.rules import sessions as rules
@@ -23,6 +33,47 @@ from peikao.orgs.models import Organization, Room
 
 ROOM_STAFF_ROLES = frozenset({Role.PROCTOR, Role.PRACTICAL_EXAMINER})
 STATUS_CHOICES = list(rules.SESSION.states.items())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The blueprints that candidates of one item (None: every candidate of an industry's
+    session) sit."""
+
+    item: OperationItem | None
+    theory: Blueprint | None
+    practical: PracticalBlueprint | None
+
+
+NO_PLAN = Plan(item=None, theory=None, practical=None)
+
+
+def session_plans(session: ExamSession) -> list[Plan]:
+    """The session's plans: one per item, or the session's own pair when it has none."""
+    rows = SessionPlan.objects.filter(session_id=session.pk).select_related(
+        "item", "theory_blueprint__bank", "practical_blueprint"
+    )
+    plans = [Plan(row.item, row.theory_blueprint, row.practical_blueprint) for row in rows]
+    return plans or [Plan(None, session.theory_blueprint, session.practical_blueprint)]
+
+
+def plan_for(application: ExamApplication, plans: Sequence[Plan] | None = None) -> Plan:
+    """The blueprints this application sits (plans: the session's, when read already). An item
+    the session has no plan for has no blueprint."""
+    if plans is None:
+        plans = session_plans(application.session)
+    for plan in plans:
+        if plan.item is None or plan.item.code == application.item_id:
+            return plan
+    return NO_PLAN
+
+
+def practical_required_q() -> Q:
+    """plan_for's practical blueprint is set, as a filter of applications."""
+    plans = SessionPlan.objects.filter(session_id=OuterRef("session_id"))
+    return Q(
+        Exists(plans.filter(item_id=OuterRef("item_id"), practical_blueprint__isnull=False))
+    ) | Q(~Exists(plans), session__practical_blueprint__isnull=False)
 
 
 def is_room_staff(actor: Actor) -> bool:

@@ -8,7 +8,8 @@ A paper is drawn when the session is seated (not at the exam's first minute): on
 application, by rules.papers.draw_paper from the blueprint's parts, a seed from
 secrets.token_hex(16) stored on the paper, and the pool pinned for the session (PaperPool: the
 latest non-retired versions of the bank at the first draw, their ids sorted). From those three
-`paper_regenerate` rebuilds any paper exactly.
+`paper_regenerate` rebuilds any paper exactly. A session of several items draws each candidate's
+paper by their item's blueprint (selectors.sessions.plan_for), one pool per blueprint.
 """
 
 import secrets
@@ -50,6 +51,7 @@ from peikao.exams.selectors.bank import (
     blueprint_parts,
     latest_versions,
 )
+from peikao.exams.selectors.sessions import plan_for, session_plans
 from peikao.exams.services.bank import require_bank_writer
 
 __all__ = [
@@ -133,6 +135,7 @@ def _blueprint_used(blueprint: Blueprint) -> bool:
     return (
         Paper.objects.filter(blueprint=blueprint).exists()
         or ExamSession.objects.filter(theory_blueprint=blueprint).exists()
+        or blueprint.session_plans.exists()
     )
 
 
@@ -286,11 +289,28 @@ def _seated(session: ExamSession):
     )
 
 
+def _pinned_pool(session: ExamSession, blueprint: Blueprint, item_name: str) -> PaperPool:
+    """The pool of the session for this blueprint, pinned now if it is the first draw; a
+    blueprint the bank cannot fill is refused (naming the item, in a session of items)."""
+    pool_row = PaperPool.objects.filter(session=session, blueprint=blueprint).first()
+    if pool_row is not None:
+        return pool_row
+    shortfalls = blueprint_check(blueprint)
+    if shortfalls:
+        where = f"操作项目“{item_name}”：" if item_name else ""
+        raise Conflict(*(where + shortfall for shortfall in shortfalls))
+    version_ids = sorted(
+        latest_versions(blueprint.bank).filter(question__retired=False).values_list("id", flat=True)
+    )
+    return PaperPool.objects.create(session=session, blueprint=blueprint, version_ids=version_ids)
+
+
 @transaction.atomic
 def papers_draw(*, actor: Actor, session: ExamSession) -> list[Paper]:
-    """Draws a paper for every seated application of the session that has none (a second call
-    draws only for those seated since; it never redraws). The pool is pinned at the first draw.
-    Returns the papers drawn now."""
+    """Draws a paper for every seated application of the session that has none, by the theory
+    blueprint of its item (selectors.sessions.plan_for); a second call draws only for those
+    seated since, it never redraws. Each blueprint's pool is pinned at the session's first
+    draw. Returns the papers drawn now."""
     if actor.is_system:
         session = ExamSession.objects.select_for_update().get(pk=session.pk)
     elif actor.is_exam_center:
@@ -298,59 +318,65 @@ def papers_draw(*, actor: Actor, session: ExamSession) -> list[Paper]:
         session = get_visible(ExamSession.objects.all(), actor, session.pk, for_update=True)
     else:
         raise PermissionDenied("只有考试中心可以组卷。")
-    if session.theory_blueprint_id is None:
-        raise Conflict("该考试还没有理论组卷方案，不能组卷。")
-    pool_row = PaperPool.objects.filter(session=session).first()
-    if pool_row is None:
-        blueprint = Blueprint.objects.select_related("bank").get(pk=session.theory_blueprint_id)
-        shortfalls = blueprint_check(blueprint)
-        if shortfalls:
-            raise Conflict(*shortfalls)
-        version_ids = sorted(
-            latest_versions(blueprint.bank)
-            .filter(question__retired=False)
-            .values_list("id", flat=True)
-        )
-        pool_row = PaperPool.objects.create(
-            session=session, blueprint=blueprint, version_ids=version_ids
-        )
-    blueprint = pool_row.blueprint
-    parts = blueprint_parts(blueprint)
-    pool = pool_questions(pool_row.version_ids)
+    plans = session_plans(session)
+    pools = {}
+    for plan in plans:
+        if plan.theory is None:
+            raise Conflict("该考试还没有理论组卷方案，不能组卷。")
+        pool_row = _pinned_pool(session, plan.theory, str(plan.item or ""))
+        pools[plan.theory.pk] = (plan.theory, blueprint_parts(plan.theory), pool_row)
     applications = list(_seated(session))
+    by_blueprint: dict[int, list[ExamApplication]] = {}
+    for application in applications:
+        theory = plan_for(application, plans).theory
+        if theory is None:
+            raise Conflict(
+                f"考生所报的操作项目“{application.item}”不在本场考试的项目中，不能组卷。"
+            )
+        by_blueprint.setdefault(theory.pk, []).append(application)
     if not applications:
         return []
-    papers = Paper.objects.bulk_create(
-        [
-            Paper(application=application, blueprint=blueprint, seed=secrets.token_hex(16))
-            for application in applications
-        ]
-    )
-    PaperQuestion.objects.bulk_create(
-        [
-            PaperQuestion(
-                paper=paper,
-                position=drawn.position,
-                question_version_id=drawn.question_version_id,
-                option_order=list(drawn.option_order),
-                points=drawn.points,
-            )
-            for paper in papers
-            for drawn in draw_paper(parts, pool, paper.seed)
-        ]
-    )
+    drawn_papers: list[Paper] = []
+    detail = {}
+    for blueprint_id, seated in sorted(by_blueprint.items()):
+        blueprint, parts, pool_row = pools[blueprint_id]
+        pool = pool_questions(pool_row.version_ids)
+        papers = Paper.objects.bulk_create(
+            [
+                Paper(application=application, blueprint=blueprint, seed=secrets.token_hex(16))
+                for application in seated
+            ]
+        )
+        PaperQuestion.objects.bulk_create(
+            [
+                PaperQuestion(
+                    paper=paper,
+                    position=drawn.position,
+                    question_version_id=drawn.question_version_id,
+                    option_order=list(drawn.option_order),
+                    points=drawn.points,
+                )
+                for paper in papers
+                for drawn in draw_paper(parts, pool, paper.seed)
+            ]
+        )
+        drawn_papers += papers
+        detail[str(blueprint_id)] = {"papers": len(papers), "pool": len(pool)}
     audit_record(
         Action.PAPERS_DRAWN,
         actor=actor,
         target=session,
-        detail={"blueprint": blueprint.pk, "papers": len(papers), "pool": len(pool)},
+        detail={"papers": len(drawn_papers), "blueprints": detail},
     )
-    return papers
+    return drawn_papers
 
 
 def paper_regenerate(paper: Paper) -> list[DrawnQuestion]:
-    """The paper as its blueprint, its seed and its session's pinned pool draw it again."""
-    pool_row = PaperPool.objects.get(session_id=paper.application.session_id)
+    """The paper as its blueprint, its seed and the pool pinned for its session and blueprint
+    draw it again."""
+    pool_row = PaperPool.objects.get(
+        session_id=paper.application.session_id, blueprint_id=paper.blueprint_id
+    )
     return draw_paper(
         blueprint_parts(paper.blueprint), pool_questions(pool_row.version_ids), paper.seed
     )

@@ -31,6 +31,7 @@ from peikao.exams.models import (
 )
 from peikao.exams.rules import practical as rules
 from peikao.exams.rules.applications import APPROVED
+from peikao.exams.selectors.sessions import plan_for
 from peikao.exams.services import results as result_services
 
 DRAWERS = frozenset({Role.EXAM_CENTER_OFFICER, Role.EXAM_POINT_CLERK, Role.PRACTICAL_EXAMINER})
@@ -171,7 +172,11 @@ def blueprint_create(
 
 
 def _blueprint_used(blueprint: PracticalBlueprint) -> bool:
-    return blueprint.assessments.exists() or blueprint.sessions.exists()
+    return (
+        blueprint.assessments.exists()
+        or blueprint.sessions.exists()
+        or blueprint.session_plans.exists()
+    )
 
 
 @transaction.atomic
@@ -266,7 +271,7 @@ def practical_draw(*, actor: Actor, application_id: int) -> PracticalAssessment:
     existing = PracticalAssessment.objects.filter(application=application).first()
     if existing is not None:
         return existing
-    blueprint = application.session.practical_blueprint
+    blueprint = plan_for(application).practical
     if blueprint is None:
         raise Conflict("该考试不含实际操作考试。")
     if application.status != APPROVED:

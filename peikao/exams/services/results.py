@@ -25,6 +25,7 @@ from peikao.catalog.selectors import rule_value
 from peikao.core.errors import Conflict
 from peikao.exams.models import Attempt, ExamApplication, ExamResult, PracticalAssessment
 from peikao.exams.rules import results as rules
+from peikao.exams.selectors.sessions import plan_for
 from peikao.people import services as people_services
 from peikao.people.models import Violation
 from peikao.training.models import Enrolment
@@ -43,13 +44,13 @@ def _rule(key: str, application: ExamApplication) -> Decimal:
 
 def theory_pass_mark(application: ExamApplication) -> Decimal:
     """The blueprint's pass mark, never below the rule's (a city may be stricter)."""
-    blueprint = application.session.theory_blueprint
+    blueprint = plan_for(application).theory
     mark = _rule("pass_mark", application)
     return max(mark, blueprint.pass_mark) if blueprint is not None else mark
 
 
 def practical_pass_mark(application: ExamApplication) -> Decimal:
-    blueprint = application.session.practical_blueprint
+    blueprint = plan_for(application).practical
     mark = _rule("pass_mark", application)
     return max(mark, blueprint.pass_mark) if blueprint is not None else mark
 
@@ -114,7 +115,7 @@ def _decide(
         target = rules.outcome(
             theory_score=result.theory_score,
             theory_pass_mark=theory_pass_mark(application),
-            practical_required=application.session.practical_blueprint_id is not None,
+            practical_required=plan_for(application).practical is not None,
             practical_total=result.practical_score,
             practical_vetoed=bool(assessment and assessment.vetoed),
             practical_pass_mark=practical_pass_mark(application),

@@ -34,12 +34,13 @@ from peikao.exams.models import (
     ExamSession,
     ExamType,
     PracticalBlueprint,
+    SessionPlan,
     SessionRoom,
 )
 from peikao.exams.rules import sessions as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION, APPROVED, RETURNED, SUBMITTED
 from peikao.exams.selectors.bank import blueprint_check
-from peikao.exams.selectors.sessions import sessions_of
+from peikao.exams.selectors.sessions import session_plans, sessions_of
 from peikao.exams.services.applications import seat_release
 from peikao.exams.services.papers import papers_draw
 from peikao.orgs.models import Organization, Room
@@ -80,23 +81,62 @@ def _local(moment: datetime) -> str:
 # --- scheduling -------------------------------------------------------------------------------
 
 
-def _subject(post_category: str, industry: str, items: Sequence[str]):
-    """The post category with its items (special operators) or industry (principals and
-    safety managers); every missing choice is a refusal."""
+def _plan_entries(
+    *,
+    post_category: str,
+    items: Sequence[str],
+    plans: Sequence[Mapping],
+    theory_blueprint_id: int | None,
+    practical_blueprint_id: int | None,
+) -> list[tuple[str, int | None, int | None]]:
+    """(item code, theory blueprint id, practical blueprint id) for each item of a special-
+    operator session ("" for an industry's session and its one pair): from `plans`, or from the
+    one pair given with one item (the single-item call)."""
+    if post_category != PostCategory.SPECIAL_OPERATOR:
+        if plans:
+            raise DomainError("主要负责人、安全管理人员的考试按行业组卷，不分操作项目。")
+        return [("", theory_blueprint_id, practical_blueprint_id)]
+    if not plans:
+        codes = list(dict.fromkeys(code for code in items if code))
+        if len(codes) > 1:
+            raise DomainError("考试含多个操作项目时，请为每个项目分别选择理论考试组卷方案。")
+        return [(code, theory_blueprint_id, practical_blueprint_id) for code in codes]
+    if theory_blueprint_id is not None or practical_blueprint_id is not None:
+        raise DomainError("请在各操作项目下分别选择组卷方案，不要另选整场考试的组卷方案。")
+    entries = [
+        (
+            str(plan.get("item") or ""),
+            plan.get("theory_blueprint_id"),
+            plan.get("practical_blueprint_id"),
+        )
+        for plan in plans
+    ]
+    codes = [code for code, _, _ in entries]
+    if "" in codes:
+        raise DomainError("请为每个组卷方案选择操作项目。")
+    repeated = [code for code, count in Counter(codes).items() if count > 1]
+    if repeated:
+        raise DomainError(f"操作项目“{repeated[0]}”选了不止一次，每个项目只选一次。")
+    if items and set(items) != set(codes):
+        raise DomainError("所选操作项目与各项目的组卷方案不一致。")
+    return entries
+
+
+def _subject(post_category: str, industry: str, codes: Sequence[str]):
+    """The post category with its items (special operators, in the order given) or industry
+    (principals and safety managers); every missing choice is a refusal."""
     category = PostCategory.objects.filter(code=post_category).first()
     if category is None:
         raise DomainError("请选择人员类别。")
     if category.code == PostCategory.SPECIAL_OPERATOR:
-        codes = list(dict.fromkeys(code for code in items if code))
         if not codes:
             raise DomainError("特种作业人员的考试须选择操作项目。")
-        if len(codes) > 1:
-            # One session has one theory blueprint, and a blueprint is of one item's bank.
-            raise DomainError("一场考试只考一个操作项目（每个项目使用自己的组卷方案）。")
-        found = list(OperationItem.objects.filter(code__in=codes, enabled=True))
+        found = {
+            item.code: item for item in OperationItem.objects.filter(code__in=codes, enabled=True)
+        }
         if len(found) != len(codes):
             raise DomainError("请选择有效的操作项目。")
-        return category, None, found
+        return category, None, [found[code] for code in codes]
     industry_row = Industry.objects.filter(code=industry).first()
     if industry_row is None:
         raise DomainError("主要负责人、安全管理人员的考试须选择行业。")
@@ -110,11 +150,11 @@ def blueprint_refusals(blueprint: Blueprint) -> list[str]:
     return [f"组卷方案“{blueprint}”：{shortfall}" for shortfall in blueprint_check(blueprint)]
 
 
-def _theory_blueprint_refusals(blueprint, *, category, industry, items, exam_type) -> list[str]:
+def _theory_blueprint_refusals(blueprint, *, category, industry, item, exam_type) -> list[str]:
     bank = blueprint.bank
     refusals = []
     same_bank = bank.post_category_id == category.code and (
-        bank.item_id in {item.code for item in items}
+        bank.item_id == (item.code if item else None)
         if category.code == PostCategory.SPECIAL_OPERATOR
         else bank.industry_id == (industry.code if industry else None)
     )
@@ -130,9 +170,41 @@ def _theory_blueprint_refusals(blueprint, *, category, industry, items, exam_typ
     return refusals or blueprint_refusals(blueprint)
 
 
-def _practical_blueprint_refusals(blueprint, *, items, exam_type) -> list[str]:
+def _plan_refusals(
+    item: OperationItem | None,
+    theory_id: int | None,
+    practical_id: int | None,
+    *,
+    category: PostCategory,
+    industry: Industry | None,
+    exam_type: str,
+):
+    """The blueprints of one item (or of an industry's session) and every refusal, each
+    naming the item."""
+    where = f"操作项目“{item}”：" if item else ""
     refusals = []
-    if not items or blueprint.item_id != items[0].code:
+    theory = (
+        Blueprint.objects.select_related("bank").filter(pk=theory_id).first() if theory_id else None
+    )
+    if theory is None:
+        refusals.append("请选择理论考试组卷方案。")
+    else:
+        refusals += _theory_blueprint_refusals(
+            theory, category=category, industry=industry, item=item, exam_type=exam_type
+        )
+    practical = None
+    if practical_id is not None:
+        practical = PracticalBlueprint.objects.filter(pk=practical_id).first()
+        if practical is None:
+            refusals.append("未找到该实操考核方案。")
+        else:
+            refusals += _practical_blueprint_refusals(practical, item=item, exam_type=exam_type)
+    return (item, theory, practical), [where + refusal for refusal in refusals]
+
+
+def _practical_blueprint_refusals(blueprint, *, item, exam_type) -> list[str]:
+    refusals = []
+    if item is None or blueprint.item_id != item.code:
         refusals.append(f"实操考核方案“{blueprint}”不是本场考试操作项目的方案。")
     if blueprint.exam_type != exam_type:
         refusals.append(f"实操考核方案“{blueprint}”的考核类型与本场考试不符。")
@@ -202,16 +274,21 @@ def session_schedule(
     exam_type: str,
     registration_deadline: datetime,
     starts_at: datetime,
-    theory_blueprint_id: int,
     rooms: Sequence[Mapping],
+    theory_blueprint_id: int | None = None,
     row_id: int | None = None,
     exam_point_id: int | None = None,
     industry: str = "",
     items: Sequence[str] = (),
     practical_blueprint_id: int | None = None,
+    plans: Sequence[Mapping] = (),
 ) -> ExamSession:
     """Publishes a session for applications: a row of the seed timetable (row_id) given its
-    category, start and rooms, or a new session at one of the city's exam points."""
+    category, start and rooms, or a new session at one of the city's exam points.
+
+    A special-operator session of several items gives `plans`, one per item: {item,
+    theory_blueprint_id, practical_blueprint_id (optional)}; one item may instead come with the
+    pair `theory_blueprint_id`/`practical_blueprint_id`. An industry's session gives the pair."""
     row: ExamSession | None = None
     exam_point: Organization | None
     if row_id is not None:
@@ -228,7 +305,16 @@ def session_schedule(
         exam_point = points.filter(pk=exam_point_id).first() if exam_point_id else None
         if exam_point is None:
             raise NotFound("未找到该考试点，或不在您的管辖范围内。")
-    category, industry_row, item_rows = _subject(post_category, industry, items)
+    entries = _plan_entries(
+        post_category=post_category,
+        items=items,
+        plans=plans,
+        theory_blueprint_id=theory_blueprint_id,
+        practical_blueprint_id=practical_blueprint_id,
+    )
+    category, industry_row, item_rows = _subject(
+        post_category, industry, [code for code, _, _ in entries if code]
+    )
     refusals = []
     if exam_type not in ExamType.values:
         refusals.append("请选择考核类型。")
@@ -242,27 +328,26 @@ def session_schedule(
         refusals.append(_series_refusal(row, category))
         if exam_date != row.exam_date:
             refusals.append(f"开考时间须在考试计划的考试日期（{row.exam_date:%Y-%m-%d}）当天。")
-    theory = Blueprint.objects.select_related("bank").filter(pk=theory_blueprint_id).first()
-    if theory is None:
-        refusals.append("请选择理论考试组卷方案。")
-    else:
-        refusals += _theory_blueprint_refusals(
-            theory, category=category, industry=industry_row, items=item_rows, exam_type=exam_type
+    by_code = {item.code: item for item in item_rows}
+    chosen = []
+    for code, theory_id, practical_id in entries:
+        plan, plan_refusals = _plan_refusals(
+            by_code.get(code),
+            theory_id,
+            practical_id,
+            category=category,
+            industry=industry_row,
+            exam_type=exam_type,
         )
-    practical = None
-    if practical_blueprint_id is not None:
-        practical = PracticalBlueprint.objects.filter(pk=practical_blueprint_id).first()
-        if practical is None:
-            refusals.append("未找到该实操考核方案。")
-        else:
-            refusals += _practical_blueprint_refusals(
-                practical, items=item_rows, exam_type=exam_type
-            )
+        chosen.append(plan)
+        refusals += plan_refusals
     picked, room_refusals = _rooms_and_staff(exam_point, rooms)
     refusals += room_refusals
     if any(refusals):
         raise DomainError(*refusals)
 
+    # An industry's session keeps its one pair; a special operators' has a plan per item.
+    _, theory, practical = chosen[0] if industry_row else (None, None, None)
     fields = {
         "post_category": category,
         "industry": industry_row,
@@ -273,7 +358,9 @@ def session_schedule(
         "practical_blueprint": practical,
         "seat_capacity": sum(room.seats for room, _ in picked if room.kind == Room.Kind.THEORY),
     }
-    subject = item_rows[0].name if item_rows else industry_row.name if industry_row else ""
+    subject = "、".join(item.name for item in item_rows) or (
+        industry_row.name if industry_row else ""
+    )
     if row is None:
         session = ExamSession(
             city_id=exam_center_city(actor),
@@ -298,6 +385,13 @@ def session_schedule(
             f"{exam_point.name}在{exam_date:%Y-%m-%d}已有同类别的考试，不能重复安排。"
         ) from None
     session.items.set(item_rows)
+    if item_rows:
+        SessionPlan.objects.bulk_create(
+            SessionPlan(
+                session=session, item=item, theory_blueprint=theory, practical_blueprint=practical
+            )
+            for item, theory, practical in chosen
+        )
     for room, staff in picked:
         session_room = SessionRoom.objects.create(session=session, room=room)
         session_room.staff.set(staff)
@@ -313,8 +407,13 @@ def session_schedule(
             "exam_type": exam_type,
             "registration_deadline": registration_deadline.isoformat(),
             "starts_at": starts_at.isoformat(),
-            "theory_blueprint": theory.pk if theory else None,
-            "practical_blueprint": practical.pk if practical else None,
+            "plans": {
+                item.code if item else "": {
+                    "theory_blueprint": theory.pk if theory else None,
+                    "practical_blueprint": practical.pk if practical else None,
+                }
+                for item, theory, practical in chosen
+            },
             "rooms": {room.pk: staff for room, staff in picked},
             "seat_capacity": session.seat_capacity,
         },
@@ -460,7 +559,7 @@ def _seating_guard(session: ExamSession) -> list[str]:
     now = timezone.now()
     if session.starts_at is None:
         refusals.append("该考试计划尚未安排，请先安排考试。")
-    elif session.theory_blueprint_id is None:
+    elif any(plan.theory is None for plan in session_plans(session)):
         refusals.append("该考试还没有理论组卷方案：排考时为每位考生组卷，请先选择组卷方案。")
     if session.registration_deadline is None or now < session.registration_deadline:
         when = _local(session.registration_deadline) if session.registration_deadline else "—"

@@ -1,8 +1,9 @@
 """Exam objects for tests, built straight in the database (the services are tested apart).
 
 The default session is a scheduled 1.2 低压电工作业 session at the demo's 华安 exam point
-(Yuncheng), starting twenty days (and one more per session made) after the clock the test
-pins; applications are of people with a completed enrolment at 华安's institution.
+(Yuncheng), its blueprints on the item's plan as scheduling writes them, starting twenty days
+(and one more per session made) after the clock the test pins; applications are of people
+with a completed enrolment at 华安's institution.
 """
 
 from datetime import datetime, time, timedelta
@@ -23,6 +24,7 @@ from peikao.exams.models import (
     QuestionBank,
     QuestionType,
     QuestionVersion,
+    SessionPlan,
     SessionRoom,
 )
 from peikao.orgs.models import Organization, Room
@@ -88,6 +90,31 @@ class ExamSessionFactory(factory.django.DjangoModelFactory):
     def items(self, create, extracted, **kwargs):
         if create:
             self.items.set(extracted if extracted is not None else ["1.2"])
+
+    @factory.post_generation
+    def plans(self, create, extracted, **kwargs):
+        if create:
+            plans_from_pair(self)  # type: ignore[arg-type]  # the built session
+
+
+def plans_from_pair(session: ExamSession) -> None:
+    """As scheduling leaves a special-operator session: the blueprints given to the factory
+    become each item's plan (SessionPlan), and the session keeps no pair of its own."""
+    if session.post_category_id != PostCategory.SPECIAL_OPERATOR:
+        return
+    if session.theory_blueprint_id is None or not session.items.exists():
+        return
+    for item in session.items.all():
+        SessionPlan.objects.create(
+            session=session,
+            item=item,
+            theory_blueprint_id=session.theory_blueprint_id,
+            practical_blueprint_id=session.practical_blueprint_id,
+        )
+    ExamSession.objects.filter(pk=session.pk).update(
+        theory_blueprint=None, practical_blueprint=None
+    )
+    session.theory_blueprint = session.practical_blueprint = None
 
 
 class SessionRoomFactory(factory.django.DjangoModelFactory):

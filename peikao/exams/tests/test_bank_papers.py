@@ -23,6 +23,7 @@ from peikao.exams.models import (
 from peikao.exams.rules.papers import paper_meets_blueprint
 from peikao.exams.seed_bank import bank_file_load
 from peikao.exams.selectors.bank import blueprint_check, blueprint_parts
+from peikao.exams.selectors.sessions import session_plans
 from peikao.exams.services.bank import question_edit, question_retire
 from peikao.exams.services.papers import (
     blueprint_save,
@@ -155,7 +156,7 @@ def test_an_unused_blueprint_is_corrected_in_place_a_used_one_gets_a_new_version
     plan.refresh_from_db()
     assert (plan.version, plan.name, plan.active) == (1, "改名的方案", False)
     assert len(blueprint_parts(plan)) == 4
-    assert session.theory_blueprint_id == plan.pk
+    assert session_plans(session)[0].theory == plan
 
 
 def test_only_bank_writers_save_blueprints(bank):
@@ -264,7 +265,9 @@ def test_drawing_is_refused_without_a_blueprint_the_bank_fills(bank):
     session = seated_session(1, plan)
     with pytest.raises(Conflict) as refused:
         papers_draw(actor=center, session=session)
-    assert refused.value.messages == ["章节“操作技术”的多选题需要 1 道，题库只有 0 道可用。"]
+    assert refused.value.messages == [
+        "操作项目“1.2 低压电工作业”：章节“操作技术”的多选题需要 1 道，题库只有 0 道可用。"
+    ]
     assert not Paper.objects.filter(application__session=session).exists()
     assert not PaperPool.objects.filter(session=session).exists()
     with pytest.raises(PermissionDenied):

@@ -231,7 +231,10 @@ def refusal_cases(plan, rooms):
             "不限章节的单选题需要 4 道，题库只有 0 道可用。",
         ),
         "no theory room": ({"rooms": []}, "请至少选择一个理论考场（机房）。"),
-        "two items": ({"items": ["1.2", "1.1"]}, "一场考试只考一个操作项目"),
+        "two items with one pair": (
+            {"items": ["1.2", "1.1"]},
+            "考试含多个操作项目时，请为每个项目分别选择理论考试组卷方案。",
+        ),
     }
 
 
@@ -244,7 +247,7 @@ CASES = [
     "blueprint of another bank",
     "blueprint the bank cannot fill",
     "no theory room",
-    "two items",
+    "two items with one pair",
 ]
 
 
@@ -559,14 +562,14 @@ def test_seating_draws_every_seated_candidate_s_paper_by_the_blueprint(center):
     papers = Paper.objects.filter(application__session=session)
     assert papers.count() == 3
     for paper in papers:
-        assert paper.blueprint_id == session.theory_blueprint_id
+        assert paper.blueprint_id == session.plans.get().theory_blueprint_id
         types = Counter(paper.questions.values_list("question_version__question_type", flat=True))
         assert types == {QuestionType.TRUE_FALSE: 70, QuestionType.SINGLE_CHOICE: 30}
 
 
 def test_seating_without_a_theory_blueprint_is_refused(center):
     session = seated_session(approved=1)
-    ExamSession.objects.filter(pk=session.pk).update(theory_blueprint=None)
+    session.plans.all().delete()
     before = state()
     with pytest.raises(Conflict, match="还没有理论组卷方案"):
         session_seat(actor=center, session_id=session.pk)

@@ -14,7 +14,14 @@ from peikao.core.pagination import keyset_page_of_request
 from peikao.core.scoping import id_of
 from peikao.core.views import form_action, form_checked_action
 from peikao.exams import tickets
-from peikao.exams.forms import EXAM_TYPES, POST_CATEGORIES, MoveForm, ReasonForm, ScheduleForm
+from peikao.exams.forms import (
+    EXAM_TYPES,
+    MORE_ITEM_ROWS,
+    POST_CATEGORIES,
+    MoveForm,
+    ReasonForm,
+    ScheduleForm,
+)
 from peikao.exams.rules import sessions as rules
 from peikao.exams.selectors import sessions as selectors
 from peikao.exams.services import sessions as services
@@ -57,6 +64,7 @@ def session_detail(request, session_id: int):
         "exams/session_detail.html",
         {
             "session": session,
+            "plans": selectors.session_plans(session),
             "rooms": selectors.session_rooms(actor, session),
             "seating": list(selectors.seating_list(actor, session)),
             "can_move": can_act and session.status in (rules.OPEN, rules.SEATED),
@@ -115,6 +123,7 @@ def session_schedule(request):
         "industries": catalog_selectors.industries(),
         "blueprints": selectors.blueprints(),
         "practical_blueprints": selectors.practical_blueprints(),
+        "more_item_rows": MORE_ITEM_ROWS,
         "today": timezone.localdate(),
     }
     if exam_point is not None:
