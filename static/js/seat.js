@@ -123,6 +123,7 @@
 
   function render(attempt) {
     state.attempt = attempt;
+    resync(attempt); // the sign-in's answer carries the attempt inside it
     const status = attempt.status;
     if (status === "checked_in" || status === "authorized") return showWaiting(attempt);
     if (status === "active" || status === "paused") return showExam(attempt);
@@ -204,7 +205,7 @@
     const multiple = question.question_type === "multiple_choice";
     $("question-heading").textContent =
       `第 ${question.position} 题 / 共 ${state.questions.length} 题 · ` +
-      `${TYPE_NAMES[question.question_type] || ""} · ${question.points} 分` +
+      `${TYPE_NAMES[question.question_type] || ""} · ${Number(question.points)} 分` +
       (multiple ? "（选出全部正确选项）" : "");
     $("question-stem").textContent = question.stem;
     const fieldset = $("question-options");
@@ -220,7 +221,7 @@
       input.value = option;
       input.checked = question.choice.includes(option);
       input.disabled = !answering();
-      input.addEventListener("change", () => choose(question, fieldset));
+      input.addEventListener("change", () => choose(question.position, fieldset));
       const label = document.createElement("label");
       label.className = "form-check-label";
       label.htmlFor = input.id;
@@ -237,8 +238,10 @@
     return state.attempt && state.attempt.status === "active" && !state.timeUp && !state.submitting;
   }
 
-  function choose(question, fieldset) {
+  // By position: a poll may have replaced the question objects since the options were drawn.
+  function choose(position, fieldset) {
     if (!answering()) return;
+    const question = state.questions.find((each) => each.position === position);
     question.choice = [...fieldset.querySelectorAll("input:checked")].map((input) =>
       Number(input.value),
     );
@@ -440,8 +443,8 @@
     if (!scored) return poll(POLL_WAITING_MS);
     const passed = Number(attempt.score) >= Number(attempt.pass_mark);
     $("done-title").textContent = "已交卷，成绩如下";
-    $("done-score").textContent = attempt.score;
-    $("done-pass-mark").textContent = `${attempt.pass_mark} 分`;
+    $("done-score").textContent = Number(attempt.score);
+    $("done-pass-mark").textContent = `${Number(attempt.pass_mark)} 分`;
     $("done-verdict").textContent = passed ? "合格" : "不合格";
     $("done-verdict").className = passed ? "text-success" : "text-danger";
     $("done-receipt").textContent = attempt.receipt || "";
