@@ -122,6 +122,7 @@
   }
 
   function render(attempt) {
+    if (!state.attempt || state.attempt.id !== attempt.id) state.mine = new Map();
     state.attempt = attempt;
     resync(attempt); // the sign-in's answer carries the attempt inside it
     const status = attempt.status;
@@ -490,6 +491,15 @@
     }
   });
 
+  // The candidate is done: the seat is free for the next one (their result stays on the server).
+  document.querySelectorAll("[data-next-candidate]").forEach((button) =>
+    button.addEventListener("click", () => {
+      clearTimeout(state.pollTimer);
+      forgetToken();
+      state.attempt = null;
+      showSignIn();
+    }),
+  );
   $("previous-button").addEventListener("click", () => showQuestion(state.current - 1));
   $("next-button").addEventListener("click", () => showQuestion(state.current + 1));
   $("submit-button").addEventListener("click", askToSubmit);

@@ -204,6 +204,10 @@ def test_a_candidate_signs_in_is_let_in_answers_submits_once_and_sees_the_score(
     row = row_of(console, first)
     expect(row.get_by_test_id("console-status")).to_have_text("已评分", timeout=WAIT)
     expect(row.get_by_test_id("console-score")).to_have_text("100")
+    # The seat is freed for the next candidate; a reload no longer resumes the last one.
+    seat.get_by_role("button", name="下一位考生签到").click()
+    seat.reload()
+    expect(seat.get_by_label("准考证号")).to_be_visible()
     shot(console, "console-scored")
 
 
@@ -299,6 +303,12 @@ def test_with_the_network_cut_answers_are_kept_and_sent_when_it_returns(
     row = row_of(console, first)
     expect(row.get_by_test_id("console-last-save")).to_have_text(last_save, timeout=WAIT)
     expect(row).to_contain_text("2/3")
+    # A reload on the same seat resumes: the same answers, no sign-in.
+    seat.reload()
+    expect(seat.locator("#exam-answered")).to_have_text("2", timeout=WAIT)
+    answer(seat, 3, RIGHT[3])
+    saved(seat, 3)
+    assert Answer.objects.filter(attempt=attempt).count() == 3
 
 
 # --------------------------------------------------------------------------- pause
@@ -329,3 +339,27 @@ def test_a_pause_on_the_console_freezes_the_seat_until_it_is_resumed(
     expect(overlay).to_be_hidden(timeout=WAIT)
     answer(seat, 1, RIGHT[1])
     saved(seat, 1)
+
+
+# --------------------------------------------------------------------------- time up
+
+
+def test_at_time_up_the_page_submits_the_paper_with_its_answers(new_context, live_server, made):
+    first = made.applications[0]
+    console = console_of(new_context, made)
+    seat = seat_with_cookie(new_context, live_server, made, 1)
+    sign_in(seat, first)
+    authorize_and_start(console, seat, first)
+    answer(seat, 1, RIGHT[1])
+    saved(seat, 1)
+    # The server's deadline is brought to a few seconds from now; the page learns it at its
+    # next call, as it would learn of time the proctor added.
+    attempt = attempt_of(first)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        base_deadline_at=timezone.now() + timedelta(seconds=4)
+    )
+    expect(seat.locator("#done-score")).to_have_text("40", timeout=WAIT)
+    scored = Attempt.objects.get(pk=attempt.pk)
+    assert scored.status == "scored"
+    assert scored.submitted_at is not None and scored.base_deadline_at is not None
+    assert scored.submitted_at <= scored.base_deadline_at
