@@ -70,6 +70,7 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("考试安排", "exams:sessions"),
         NavLink("本考点", "orgs:list"),
         NavLink("监控与考勤设备", "monitoring:devices"),
+        NavLink("登记考试机", "exams:seat_setup"),
         NavLink("实操考评", "exams:practical"),
     ],
     Role.PROCTOR: [NavLink("我的监考安排", "exams:my_rooms"), NavLink("本考点", "orgs:list")],

@@ -2,6 +2,8 @@
 made on that computer, lives in an HttpOnly cookie (docs/decisions/0017). The page's script
 never reads it; CSRF is checked on every call, as for a logged-in session."""
 
+from django.conf import settings
+from django.http import HttpResponse
 from ninja.security import APIKeyCookie
 
 from peikao.core.errors import PermissionDenied
@@ -11,6 +13,20 @@ from peikao.monitoring.selectors import device_by_key
 SEAT_COOKIE = "peikao_seat"
 # A seat keeps its cookie for a year; a new registration or a key rotation replaces it.
 SEAT_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def set_seat_cookie(response: HttpResponse, key: str) -> None:
+    """The one way a registration hands the seat its key (the API and the clerk's page): the
+    key never reaches the page's script, HttpOnly, this site only."""
+    response.set_cookie(
+        SEAT_COOKIE,
+        key,
+        max_age=SEAT_COOKIE_MAX_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Strict",
+        path="/",
+    )
 
 
 class ExamSeatCookie(APIKeyCookie):

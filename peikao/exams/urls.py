@@ -1,7 +1,7 @@
 from django.urls import path
 
 from peikao.exams import views
-from peikao.exams.views import applications, practical, results, sessions
+from peikao.exams.views import applications, attempts, practical, results, sessions
 from peikao.exams.views import bank as bank_views
 
 app_name = "exams"
@@ -13,6 +13,7 @@ urlpatterns = [
     *applications.urlpatterns,
     *practical.urlpatterns,
     *results.urlpatterns,
+    *attempts.urlpatterns,
     path("exams/banks/", bank_views.bank_list, name="banks"),
     path("exams/banks/<int:bank_id>/", bank_views.bank_detail, name="bank_detail"),
     path("exams/banks/<int:bank_id>/new/", bank_views.question_new, name="question_new"),

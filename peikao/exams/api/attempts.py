@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from django.conf import settings
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -19,7 +18,7 @@ from pydantic import Field
 from peikao.core import request_context
 from peikao.core.api_types import DateTime, Id, column
 from peikao.exams.rules.attempts import LARGEST_EXTENSION_SECONDS
-from peikao.exams.seat_auth import SEAT_COOKIE, SEAT_COOKIE_MAX_AGE, ExamSeatCookie
+from peikao.exams.seat_auth import ExamSeatCookie, set_seat_cookie
 from peikao.exams.selectors import attempts as selectors
 from peikao.exams.services import attempts as services
 from peikao.monitoring import services as monitoring_services
@@ -144,6 +143,7 @@ class ConsoleRowOut(Schema):
     last_heartbeat_at: datetime | None
     connected: bool
     score: Decimal | None
+    has_photo: bool
 
 
 class ConsoleSeatOut(Schema):
@@ -199,16 +199,7 @@ def _candidate(request):
 )
 def seat_register(request, payload: SeatIn, response: HttpResponse):
     device, key = services.seat_register(actor=request.actor, **payload.dict())
-    # The key never reaches the page's script: HttpOnly, this site only.
-    response.set_cookie(
-        SEAT_COOKIE,
-        key,
-        max_age=SEAT_COOKIE_MAX_AGE,
-        httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Strict",
-        path="/",
-    )
+    set_seat_cookie(response, key)
     return Status(201, device)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -22,6 +22,8 @@ from peikao.exams.models import (
 )
 from peikao.exams.rules import attempts as rules
 from peikao.monitoring.models import Device
+from peikao.monitoring.selectors import device_by_key, registrable_rooms
+from peikao.orgs.models import Room
 
 
 def deadline_of(attempt: Attempt, now: datetime) -> datetime | None:
@@ -71,6 +73,7 @@ class ConsoleRow:
     last_heartbeat_at: datetime | None
     connected: bool
     score: Decimal | None
+    has_photo: bool
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def room_console(actor: Actor, session_room_id: int) -> Console:
     room = _visible_room(actor, session_room_id)
     now = timezone.now()
     applications = list(
-        ExamApplication.objects.select_related("person")
+        ExamApplication.objects.select_related("person", "enrolment")
         .filter(session_room=room, status=ExamApplication.Status.APPROVED)
         .order_by("seat_number", "pk")
     )
@@ -142,6 +145,7 @@ def room_console(actor: Actor, session_room_id: int) -> Console:
                 last_heartbeat_at=heartbeat,
                 connected=bool(attempt and status in rules.OPEN and rules.connected(latest, now)),
                 score=attempt.score if attempt else None,
+                has_photo=bool(application.enrolment and application.enrolment.photo),
             )
         )
     seats = [
@@ -252,3 +256,51 @@ def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
         answered=sum(1 for answer in saved.values() if answer.choice),
         questions=shown,
     )
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def seat_rooms(actor: Actor) -> list[Room]:
+    """The theory rooms in which the actor (an exam point's clerk) may register a seat
+    computer, each with `seat_computers`: its active ones, by seat number."""
+    seats = Device.objects.filter(kind=Device.Kind.EXAM_SEAT, active=True).order_by(
+        "seat_number", "pk"
+    )
+    return list(
+        registrable_rooms(actor)
+        .filter(kind=Room.Kind.THEORY)
+        .prefetch_related(Prefetch("devices", queryset=seats, to_attr="seat_computers"))
+    )
+
+
+def seat_of_key(key: str) -> Device | None:
+    """The active seat computer whose cookie this is (None for any other key or device)."""
+    device = device_by_key(key) if key else None
+    if device is None or device.kind != Device.Kind.EXAM_SEAT or device.seat_number is None:
+        return None
+    return device
+
+
+def acts_on_console(actor: Actor) -> bool:
+    """Only the room's proctor acts there; the others who open the console read it."""
+    return actor.role == Role.PROCTOR
+
+
+def console_room(actor: Actor, session_room_id: int) -> SessionRoom:
+    """The room of a session whose console the actor may open (others: 404)."""
+    return _visible_room(actor, session_room_id)
+
+
+def console_photo(actor: Actor, session_room_id: int, application_id: int):
+    """The photo of a candidate of the room, for the proctor to check the face at the seat;
+    a candidate without one, like one out of scope, is not found."""
+    room = _visible_room(actor, session_room_id)
+    application = (
+        ExamApplication.objects.select_related("enrolment")
+        .filter(pk=application_id, session_room=room, status=ExamApplication.Status.APPROVED)
+        .first()
+    )
+    if application is None or application.enrolment is None or not application.enrolment.photo:
+        raise not_found(ExamApplication)
+    return application.enrolment.photo

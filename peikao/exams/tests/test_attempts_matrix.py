@@ -153,3 +153,99 @@ def test_seat_routes_take_no_login(login_as, username):
     for method, url in SEAT_ROUTES:
         response = getattr(client, method)(url, {}, content_type=JSON)
         assert response.status_code == 401, (url, response.status_code)
+
+
+# Every page of this part and the test here that covers it, as every demo account.
+ATTEMPT_PAGES = {
+    "exams/seat/": "test_seat_pages",
+    "exams/seat/setup/": "test_seat_pages",
+    "exams/rooms/<int:session_room_id>/console/": "test_console_pages",
+    "exams/rooms/<int:session_room_id>/console/rows/": "test_console_pages",
+    "exams/rooms/<int:session_room_id>/console/photos/<int:application_id>/": (
+        "test_console_pages; test_not_found_is_one_answer.py"
+    ),
+    **{
+        f"exams/rooms/<int:session_room_id>/console/{act}/": "test_console_acts"
+        for act in (
+            "authorize",
+            "authorize-all",
+            "absent",
+            "pause",
+            "resume",
+            "add-time",
+            "move",
+            "terminate",
+        )
+    },
+}
+
+
+def test_every_page_is_in_the_matrix():
+    from peikao.exams.views.attempts import urlpatterns
+
+    assert {str(pattern.pattern) for pattern in urlpatterns} == set(ATTEMPT_PAGES)
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_console_pages(login_as, attempt, username):
+    client = login_as(username)
+    room_id = attempt.application.session_room_id
+    for part in ("", "rows/"):
+        response = client.get(f"/exams/rooms/{room_id}/console/{part}")
+        assert response.status_code == (200 if username in SEES else 404), (part, username)
+    # The candidate has no photo: not found for everyone, as out of scope.
+    photo = client.get(f"/exams/rooms/{room_id}/console/photos/{attempt.application_id}/")
+    assert photo.status_code == 404
+
+
+def test_console_pages_send_the_anonymous_to_log_in(client, attempt):
+    room_id = attempt.application.session_room_id
+    for path in ATTEMPT_PAGES:
+        if "console" not in path:
+            continue
+        url = "/" + path.replace("<int:session_room_id>", str(room_id)).replace(
+            "<int:application_id>", str(attempt.application_id)
+        )
+        response = client.post(url)
+        assert response.status_code == 302 and response.url.startswith("/login/"), url
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_console_acts(login_as, attempt, username):
+    """Only the room's proctor acts: staff who read the console get 403, everyone else the
+    404 of a room that is not there; the proctor is refused only by the attempt's state."""
+    client = login_as(username)
+    room_id = attempt.application.session_room_id
+    for act, body in [
+        ("authorize", {"attempt_id": attempt.pk}),
+        ("authorize-all", {}),
+        ("absent", {"application_id": attempt.application_id}),
+        ("pause", {"attempt_id": attempt.pk, "reason": "测试"}),
+        ("resume", {"attempt_id": attempt.pk}),
+        ("add-time", {"attempt_id": attempt.pk, "minutes": 5, "reason": "测试"}),
+        ("move", {"attempt_id": attempt.pk, "seat_id": 1, "reason": "测试"}),
+        ("terminate", {"attempt_id": attempt.pk, "reason": "测试"}),
+    ]:
+        response = client.post(f"/exams/rooms/{room_id}/console/{act}/", body)
+        if username == "huaan_proctor":
+            assert response.status_code == 302, act
+        else:
+            assert response.status_code == expected(username, set()), (act, username)
+    assert Attempt.objects.get(pk=attempt.pk).status == "scheduled"
+
+
+@pytest.mark.parametrize("username", USERNAMES)
+def test_seat_pages(login_as, time_machine, username):
+    """The seat page needs no login and shows nothing without a seat's cookie; only the exam
+    point's clerk registers a computer (the others: 403 in scope of the room, 404 outside)."""
+    time_machine.move_to(BEFORE_START, tick=False)
+    made = exam_room(candidates=0, seats=0)
+    client = login_as(username)
+    assert "本机尚未登记为考试机" in client.get("/exams/seat/").content.decode()
+    body = {"room_id": made.room.pk, "seat_number": 1, "name": "1号机", "serial_number": "M-1"}
+    response = client.post("/exams/seat/setup/", body)
+    if username == "huaan_point_clerk":
+        assert response.status_code == 200 and "peikao_seat" in response.cookies
+    else:
+        assert response.status_code == (403 if username in COVERS_POINT else 404), username
+        assert not Device.objects.filter(serial_number="M-1").exists()
