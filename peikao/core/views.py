@@ -1,9 +1,13 @@
 """Helpers for pages that carry out a service call from a form."""
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 
 from peikao.core.errors import DomainError, NotFound, PermissionDenied
 
@@ -35,3 +39,22 @@ def form_checked_action(request, form, action: Callable[[dict], object], success
             messages.error(request, message)
         return None
     return form_action(request, lambda: action(form.cleaned_data), success)
+
+
+def fragment_login_required(view):
+    """login_required for a fragment that htmx polls: when the login has lapsed, htmx is told
+    to send the whole page to the login page (HX-Redirect), instead of the login page being
+    swapped into the fragment."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.headers.get("HX-Request") != "true":
+            return redirect_to_login(request.get_full_path())
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = redirect_to_login(page.path or request.path).url
+        return response
+
+    return checked

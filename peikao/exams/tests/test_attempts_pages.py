@@ -153,6 +153,19 @@ def test_the_console_lists_each_candidate_and_refreshes_its_rows(login_as, made)
     assert "<html" not in rows and "核验放行" in rows and first.person.name in rows
 
 
+def test_a_lapsed_login_sends_the_polled_console_to_the_login_page(client, made):
+    """htmx polls the rows: after a logout the whole page goes to log in, instead of the login
+    page appearing inside the table."""
+    polled = client.get(
+        console_url(made, "rows/"),
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{console_url(made)}"},
+    )
+    assert polled.status_code == 200 and polled.content == b""
+    assert polled["HX-Redirect"] == f"/login/?next={console_url(made)}"
+    opened = client.get(console_url(made, "rows/"))
+    assert opened.status_code == 302 and opened.url.startswith("/login/?next=")
+
+
 def test_the_clerk_reads_the_console_without_acts(login_as, made):
     sign_in(made, 1)
     text = page_text(login_as("huaan_point_clerk").get(console_url(made)))

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from peikao.core.views import form_checked_action
+from peikao.core.views import form_checked_action, fragment_login_required
 from peikao.exams.attempt_forms import (
     AbsentForm,
     AddTimeForm,
@@ -115,7 +115,7 @@ def console(request, session_room_id: int):
     return render(request, "exams/console.html", {**context, "room": room})
 
 
-@login_required
+@fragment_login_required
 def console_rows(request, session_room_id: int):
     return render(request, "exams/_console_rows.html", _console_context(request, session_room_id))
 
