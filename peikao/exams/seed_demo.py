@@ -13,10 +13,11 @@ what today lacks, through the services, acting as the demo accounts:
   not applied for it yet are applied by 华安's clerk; of those just applied, the exam center
   returns the first with a reason, leaves the last pending and approves the others.
 
-A session of today is seated (when its 14:00 start is still ahead): the exam center schedules
-it with its deadline a minute ahead, the trainees apply and are approved, the deadline is moved
-to now (session_move allows it while open) and the session is seated. Its attempts (sign-in,
-a scored theory, a practical drawn) are not built: sign-in needs a seat computer's cookie.
+A session of today is under way whatever the hour (_seated_today, _exam_in_progress): begun
+a few minutes ago, seated, the seat computers of its first room registered by the point's
+clerk, its candidates signed in on them, authorized by the proctor and answering through the
+attempt services as the candidates, the first submitted and marked, the last marked absent.
+A later day first lets the server submit the earlier demo exams whose time is up.
 """
 
 from datetime import datetime, time, timedelta
@@ -28,12 +29,15 @@ from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.seed import HUAAN
 from peikao.exams.models import (
     DEMO_NOTE_PREFIX,
+    Attempt,
     Blueprint,
     ExamApplication,
     ExamSession,
     ExamType,
+    PaperQuestion,
     PracticalBlueprint,
 )
+from peikao.exams.rules import attempts as attempt_rules
 from peikao.exams.rules import sessions as session_rules
 from peikao.exams.seed import DEMO_NOTE
 from peikao.exams.seed_bank import DEMO_BLUEPRINTS
@@ -42,7 +46,20 @@ from peikao.exams.services.applications import (
     application_return,
     application_submit,
 )
+from peikao.exams.services.attempts import (
+    answer_save,
+    attempt_authorize,
+    attempt_mark_absent,
+    attempt_sign_in,
+    attempt_start,
+    attempt_submit,
+    attempts_submit_overdue,
+    candidate_actor,
+    seat_register,
+)
 from peikao.exams.services.sessions import session_move, session_schedule, session_seat
+from peikao.monitoring.actors import device_actor
+from peikao.monitoring.models import Device
 from peikao.orgs.models import Organization, Room
 from peikao.training.models import Enrolment, HoursCertificate, TrainingClass
 from peikao.training.seed import DEMO_ITEM, demo_classes
@@ -56,6 +73,8 @@ TODAY_START = time(14)
 DEMO_TODAY_NOTE = f"{DEMO_NOTE_PREFIX}：今日考试，仅供试用"
 SEED = Actor.system("seed")
 DEMO_RETURN_REASON = "演示：身份证复印件不清晰，请重新上传后再提交。"
+# How many questions each candidate still answering today has saved.
+DEMO_ANSWERED = 12
 
 
 def _actor(username: str, role: str) -> Actor:
@@ -161,47 +180,153 @@ def _apply(session: ExamSession, clerk: Actor) -> list[ExamApplication]:
     return applications
 
 
-def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> None:
-    """A session of today at the exam point, seated: scheduled with its deadline ahead, the
-    completed trainees applied and approved, the deadline then moved to now (the move service
-    allows it while the session is open) and the session seated. Skipped when the afternoon
-    start has passed or a demo session of today exists."""
+def _today_start(now: datetime) -> datetime:
+    """The start of today's demo session: a little before now, on a 5-minute mark, never
+    before midnight, and late enough that sign-in is still open (rules.attempts)."""
+    local = timezone.localtime(now)
+    mark = local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(mark - timedelta(minutes=5), midnight)
+
+
+def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> ExamSession | None:
+    """A session of today at the exam point, seated, begun a little before now. The services
+    refuse a start in the past, rightly: it is scheduled to begin in a minute (never past
+    midnight), the completed trainees applied and approved, the deadline moved to now
+    (session_move allows it while open) and the session seated; then its start is written
+    back to the 5-minute mark (a historical fact, the one field the demo writes so), as if
+    the exam point had opened the doors then. Skipped when a demo session of today exists."""
     today = timezone.localdate()
     now = timezone.now()
-    starts_at = timezone.make_aware(datetime.combine(today, TODAY_START))
-    if starts_at <= now + timedelta(minutes=5):
-        return
     if _demo_sessions(exam_point).filter(exam_date=today).exists():
-        return
+        return None
     blueprint = _blueprint()
     if blueprint is None:
-        return
+        return None
+    end_of_day = timezone.make_aware(datetime.combine(today, time.max))
+    provisional = min(now + timedelta(minutes=1), end_of_day)
     session = session_schedule(
         actor=center,
         exam_point_id=exam_point.pk,
         post_category="special_operator",
         items=[DEMO_ITEM],
         exam_type=ExamType.INITIAL,
-        registration_deadline=now + timedelta(minutes=1),
-        starts_at=starts_at,
+        registration_deadline=provisional,
+        starts_at=provisional,
         theory_blueprint_id=blueprint.pk,
         rooms=_rooms(exam_point),
     )
     ExamSession.objects.filter(pk=session.pk).update(note=DEMO_TODAY_NOTE)
     applications = _apply(session, clerk)
     if not applications:
-        return
+        return None
     for application in applications:
         application_approve(actor=center, application_id=application.pk)
     session_move(
         actor=center,
         session_id=session.pk,
         exam_date=today,
-        starts_at=starts_at,
+        starts_at=provisional,
         deadline=now - timedelta(seconds=1),
         reason="演示：报名已截止，排考",
     )
     session_seat(actor=center, session_id=session.pk)
+    ExamSession.objects.filter(pk=session.pk).update(starts_at=_today_start(now))
+    return ExamSession.objects.get(pk=session.pk)
+
+
+def _seat_computer(point_clerk: Actor, room: Room, number: int) -> Device:
+    """The room's active computer at the seat, registered by the point's clerk when it has
+    none (its key is not kept: the demo opens no seat page)."""
+    device = Device.objects.filter(
+        kind=Device.Kind.EXAM_SEAT, active=True, room=room, seat_number=number
+    ).first()
+    if device is not None:
+        return device
+    device, _key = seat_register(
+        actor=point_clerk,
+        room_id=room.pk,
+        seat_number=number,
+        name=f"{room.name}{number:02d}号考试机",
+        serial_number=f"DEMO-SEAT-{room.pk}-{number:03d}",
+    )
+    return device
+
+
+def _right_choice(question: PaperQuestion) -> list[int]:
+    """The right answer as the candidate's page shows the options (shuffled)."""
+    version = question.question_version
+    if version.question_type == attempt_rules.TRUE_FALSE or not question.option_order:
+        return list(version.answer)
+    return [shown for shown, stored in enumerate(question.option_order) if stored in version.answer]
+
+
+def _wrong_choice(question: PaperQuestion) -> list[int]:
+    version = question.question_version
+    right = _right_choice(question)
+    count = attempt_rules.option_count(version.question_type, version.options)
+    return [shown for shown in range(count) if shown not in right][:1]
+
+
+def _answer(candidate: Actor, attempt: Attempt, *, how_many: int | None = None) -> None:
+    """The candidate's saves: the first `how_many` questions (all by default), right but for
+    every tenth: a whole paper so answered passes."""
+    questions = PaperQuestion.objects.select_related("question_version").filter(
+        paper_id=attempt.paper_id
+    )
+    for sequence, question in enumerate(questions.order_by("position")[:how_many], start=1):
+        choice = _wrong_choice(question) if question.position % 10 == 0 else _right_choice(question)
+        answer_save(
+            actor=candidate,
+            attempt_id=attempt.pk,
+            position=question.position,
+            choice=choice,
+            sequence=sequence,
+        )
+
+
+def _exam_in_progress(session: ExamSession, point_clerk: Actor, proctor: Actor) -> None:
+    """Today's exam under way in its first room: every candidate but the last signed in on
+    their seat's computer, authorized by the proctor and answering; the first has submitted
+    (marked at once), the last is marked absent (缺考)."""
+    session_room = session.rooms.select_related("room").filter(room__kind=Room.Kind.THEORY)
+    first_room = session_room.order_by("room__name", "pk").first()
+    if first_room is None:
+        return
+    applications = list(
+        session.applications.select_related("person")
+        .filter(session_room=first_room, status=ExamApplication.Status.APPROVED)
+        .order_by("seat_number")
+    )
+    if len(applications) < 2:
+        return
+    *present, absent = applications
+    # A trainee still sitting an earlier demo exam (seeded late last night) waits at the door.
+    sitting = set(
+        Attempt.objects.filter(status__in=attempt_rules.OPEN).values_list("person_id", flat=True)
+    )
+    candidates = []
+    for application in (a for a in present if a.person_id not in sitting):
+        seat = device_actor(
+            _seat_computer(point_clerk, first_room.room, application.seat_number or 0)
+        )
+        _attempt, token = attempt_sign_in(
+            actor=seat,
+            ticket_number=application.ticket_number or "",
+            id_number=application.person.id_number,
+        )
+        candidates.append(candidate_actor(seat=seat, token=token))
+    if not candidates:
+        return
+    attempt_authorize(actor=proctor, session_room_id=first_room.pk)
+    for number, (candidate, attempt_id) in enumerate(candidates):
+        attempt = attempt_start(actor=candidate, attempt_id=attempt_id)
+        if number:
+            _answer(candidate, attempt, how_many=DEMO_ANSWERED)
+        else:
+            _answer(candidate, attempt)
+            attempt_submit(actor=candidate, attempt_id=attempt_id)
+    attempt_mark_absent(actor=proctor, session_room_id=first_room.pk, application_id=absent.pk)
 
 
 def load_demo_exams() -> None:
@@ -209,8 +334,17 @@ def load_demo_exams() -> None:
     _rooms(exam_point)
     center = _actor("yc_exam_center", Role.EXAM_CENTER_OFFICER)
     session = _scheduled_session(exam_point, center)
+    # The server's submission acts first, as it would have at the deadline: an earlier demo
+    # day's exams still open are submitted with their saved answers.
+    attempts_submit_overdue(actor=SEED)
     clerk = _actor("huaan_clerk", Role.INSTITUTION_CLERK)
-    _seated_today(exam_point, center, clerk)
+    today = _seated_today(exam_point, center, clerk)
+    if today is not None:
+        _exam_in_progress(
+            today,
+            _actor("huaan_point_clerk", Role.EXAM_POINT_CLERK),
+            _actor("huaan_proctor", Role.PROCTOR),
+        )
     if session is None:
         return
     applications = _apply(session, clerk)
