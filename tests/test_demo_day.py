@@ -14,9 +14,16 @@ from django.utils import timezone
 from peikao.accounts.actor import actor_of_membership
 from peikao.accounts.models import Membership, User
 from peikao.audit.models import AuditRecord
-from peikao.exams.models import Answer, Attempt, ExamApplication, ExamResult, ExamSession
+from peikao.exams.models import (
+    Answer,
+    Attempt,
+    ExamApplication,
+    ExamResult,
+    ExamSession,
+    PracticalAssessment,
+)
 from peikao.exams.seed import DEMO_NOTE
-from peikao.exams.seed_demo import DEMO_RETURN_REASON, DEMO_TODAY_NOTE
+from peikao.exams.seed_demo import DEMO_PAST_NOTE, DEMO_RETURN_REASON, DEMO_TODAY_NOTE
 from peikao.exams.selectors.applications import pending_review_count
 from peikao.exams.selectors.sessions import coming_assigned_count
 from peikao.people.models import Violation
@@ -239,6 +246,31 @@ def test_todays_exam_is_under_way_whatever_the_hour(hour_minute):
     )
     proctor = User.objects.get(username="huaan_proctor")
     assert today.rooms.filter(staff=proctor, room__kind="theory").exists()
+
+
+def test_last_weeks_session_has_results_and_the_examiners_work_of_today():
+    seed_demo(DAY)
+    past = ExamSession.objects.get(note=DEMO_PAST_NOTE)
+    assert DAY - timedelta(days=14) < past.exam_date < DAY
+    assert past.starts_at is not None and timezone.localdate(past.starts_at) == past.exam_date
+    attempts = Attempt.objects.filter(application__session=past)
+    assert {timezone.localdate(a.submitted_at) for a in attempts} == {past.exam_date}
+    results = ExamResult.objects.filter(application__session=past)
+    statuses = list(results.values_list("status", flat=True))
+    # The finished demo class has three trainees with hours certificates.
+    assert sorted(statuses) == ["failed", "passed", "pending"]
+    assert results.filter(status="pending", theory_passed_at__isnull=False).exists()
+    assessments = PracticalAssessment.objects.filter(application__session=past)
+    examiner = User.objects.get(username="huaan_examiner")
+    signed = assessments.filter(status="signed")
+    assert signed.count() == statuses.count("passed")
+    assert all(a.examiner_id == examiner.pk for a in signed)
+    assert {timezone.localdate(a.signed_at) for a in signed} == {past.exam_date}
+    assert assessments.filter(status="drawn").count() == 1  # the examiner's work of today
+    failed = results.get(status="failed").application
+    coming = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False).get()
+    retake = ExamApplication.objects.get(session=coming, person=failed.person)
+    assert retake.retake_of_id == failed.pk and retake.fee_waived
 
 
 def test_the_exam_demo_goes_on_the_next_day():

@@ -17,25 +17,32 @@ A session of today is under way whatever the hour (_seated_today, _exam_in_progr
 a few minutes ago, seated, the seat computers of its first room registered by the point's
 clerk, its candidates signed in on them, authorized by the proctor and answering through the
 attempt services as the candidates, the first submitted and marked, the last marked absent.
-A later day first lets the server submit the earlier demo exams whose time is up.
+Before it, a session held last week (_finished_last_week) with results, built now through the
+same services and then written back to its day (_held_on). A later day first lets the server
+submit the earlier demo exams whose time is up.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor, actor_of_membership
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.seed import HUAAN
+from peikao.core.errors import DomainError
 from peikao.exams.models import (
     DEMO_NOTE_PREFIX,
     Attempt,
     Blueprint,
     ExamApplication,
+    ExamResult,
     ExamSession,
     ExamType,
     PaperQuestion,
+    PracticalAssessment,
     PracticalBlueprint,
+    SessionRoom,
 )
 from peikao.exams.rules import attempts as attempt_rules
 from peikao.exams.rules import sessions as session_rules
@@ -57,6 +64,7 @@ from peikao.exams.services.attempts import (
     candidate_actor,
     seat_register,
 )
+from peikao.exams.services.practical import practical_draw, practical_score_enter, practical_sign
 from peikao.exams.services.sessions import session_move, session_schedule, session_seat
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
@@ -71,6 +79,15 @@ DEMO_BANK = "low_voltage_electrician"
 DEMO_START = time(9)
 TODAY_START = time(14)
 DEMO_TODAY_NOTE = f"{DEMO_NOTE_PREFIX}：今日考试，仅供试用"
+DEMO_PAST_NOTE = f"{DEMO_NOTE_PREFIX}：已考完的考试，仅供试用"
+ATTEMPT_TIMES = (
+    "checked_in_at",
+    "authorized_at",
+    "started_at",
+    "base_deadline_at",
+    "submitted_at",
+    "scored_at",
+)
 SEED = Actor.system("seed")
 DEMO_RETURN_REASON = "演示：身份证复印件不清晰，请重新上传后再提交。"
 # How many questions each candidate still answering today has saved.
@@ -132,10 +149,7 @@ def _scheduled_session(exam_point: Organization, center: Actor) -> ExamSession |
     blueprint = _blueprint()
     if blueprint is None:  # the bank file is absent
         return None
-    practical_blueprints = PracticalBlueprint.objects.filter(
-        item_id=DEMO_ITEM, exam_type=ExamType.INITIAL, active=True
-    )
-    practical = practical_blueprints.order_by("-version").first()
+    practical = _practical_blueprint()
     return session_schedule(
         actor=center,
         row_id=row.pk,
@@ -174,9 +188,14 @@ def _apply(session: ExamSession, clerk: Actor) -> list[ExamApplication]:
         enrolment = certificate.enrolment
         if enrolment.person_id in applied:
             continue
-        applications.append(
-            application_submit(actor=clerk, session_id=session.pk, enrolment_id=enrolment.pk)
-        )
+        try:
+            applications.append(
+                application_submit(actor=clerk, session_id=session.pk, enrolment_id=enrolment.pk)
+            )
+        except DomainError:
+            # Refused as the clerk's batch would be (a failed retake: training again); the
+            # others apply.
+            continue
     return applications
 
 
@@ -189,22 +208,21 @@ def _today_start(now: datetime) -> datetime:
     return max(mark - timedelta(minutes=5), midnight)
 
 
-def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> ExamSession | None:
-    """A session of today at the exam point, seated, begun a little before now. The services
-    refuse a start in the past, rightly: it is scheduled to begin in a minute (never past
-    midnight), the completed trainees applied and approved, the deadline moved to now
-    (session_move allows it while open) and the session seated; then its start is written
-    back to the 5-minute mark (a historical fact, the one field the demo writes so), as if
-    the exam point had opened the doors then. Skipped when a demo session of today exists."""
-    today = timezone.localdate()
-    now = timezone.now()
-    if _demo_sessions(exam_point).filter(exam_date=today).exists():
-        return None
+def _seated_now(
+    exam_point: Organization, center: Actor, clerk: Actor, *, note: str, practical: bool = False
+) -> ExamSession | None:
+    """A session seated now, to begin in a minute (never past midnight: the services refuse a
+    start in the past, rightly): scheduled, the completed trainees applied and approved, the
+    deadline moved to now (session_move allows it while open) and the session seated. The
+    caller writes its start back to when it began (a historical fact)."""
     blueprint = _blueprint()
     if blueprint is None:
         return None
+    now = timezone.now()
+    today = timezone.localdate()
     end_of_day = timezone.make_aware(datetime.combine(today, time.max))
     provisional = min(now + timedelta(minutes=1), end_of_day)
+    practical_blueprint = _practical_blueprint() if practical else None
     session = session_schedule(
         actor=center,
         exam_point_id=exam_point.pk,
@@ -214,9 +232,10 @@ def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> Exam
         registration_deadline=provisional,
         starts_at=provisional,
         theory_blueprint_id=blueprint.pk,
+        practical_blueprint_id=practical_blueprint.pk if practical_blueprint else None,
         rooms=_rooms(exam_point),
     )
-    ExamSession.objects.filter(pk=session.pk).update(note=DEMO_TODAY_NOTE)
+    ExamSession.objects.filter(pk=session.pk).update(note=note)
     applications = _apply(session, clerk)
     if not applications:
         return None
@@ -230,8 +249,18 @@ def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> Exam
         deadline=now - timedelta(seconds=1),
         reason="演示：报名已截止，排考",
     )
-    session_seat(actor=center, session_id=session.pk)
-    ExamSession.objects.filter(pk=session.pk).update(starts_at=_today_start(now))
+    return session_seat(actor=center, session_id=session.pk)
+
+
+def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> ExamSession | None:
+    """A session of today, seated, its start written back to a little before now, as if the
+    exam point had opened the doors then. Skipped when a demo session of today exists."""
+    if _demo_sessions(exam_point).filter(exam_date=timezone.localdate()).exists():
+        return None
+    session = _seated_now(exam_point, center, clerk, note=DEMO_TODAY_NOTE)
+    if session is None:
+        return None
+    ExamSession.objects.filter(pk=session.pk).update(starts_at=_today_start(timezone.now()))
     return ExamSession.objects.get(pk=session.pk)
 
 
@@ -285,48 +314,156 @@ def _answer(candidate: Actor, attempt: Attempt, *, how_many: int | None = None) 
         )
 
 
-def _exam_in_progress(session: ExamSession, point_clerk: Actor, proctor: Actor) -> None:
-    """Today's exam under way in its first room: every candidate but the last signed in on
-    their seat's computer, authorized by the proctor and answering; the first has submitted
-    (marked at once), the last is marked absent (缺考)."""
-    session_room = session.rooms.select_related("room").filter(room__kind=Room.Kind.THEORY)
-    first_room = session_room.order_by("room__name", "pk").first()
-    if first_room is None:
-        return
-    applications = list(
-        session.applications.select_related("person")
-        .filter(session_room=first_room, status=ExamApplication.Status.APPROVED)
+def _first_room(session: ExamSession) -> SessionRoom | None:
+    rooms = session.rooms.select_related("room").filter(room__kind=Room.Kind.THEORY)
+    return rooms.order_by("room__name", "pk").first()
+
+
+def _seated_in(session_room: SessionRoom) -> list[ExamApplication]:
+    return list(
+        session_room.applications.select_related("person")
+        .filter(status=ExamApplication.Status.APPROVED)
         .order_by("seat_number")
     )
-    if len(applications) < 2:
-        return
-    *present, absent = applications
-    # A trainee still sitting an earlier demo exam (seeded late last night) waits at the door.
+
+
+def _sit(
+    session_room: SessionRoom,
+    applications: list[ExamApplication],
+    point_clerk: Actor,
+    proctor: Actor,
+) -> list[tuple[Actor, Attempt]]:
+    """The candidates sign in on their seats' computers, the proctor authorizes them all and
+    each opens the paper: the candidate actors and their attempts. A trainee still sitting an
+    earlier demo exam (seeded late last night) waits at the door."""
     sitting = set(
         Attempt.objects.filter(status__in=attempt_rules.OPEN).values_list("person_id", flat=True)
     )
-    candidates = []
-    for application in (a for a in present if a.person_id not in sitting):
-        seat = device_actor(
-            _seat_computer(point_clerk, first_room.room, application.seat_number or 0)
-        )
+    signed_in = []
+    for application in (a for a in applications if a.person_id not in sitting):
+        computer = _seat_computer(point_clerk, session_room.room, application.seat_number or 0)
+        seat = device_actor(computer)
         _attempt, token = attempt_sign_in(
             actor=seat,
             ticket_number=application.ticket_number or "",
             id_number=application.person.id_number,
         )
-        candidates.append(candidate_actor(seat=seat, token=token))
-    if not candidates:
+        signed_in.append(candidate_actor(seat=seat, token=token))
+    if not signed_in:
+        return []
+    attempt_authorize(actor=proctor, session_room_id=session_room.pk)
+    return [
+        (candidate, attempt_start(actor=candidate, attempt_id=attempt_id))
+        for candidate, attempt_id in signed_in
+    ]
+
+
+def _exam_in_progress(session: ExamSession, point_clerk: Actor, proctor: Actor) -> None:
+    """Today's exam under way in its first room: every candidate but the last signed in,
+    authorized and answering; the first has submitted (marked at once), the last is marked
+    absent (缺考)."""
+    session_room = _first_room(session)
+    applications = _seated_in(session_room) if session_room is not None else []
+    if session_room is None or len(applications) < 2:
         return
-    attempt_authorize(actor=proctor, session_room_id=first_room.pk)
-    for number, (candidate, attempt_id) in enumerate(candidates):
-        attempt = attempt_start(actor=candidate, attempt_id=attempt_id)
+    # The absent one is not sitting a retake: a retake missed would use it up (last week's
+    # failed candidate keeps their free retake on the coming session).
+    first_sittings = [a for a in applications if a.retake_of_id is None] or applications
+    absent = first_sittings[-1]
+    present = [a for a in applications if a.pk != absent.pk]
+    for number, (candidate, attempt) in enumerate(
+        _sit(session_room, present, point_clerk, proctor)
+    ):
         if number:
             _answer(candidate, attempt, how_many=DEMO_ANSWERED)
         else:
             _answer(candidate, attempt)
-            attempt_submit(actor=candidate, attempt_id=attempt_id)
-    attempt_mark_absent(actor=proctor, session_room_id=first_room.pk, application_id=absent.pk)
+            attempt_submit(actor=candidate, attempt_id=attempt.pk)
+    attempt_mark_absent(actor=proctor, session_room_id=session_room.pk, application_id=absent.pk)
+
+
+def _practical_blueprint() -> PracticalBlueprint | None:
+    blueprints = PracticalBlueprint.objects.filter(
+        item_id=DEMO_ITEM, exam_type=ExamType.INITIAL, active=True
+    )
+    return blueprints.order_by("-version").first()
+
+
+def _examine(examiner: Actor, application: ExamApplication, *, sign: bool) -> None:
+    """The examiner draws the candidate's practical tasks; with `sign`, scores every step at
+    its full points and signs (the result is decided)."""
+    assessment = practical_draw(actor=examiner, application_id=application.pk)
+    if not sign:
+        return
+    for row in assessment.subject_scores.select_related("subject", "task"):
+        practical_score_enter(
+            actor=examiner,
+            assessment_id=assessment.pk,
+            subject_code=row.subject.code,
+            step_points=[step["points"] for step in row.task.steps],
+        )
+    practical_sign(actor=examiner, assessment_id=assessment.pk)
+
+
+def _held_on(session: ExamSession, day: date) -> None:
+    """Writes a session held now back to `day` at DEMO_START, with its attempts' and results'
+    times (historical facts: the services refuse the past). The audit keeps the seed's time."""
+    assert session.starts_at is not None
+    start = timezone.make_aware(datetime.combine(day, DEMO_START))
+    shift = start - session.starts_at
+    ExamSession.objects.filter(pk=session.pk).update(
+        exam_date=day,
+        year=day.year,
+        starts_at=start,
+        registration_deadline=start - timedelta(days=5),
+    )
+    for field in ATTEMPT_TIMES:
+        Attempt.objects.filter(application__session=session, **{f"{field}__isnull": False}).update(
+            **{field: F(field) + shift}
+        )
+    PracticalAssessment.objects.filter(
+        application__session=session, signed_at__isnull=False
+    ).update(signed_at=F("signed_at") + shift)
+    for field in ("theory_passed_at", "decided_at"):
+        ExamResult.objects.filter(
+            application__session=session, **{f"{field}__isnull": False}
+        ).update(**{field: F(field) + shift})
+
+
+def _finished_last_week(
+    exam_point: Organization, center: Actor, clerk: Actor, staff: dict[str, Actor]
+) -> None:
+    """A session held a few days after the latest finished demo class ended, with results:
+    its trainees sat the theory (the last one answered little and failed: their application
+    to the coming session is the free retake), the examiner signed the practical of all who
+    passed but the last, whose practical is today's work. Built now through the services,
+    then written back to its day (_held_on). Skipped while one of the last two weeks exists."""
+    today = timezone.localdate()
+    if (
+        _demo_sessions(exam_point)
+        .filter(note=DEMO_PAST_NOTE, exam_date__gte=today - timedelta(days=14))
+        .exists()
+    ):
+        return
+    latest = demo_classes().filter(ends_on__lt=today).order_by("-ends_on").first()
+    if latest is None or latest.ends_on + timedelta(days=3) >= today:
+        return
+    session = _seated_now(exam_point, center, clerk, note=DEMO_PAST_NOTE, practical=True)
+    session_room = _first_room(session) if session is not None else None
+    if session is None or session_room is None:
+        return
+    sat = _sit(session_room, _seated_in(session_room), staff["point_clerk"], staff["proctor"])
+    if len(sat) < 3:
+        return
+    *passing, (failing, failed_attempt) = sat
+    for candidate, attempt in passing:
+        _answer(candidate, attempt)
+        attempt_submit(actor=candidate, attempt_id=attempt.pk)
+    _answer(failing, failed_attempt, how_many=DEMO_ANSWERED)
+    attempt_submit(actor=failing, attempt_id=failed_attempt.pk)
+    for number, (_candidate, attempt) in enumerate(passing):
+        _examine(staff["examiner"], attempt.application, sign=number < len(passing) - 1)
+    _held_on(session, latest.ends_on + timedelta(days=3))
 
 
 def load_demo_exams() -> None:
@@ -338,13 +475,17 @@ def load_demo_exams() -> None:
     # day's exams still open are submitted with their saved answers.
     attempts_submit_overdue(actor=SEED)
     clerk = _actor("huaan_clerk", Role.INSTITUTION_CLERK)
+    staff = {
+        "point_clerk": _actor("huaan_point_clerk", Role.EXAM_POINT_CLERK),
+        "proctor": _actor("huaan_proctor", Role.PROCTOR),
+        "examiner": _actor("huaan_examiner", Role.PRACTICAL_EXAMINER),
+    }
+    # Last week's session first: it is built on today's date before being written back, and
+    # an exam point holds one session of a series a day.
+    _finished_last_week(exam_point, center, clerk, staff)
     today = _seated_today(exam_point, center, clerk)
     if today is not None:
-        _exam_in_progress(
-            today,
-            _actor("huaan_point_clerk", Role.EXAM_POINT_CLERK),
-            _actor("huaan_proctor", Role.PROCTOR),
-        )
+        _exam_in_progress(today, staff["point_clerk"], staff["proctor"])
     if session is None:
         return
     applications = _apply(session, clerk)
