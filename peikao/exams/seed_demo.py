@@ -415,7 +415,7 @@ def _held_on(session: ExamSession, day: date) -> None:
         exam_date=day,
         year=day.year,
         starts_at=start,
-        registration_deadline=start - timedelta(days=5),
+        registration_deadline=F("registration_deadline") + shift,
     )
     for field in ATTEMPT_TIMES:
         Attempt.objects.filter(application__session=session, **{f"{field}__isnull": False}).update(
@@ -446,24 +446,30 @@ def _finished_last_week(
     ):
         return
     latest = demo_classes().filter(ends_on__lt=today).order_by("-ends_on").first()
-    if latest is None or latest.ends_on + timedelta(days=3) >= today:
+    held_on = latest.ends_on + timedelta(days=3) if latest is not None else today
+    taken = ExamSession.objects.filter(exam_point=exam_point, exam_date=held_on).exists()
+    if held_on >= today or taken:
         return
     session = _seated_now(exam_point, center, clerk, note=DEMO_PAST_NOTE, practical=True)
-    session_room = _first_room(session) if session is not None else None
-    if session is None or session_room is None:
+    if session is None:
         return
-    sat = _sit(session_room, _seated_in(session_room), staff["point_clerk"], staff["proctor"])
-    if len(sat) < 3:
-        return
-    *passing, (failing, failed_attempt) = sat
+    session_room = _first_room(session)
+    sat = (
+        _sit(session_room, _seated_in(session_room), staff["point_clerk"], staff["proctor"])
+        if session_room is not None
+        else []
+    )
+    failing = sat[-1:] if len(sat) > 1 else []
+    passing = sat[: len(sat) - len(failing)]
     for candidate, attempt in passing:
         _answer(candidate, attempt)
         attempt_submit(actor=candidate, attempt_id=attempt.pk)
-    _answer(failing, failed_attempt, how_many=DEMO_ANSWERED)
-    attempt_submit(actor=failing, attempt_id=failed_attempt.pk)
+    for candidate, attempt in failing:
+        _answer(candidate, attempt, how_many=DEMO_ANSWERED)
+        attempt_submit(actor=candidate, attempt_id=attempt.pk)
     for number, (_candidate, attempt) in enumerate(passing):
         _examine(staff["examiner"], attempt.application, sign=number < len(passing) - 1)
-    _held_on(session, latest.ends_on + timedelta(days=3))
+    _held_on(session, held_on)
 
 
 def load_demo_exams() -> None:

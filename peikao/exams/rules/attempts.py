@@ -19,6 +19,8 @@ ABSENT, TERMINATED, VOIDED = "absent", "terminated", "voided"
 # The candidate is at a seat and may be answering (models.attempts.OPEN_ATTEMPT_STATES).
 OPEN = frozenset({CHECKED_IN, AUTHORIZED, ACTIVE, PAUSED})
 DONE = frozenset({SUBMITTED, SCORED})
+# The attempt's end decided its application's result: voiding it reopens the result.
+DECIDING = frozenset({SCORED, ABSENT, TERMINATED})
 
 # A save received up to this long after the effective deadline is accepted.
 GRACE_SECONDS = 10

@@ -761,8 +761,10 @@ def attempt_void(*, actor: Actor, attempt_id: int, reason: str) -> Attempt:
     attempt = get_visible(attempts, actor, attempt_id, for_update=True)
     if not actor.is_exam_center:
         raise PermissionDenied("只有考试中心可以作废理论考试。")
+    decided = attempt.status in rules.DECIDING
     transition_apply(
         attempt, ATTEMPT, "void", actor=actor, reason=reason, changes={"status_reason": reason}
     )
-    result_reopen(actor=actor, attempt=attempt)
+    if decided:
+        result_reopen(actor=actor, attempt=attempt)
     return attempt
