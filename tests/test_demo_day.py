@@ -12,11 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peikao.accounts.actor import actor_of_membership
-from peikao.accounts.models import Membership
+from peikao.accounts.models import Membership, User
 from peikao.audit.models import AuditRecord
-from peikao.exams.models import ExamApplication, ExamSession
+from peikao.exams.models import (
+    Answer,
+    Attempt,
+    ExamApplication,
+    ExamResult,
+    ExamSession,
+    PracticalAssessment,
+)
 from peikao.exams.seed import DEMO_NOTE
-from peikao.exams.seed_demo import DEMO_RETURN_REASON, DEMO_TODAY_NOTE
+from peikao.exams.seed_demo import DEMO_PAST_NOTE, DEMO_RETURN_REASON, DEMO_TODAY_NOTE
 from peikao.exams.selectors.applications import pending_review_count
 from peikao.exams.selectors.sessions import coming_assigned_count
 from peikao.people.models import Violation
@@ -42,10 +49,10 @@ def at_ten(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=BEIJING)
 
 
-def seed_demo(day: date) -> None:
+def seed_demo(day: date, at: datetime | None = None) -> None:
     # The hours certificates are rendered once the seed's transaction commits, as in a real run.
     with (
-        time_machine.travel(at_ten(day), tick=False),
+        time_machine.travel(at or at_ten(day), tick=False),
         TestCase.captureOnCommitCallbacks(execute=True),
     ):
         call_command("seed", "--demo", verbosity=0)
@@ -209,6 +216,61 @@ def test_a_session_of_today_is_seated():
     today = ExamSession.objects.get(note=DEMO_TODAY_NOTE, exam_date=DAY)
     assert today.status == "seated"
     assert today.applications.filter(status="approved").filter(ticket_number__isnull=False).exists()
+
+
+@pytest.mark.parametrize("hour_minute", [(10, 0), (0, 10), (23, 50)])
+def test_todays_exam_is_under_way_whatever_the_hour(hour_minute):
+    now = datetime(DAY.year, DAY.month, DAY.day, *hour_minute, tzinfo=BEIJING)
+    seed_demo(DAY, at=now)
+    today = ExamSession.objects.get(note=DEMO_TODAY_NOTE, exam_date=DAY)
+    assert today.starts_at is not None
+    start = timezone.localtime(today.starts_at)
+    assert start.date() == DAY and start.minute % 5 == 0
+    assert now - timedelta(minutes=15) <= today.starts_at <= now
+    attempts = Attempt.objects.filter(application__session=today)
+    statuses = sorted(attempts.values_list("status", flat=True))
+    assert statuses.count("scored") == 1 and statuses.count("absent") == 1
+    assert statuses.count("active") >= 1
+    assert set(statuses) == {"scored", "absent", "active"}
+    assert Answer.objects.filter(attempt__status="active").exists()
+    scored = attempts.get(status="scored")
+    assert ExamResult.objects.get(application=scored.application).status == "passed"
+    absent = attempts.get(status="absent")
+    assert ExamResult.objects.get(application=absent.application).status == "absent"
+    # Every candidate who signed in did so on a registered seat computer of the room.
+    assert all(
+        a.seat is not None and a.seat.room_id == a.application.session_room.room_id
+        for a in attempts.exclude(status="absent").select_related(
+            "seat", "application__session_room"
+        )
+    )
+    proctor = User.objects.get(username="huaan_proctor")
+    assert today.rooms.filter(staff=proctor, room__kind="theory").exists()
+
+
+def test_last_weeks_session_has_results_and_the_examiners_work_of_today():
+    seed_demo(DAY)
+    past = ExamSession.objects.get(note=DEMO_PAST_NOTE)
+    assert DAY - timedelta(days=14) < past.exam_date < DAY
+    assert past.starts_at is not None and timezone.localdate(past.starts_at) == past.exam_date
+    attempts = Attempt.objects.filter(application__session=past)
+    assert {timezone.localdate(a.submitted_at) for a in attempts} == {past.exam_date}
+    results = ExamResult.objects.filter(application__session=past)
+    statuses = list(results.values_list("status", flat=True))
+    # The finished demo class has three trainees with hours certificates.
+    assert sorted(statuses) == ["failed", "passed", "pending"]
+    assert results.filter(status="pending", theory_passed_at__isnull=False).exists()
+    assessments = PracticalAssessment.objects.filter(application__session=past)
+    examiner = User.objects.get(username="huaan_examiner")
+    signed = assessments.filter(status="signed")
+    assert signed.count() == statuses.count("passed")
+    assert all(a.examiner_id == examiner.pk for a in signed)
+    assert {timezone.localdate(a.signed_at) for a in signed} == {past.exam_date}
+    assert assessments.filter(status="drawn").count() == 1  # the examiner's work of today
+    failed = results.get(status="failed").application
+    coming = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False).get()
+    retake = ExamApplication.objects.get(session=coming, person=failed.person)
+    assert retake.retake_of_id == failed.pk and retake.fee_waived
 
 
 def test_the_exam_demo_goes_on_the_next_day():

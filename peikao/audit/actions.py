@@ -80,6 +80,7 @@ class Action(StrEnum):
     EXAM_RESULT_ABSENT = "exam_result.absent"
     EXAM_RESULT_CORRECTED = "exam_result.corrected"
     EXAM_RESULT_CORRECTED_TO_FAIL = "exam_result.corrected_to_fail"
+    EXAM_RESULT_REOPENED = "exam_result.reopened"
     QUESTION_CREATED = "question.created"
     QUESTION_EDITED = "question.edited"
     QUESTION_RETIRED = "question.retired"
@@ -181,6 +182,7 @@ LABELS: dict[Action, str] = {
     Action.EXAM_RESULT_ABSENT: "考试缺考",
     Action.EXAM_RESULT_CORRECTED: "成绩更正为合格",
     Action.EXAM_RESULT_CORRECTED_TO_FAIL: "成绩更正为不合格",
+    Action.EXAM_RESULT_REOPENED: "理论考试作废，成绩待重新判定",
     Action.QUESTION_CREATED: "录入试题",
     Action.QUESTION_EDITED: "修改试题（新版本）",
     Action.QUESTION_RETIRED: "停用试题",

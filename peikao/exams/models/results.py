@@ -38,6 +38,8 @@ class ExamResult(models.Model):
     # The outcome, moved only by the RESULT machine (exams/rules/results.py).
     status = models.CharField("结果", max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_at = models.DateTimeField("判定时间", null=True, blank=True)
+    # Why a result was decided without a score (缺考; 考试违纪被终止 with the proctor's reason).
+    status_reason = models.CharField("判定说明", max_length=600, blank=True)
 
     objects = ExamResultQuerySet.as_manager()
 

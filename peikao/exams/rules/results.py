@@ -24,7 +24,8 @@ RESULT = StateMachine(
         Transition("fail", frozenset({PENDING}), FAILED, "exam_result.failed", "判定不合格"),
         Transition("absent", frozenset({PENDING}), ABSENT, "exam_result.absent", "缺考"),
         # A signed practical score corrected with its reason (practical_correct) may turn the
-        # outcome; nothing else changes a decided result.
+        # outcome; a voided theory attempt (attempt_void) reopens the result, since the
+        # application may sit again; nothing else changes a decided result.
         Transition(
             "correct_to_pass", frozenset({FAILED}), PASSED, "exam_result.corrected", "更正为合格"
         ),
@@ -35,9 +36,20 @@ RESULT = StateMachine(
             "exam_result.corrected_to_fail",
             "更正为不合格",
         ),
+        Transition(
+            "reopen",
+            frozenset(DECIDED),
+            PENDING,
+            "exam_result.reopened",
+            "理论考试作废，成绩待重新判定",
+        ),
     ),
-    final={ABSENT: "该考生缺考，成绩不能再变更。"},
 )
+
+# The result of a theory attempt the proctor ended for cheating (attempt_terminate): not
+# passed, and a failed sitting for the retake rules like any other (令30号 第13条).
+TERMINATED_REASON = "考试违纪被终止，成绩无效，按不合格计"
+ABSENT_REASON = "理论考试缺考，按不合格计"
 
 
 def outcome(
@@ -92,12 +104,18 @@ def retake_allowed(failures: int, *, retakes_allowed: int) -> bool:
     return 1 <= failures <= retakes_allowed
 
 
-def result_advice(status: str, *, failures: int, retakes_allowed: int) -> str:
-    """What the result means for the candidate, in Chinese, for the result pages."""
+def terminated_reason(proctor_reason: str) -> str:
+    return f"{TERMINATED_REASON}（终止原因：{proctor_reason}）"
+
+
+def result_advice(status: str, *, failures: int, retakes_allowed: int, reason: str = "") -> str:
+    """What the result means for the candidate, in Chinese, for the result pages: why it was
+    decided without a score (`reason`: absent, terminated), then what comes next."""
     if status == PASSED:
         return "理论和实操考试均合格，可申领证书。"
     if status not in (FAILED, ABSENT):
         return ""
+    why = f"{reason}。" if reason else ""
     if retake_allowed(failures, retakes_allowed=retakes_allowed):
-        return "考试不合格，可在以后的考试中免费补考一次，无需重新培训。"
-    return "补考仍不合格，须重新参加培训后方可再次报名考试。"
+        return f"{why}考试不合格，可在以后的考试中免费补考一次，无需重新培训。"
+    return f"{why}补考仍不合格，须重新参加培训后方可再次报名考试。"

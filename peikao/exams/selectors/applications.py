@@ -176,7 +176,7 @@ def my_exams(actor: Actor) -> tuple[list[ExamApplication], list[ApplicantNotice]
     open sessions they may apply for with it (those not applied for yet)."""
     if actor.person_id is None or not actor.is_trainee:
         raise PermissionDenied("只有学员可以查看本人的考试。")
-    applications = list(application_list(actor))
+    applications = list(application_list(actor).select_related("result"))
     notices = list(
         ApplicantNotice.objects.filter(application__in=ExamApplication.objects.visible_to(actor))
         .select_related("application__session__exam_point")

@@ -134,7 +134,10 @@ def with_advice(results: list) -> list:
         allowed = int(rule_value("retakes_allowed", region_code=result.application.session.city_id))
         failures = 2 if result.application.retake_of_id else 1
         result.advice = rules.result_advice(
-            result.status, failures=failures, retakes_allowed=allowed
+            result.status,
+            failures=failures,
+            retakes_allowed=allowed,
+            reason=result.status_reason,
         )
     return results
 

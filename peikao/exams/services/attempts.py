@@ -37,7 +37,11 @@ from peikao.exams.models import (
 )
 from peikao.exams.rules import attempts as rules
 from peikao.exams.rules.attempts import ATTEMPT
-from peikao.exams.services.results import result_record_theory
+from peikao.exams.services.results import (
+    result_record_theory,
+    result_record_unscored,
+    result_reopen,
+)
 from peikao.monitoring import services as monitoring_services
 from peikao.monitoring.models import Device
 from peikao.monitoring.permissions import require_device_manager
@@ -618,14 +622,15 @@ def attempt_mark_absent(*, actor: Actor, session_room_id: int, application_id: i
     attempt = _current_attempt(application.pk)
     if attempt is not None:
         transition_apply(attempt, ATTEMPT, "mark_absent", actor=actor)
-        return attempt
-    paper = getattr(application, "paper", None)
-    if paper is None:
-        raise Conflict("该考生的试卷尚未生成，不能记为缺考。")
-    attempt = Attempt(application=application, person_id=application.person_id, paper=paper)
-    transition_set(attempt, ATTEMPT, "mark_absent")
-    attempt.save()
-    _audit(Action.EXAM_ATTEMPT_ABSENT, actor=actor, attempt=attempt, to=Status.ABSENT)
+    else:
+        paper = getattr(application, "paper", None)
+        if paper is None:
+            raise Conflict("该考生的试卷尚未生成，不能记为缺考。")
+        attempt = Attempt(application=application, person_id=application.person_id, paper=paper)
+        transition_set(attempt, ATTEMPT, "mark_absent")
+        attempt.save()
+        _audit(Action.EXAM_ATTEMPT_ABSENT, actor=actor, attempt=attempt, to=Status.ABSENT)
+    result_record_unscored(actor=actor, attempt=attempt)
     return attempt
 
 
@@ -743,18 +748,23 @@ def attempt_terminate(*, actor: Actor, attempt_id: int, reason: str) -> Attempt:
     transition_apply(
         attempt, ATTEMPT, "terminate", actor=actor, reason=reason, changes={"status_reason": reason}
     )
+    result_record_unscored(actor=actor, attempt=attempt)
     return attempt
 
 
 @transaction.atomic
 def attempt_void(*, actor: Actor, attempt_id: int, reason: str) -> Attempt:
-    """作废 (exam center only): the attempt no longer counts; the application may sit again."""
+    """作废 (exam center only): the attempt no longer counts, nor does the result it decided;
+    the application may sit again."""
     reason = _required_reason(reason, "作废原因")
     attempts = Attempt.objects.select_related("application__session__exam_point")
     attempt = get_visible(attempts, actor, attempt_id, for_update=True)
     if not actor.is_exam_center:
         raise PermissionDenied("只有考试中心可以作废理论考试。")
+    decided = attempt.status in rules.DECIDING
     transition_apply(
         attempt, ATTEMPT, "void", actor=actor, reason=reason, changes={"status_reason": reason}
     )
+    if decided:
+        result_reopen(actor=actor, attempt=attempt)
     return attempt

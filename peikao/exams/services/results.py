@@ -2,6 +2,8 @@
 machine once both parts are known (theory alone where the session has no practical exam).
 
 - `result_record_theory` is called when an attempt is scored (the attempt engine calls it);
+- `result_record_unscored` when an attempt ends without a score: 缺考, or terminated for
+  cheating (不合格, with the reason); `result_reopen` when an attempt is voided;
 - `result_record_practical` when the examiner signs, marks absent or a score is corrected;
 - `retake_of_for(person, item)` says which application a new one retakes (令30号 第13条: one
   retake without training; the retake's fee is waived), for the applications service;
@@ -164,6 +166,73 @@ def result_record_theory(*, actor: Actor, attempt: Attempt) -> ExamResult:
         application=application, status__in=["signed", "absent"]
     ).first()
     return _decide(result, actor=actor, application=application, assessment=practical)
+
+
+def _application_of(attempt: Attempt) -> ExamApplication:
+    return ExamApplication.objects.select_related("session").get(pk=attempt.application_id)
+
+
+@transaction.atomic
+def result_record_unscored(*, actor: Actor, attempt: Attempt) -> ExamResult:
+    """An attempt ended without a score decides its result at once: marked absent, 缺考;
+    terminated for cheating, 不合格 with the proctor's reason. Both are failed sittings for
+    the retake rules (retake_chain counts every decided result that did not pass), so the
+    candidate keeps the one free retake after a first sitting ended this way. A result
+    already decided is left as it is."""
+    if attempt.status == Attempt.Status.ABSENT:
+        name, reason = "absent", rules.ABSENT_REASON
+    elif attempt.status == Attempt.Status.TERMINATED:
+        name, reason = "fail", rules.terminated_reason(attempt.status_reason)
+    else:
+        raise Conflict("理论考试未记为缺考或终止，不能按无成绩判定。")
+    result = _result_of(_application_of(attempt))
+    if result.status != rules.PENDING:
+        return result
+    transition_apply(
+        result,
+        rules.RESULT,
+        name,
+        actor=actor,
+        reason=reason,
+        changes={"decided_at": timezone.now(), "status_reason": reason},
+        detail={"attempt": attempt.pk, "attempt_status": attempt.status},
+    )
+    return result
+
+
+@transaction.atomic
+def result_reopen(*, actor: Actor, attempt: Attempt) -> ExamResult | None:
+    """A voided attempt no longer counts: its score leaves the result and a decided result is
+    pending again, for the application may sit again (attempt_void)."""
+    result = (
+        ExamResult.objects.select_for_update().filter(application_id=attempt.application_id).first()
+    )
+    if result is None:
+        return None
+    changes: dict = {"decided_at": None, "status_reason": ""}
+    if attempt.score is not None:  # the voided attempt's score was this result's theory
+        changes.update(theory_score=None, theory_passed_at=None)
+    if result.status != rules.PENDING:
+        transition_apply(
+            result,
+            rules.RESULT,
+            "reopen",
+            actor=actor,
+            reason=f"理论考试作废：{attempt.status_reason}",
+            changes=changes,
+            detail={"attempt": attempt.pk},
+        )
+    elif attempt.score is not None:
+        for field_name, value in changes.items():
+            setattr(result, field_name, value)
+        result.save(update_fields=list(changes))
+        audit_record(
+            Action.EXAM_RESULT_THEORY_RECORDED,
+            actor=actor,
+            target=result,
+            detail={"attempt": attempt.pk, "voided": True, "score": None},
+        )
+    return result
 
 
 def result_theory_carry(*, actor: Actor, application: ExamApplication, theory: TheoryPass) -> None:
