@@ -297,6 +297,17 @@ def session_cancel(request, session_id: Id, payload: SessionReasonIn):
 
 
 @router.post(
+    "/sessions/{session_id}/finish",
+    response=SessionDetailOut,
+    summary="结束考试（全部考生考试结束、实操评分签字后）",
+    description=REFUSALS,
+)
+def session_finish(request, session_id: Id):
+    services.session_finish(actor=request.actor, session_id=session_id)
+    return _detail(request.actor, session_id)
+
+
+@router.post(
     "/sessions/{session_id}/seat",
     response=SessionDetailOut,
     summary="排考：分配考场、座位和准考证号，并抽取试卷",

@@ -22,6 +22,23 @@ SESSION = StateMachine(
     },
 )
 
+
+def finish_refusals(*, started: bool, unmarked: int, sitting: int, practical_pending: int):
+    """Why a seated session may not be closed yet: every seated candidate's exam has to have
+    ended (a result, 缺考 or a termination), so that closing it never cuts anyone's exam short
+    or leaves a candidate without an outcome."""
+    refusals = []
+    if not started:
+        refusals.append("考试尚未开考，不能结束。")
+    if sitting:
+        refusals.append(f"尚有 {sitting} 名考生的理论考试未结束（已签到或正在答题）。")
+    if unmarked:
+        refusals.append(f"尚有 {unmarked} 名考生既未参加理论考试也未记为缺考，请监考员先记缺考。")
+    if practical_pending:
+        refusals.append(f"尚有 {practical_pending} 名考生的实操考试未评分签字。")
+    return refusals
+
+
 # 准考证号 (admission ticket number): the city's four-digit code, the exam date as yymmdd, the
 # exam point's id in four digits or more, and the candidate's sequence at that point on that day
 # in four digits, e.g. 1408 261222 0007 0012 → "14082612220007" + "0012". Readable from left to

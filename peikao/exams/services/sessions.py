@@ -29,14 +29,17 @@ from peikao.core.history import with_change_reason
 from peikao.core.scoping import get_visible
 from peikao.exams.models import (
     ApplicantNotice,
+    Attempt,
     Blueprint,
     ExamApplication,
     ExamSession,
     ExamType,
+    PracticalAssessment,
     PracticalBlueprint,
     SessionPlan,
     SessionRoom,
 )
+from peikao.exams.rules import attempts as attempt_rules
 from peikao.exams.rules import sessions as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION, APPROVED, RETURNED, SUBMITTED
 from peikao.exams.selectors.bank import blueprint_check
@@ -548,6 +551,40 @@ def session_cancel(*, actor: Actor, session_id: int, reason: str) -> ExamSession
         f"（{session.category_text}）已取消，报名随之取消，请另行报名其他场次。原因：{reason}",
     )
     session.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def session_finish(*, actor: Actor, session_id: int) -> ExamSession:
+    """结束考试: the exam center closes a seated session once every seated candidate's theory
+    has ended and every practical drawn is signed or absent; refused, with counts, before."""
+    session = _locked_session(actor, session_id)
+    seated = ExamApplication.objects.filter(session=session, status=APPROVED)
+    attempts = Attempt.objects.filter(application__session=session).exclude(
+        status__in=(Attempt.Status.VOIDED, Attempt.Status.SCHEDULED)
+    )
+    ended = attempts.exclude(status__in=attempt_rules.OPEN)
+    refusals = (
+        rules.finish_refusals(
+            started=session.starts_at is not None and session.starts_at <= timezone.now(),
+            sitting=attempts.filter(status__in=attempt_rules.OPEN).count(),
+            unmarked=seated.exclude(pk__in=attempts.values("application_id")).count(),
+            practical_pending=PracticalAssessment.objects.filter(
+                application__session=session, status=PracticalAssessment.Status.DRAWN
+            ).count(),
+        )
+        if session.status == rules.SEATED
+        else []
+    )
+    if refusals:
+        raise Conflict(*refusals)
+    transition_apply(
+        session,
+        rules.SESSION,
+        "finish",
+        actor=actor,
+        detail={"sat": ended.count(), "seated": seated.count()},
+    )
     return session
 
 

@@ -61,6 +61,7 @@ SESSION_ROUTES = {
     "exams/sessions/<session_id>/move": "test_only_the_city_s_exam_center_acts",
     "exams/sessions/<session_id>/cancel": "test_only_the_city_s_exam_center_acts",
     "exams/sessions/<session_id>/seat": "test_only_the_city_s_exam_center_acts",
+    "exams/sessions/<session_id>/finish": "test_only_the_city_s_exam_center_acts",
     "exams/sessions/<session_id>/seating": "test_seating_list_api_and_page",
     "exams/sessions/applications/<application_id>/ticket": "test_ticket_download_scope",
 }
@@ -192,6 +193,7 @@ def test_only_the_city_s_exam_center_acts(login_as, world, username):
     start = open_session.starts_at + timedelta(hours=1)
     acts = [
         (f"/api/exams/sessions/{open_session.pk}/seat", {}),
+        (f"/api/exams/sessions/{open_session.pk}/finish", {}),
         (
             f"/api/exams/sessions/{open_session.pk}/move",
             {
@@ -230,16 +232,18 @@ def test_only_the_city_s_exam_center_acts(login_as, world, username):
         assert schedule.status_code == 201, schedule.json()
         moved = client.post(
             f"/api/exams/sessions/{open_session.pk}/move",
-            acts[1][1],
+            acts[2][1],
             content_type="application/json",
         )
         assert moved.status_code == 200 and moved.json()["starts_at"]
         cancelled = client.post(
             f"/api/exams/sessions/{open_session.pk}/cancel",
-            acts[2][1],
+            acts[3][1],
             content_type="application/json",
         )
         assert cancelled.json()["status"] == "cancelled"
+        finished = client.post(f"/api/exams/sessions/{open_session.pk}/finish")
+        assert finished.status_code == 409  # a cancelled session is over
     else:
         # Only an exam center may create a session; another city's cannot see the point.
         assert schedule.status_code in (403, 404)

@@ -70,6 +70,7 @@ def session_detail(request, session_id: int):
             "can_move": can_act and session.status in (rules.OPEN, rules.SEATED),
             "can_cancel": can_act and session.status in (rules.OPEN, rules.SEATED),
             "can_seat": can_act and session.status == rules.OPEN,
+            "can_finish": can_act and session.status == rules.SEATED,
             "seated": session.status in (rules.SEATED, rules.FINISHED),
         },
     )
@@ -162,6 +163,17 @@ def session_cancel(request, session_id: int):
 
 @login_required
 @require_POST
+def session_finish(request, session_id: int):
+    form_action(
+        request,
+        lambda: services.session_finish(actor=request.actor, session_id=session_id),
+        "考试已结束。",
+    )
+    return redirect("exams:session_detail", session_id=session_id)
+
+
+@login_required
+@require_POST
 def session_seat(request, session_id: int):
     form_action(
         request,
@@ -200,6 +212,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/seating/", session_seating, name="session_seating"),
     path("sessions/<int:session_id>/move/", session_move, name="session_move"),
     path("sessions/<int:session_id>/cancel/", session_cancel, name="session_cancel"),
+    path("sessions/<int:session_id>/finish/", session_finish, name="session_finish"),
     path("sessions/<int:session_id>/seat/", session_seat, name="session_seat"),
     path("tickets/<int:application_id>/", admission_ticket, name="admission_ticket"),
 ]
