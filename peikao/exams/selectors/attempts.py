@@ -139,7 +139,10 @@ def room_console(actor: Actor, session_room_id: int) -> Console:
                 current_seat_number=attempt.seat.seat_number if attempt and attempt.seat else None,
                 answered=seen.get("answered", 0),
                 total=totals.get(application.pk, 0),
-                seconds_left=rules.seconds_left(deadline, now) if deadline else None,
+                # Time left only while the exam runs: a submitted paper has none left.
+                seconds_left=(
+                    rules.seconds_left(deadline, now) if deadline and status in rules.OPEN else None
+                ),
                 deadline=deadline,
                 last_save_at=last_save,
                 last_heartbeat_at=heartbeat,

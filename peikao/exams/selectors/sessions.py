@@ -11,7 +11,7 @@ practical is required, the pages and the API all ask it."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, When
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -156,14 +156,23 @@ def seating_list(actor: Actor, session: ExamSession):
 
 
 def assigned_rooms(actor: Actor):
-    """The rooms of scheduled sessions a proctor or examiner is assigned to, coming first."""
+    """The rooms of scheduled sessions a proctor or examiner is assigned to: today's and the
+    coming ones first, soonest first; then the past ones, latest first."""
     if not is_room_staff(actor):
         return SessionRoom.objects.none()
+    today = timezone.localdate()
+    past = Q(session__exam_date__lt=today)
     return (
         SessionRoom.objects.filter(staff=actor.user, session__in=sessions_of(actor))
         .select_related("room", "session__exam_point", "session__post_category")
         .annotate(seated=Count("applications"))
-        .order_by("-session__exam_date", "room__name")
+        .order_by(
+            Case(When(past, then=1), default=0),
+            Case(When(~past, then=F("session__exam_date"))).asc(),
+            F("session__exam_date").desc(),
+            "session__starts_at",
+            "room__name",
+        )
     )
 
 

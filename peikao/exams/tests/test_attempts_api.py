@@ -116,6 +116,7 @@ def test_the_whole_exam_over_http_without_a_session_row(made, clock, login_as):
     assert saved["seconds_left"] == 7200
     row = proctor.get(f"{url}/console").json()["rows"][0]
     assert (row["answered"], row["total"], row["connected"]) == (1, 3, True)
+    assert row["seconds_left"] == 7200
     clock.move_to(EXAM_START + timedelta(minutes=1), tick=False)
     assert proctor.get(f"{url}/console").json()["rows"][0]["connected"] is False
     assert post(seat, "/api/exams/seat/heartbeat").status_code == 200
@@ -124,6 +125,8 @@ def test_the_whole_exam_over_http_without_a_session_row(made, clock, login_as):
     second = post(seat, "/api/exams/seat/attempt/submit", token=token).json()
     assert first["status"] == "scored" and first["score"] == "30.0"
     assert first["receipt"] == second["receipt"]
+    # The console shows no time left on a paper handed in.
+    assert proctor.get(f"{url}/console").json()["rows"][0]["seconds_left"] is None
     assert Session.objects.count() == sessions
     assert Answer.objects.count() == 1
 

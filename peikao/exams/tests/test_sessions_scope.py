@@ -17,11 +17,13 @@ from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.accounts.testing import acting_as
 from peikao.exams.models import ExamApplication, ExamSession, QuestionType, SessionRoom
+from peikao.exams.selectors.sessions import assigned_rooms
 from peikao.exams.services.sessions import session_seat
 from peikao.exams.tests.factories import (
     ChapterFactory,
     ExamApplicationFactory,
     ExamSessionFactory,
+    SessionRoomFactory,
     TheoryRoomFactory,
     beijing,
     blueprint,
@@ -442,3 +444,22 @@ def test_the_openapi_schema_documents_the_refusals():
     ticket = paths["/api/exams/sessions/applications/{application_id}/ticket"]["get"]
     responses = {str(status): answer for status, answer in ticket["responses"].items()}
     assert "application/pdf" in responses["200"]["content"]
+
+
+def test_a_proctor_s_rooms_list_today_and_the_coming_first_then_the_past():
+    made = {}
+    for name, days in (("last_week", -7), ("next_week", 7), ("today", 0), ("yesterday", -1)):
+        day = TODAY + timedelta(days=days)
+        session = ExamSessionFactory.create(
+            exam_date=day,
+            starts_at=beijing(day, 9),
+            registration_deadline=beijing(day - timedelta(days=10), 12),
+            status=ExamSession.Status.SEATED,
+        )
+        room = SessionRoomFactory.create(session=session, room=TheoryRoomFactory.create())
+        room.staff.add(User.objects.get(username="huaan_proctor"))
+        made[room.pk] = name
+    listed = [
+        made[room.pk] for room in assigned_rooms(acting_as("huaan_proctor")) if room.pk in made
+    ]
+    assert listed == ["today", "next_week", "yesterday", "last_week"]
