@@ -15,6 +15,7 @@ from peikao.exams.selectors.applications import (
     fraud_case_count,
     pending_review_count,
 )
+from peikao.exams.selectors.results import assessments_to_score_count
 
 AHEAD_DAYS = 92  # three months
 # The work of these roles has no page yet.
@@ -63,6 +64,14 @@ def home_work(actor: Actor) -> list[HomeItem]:
                 session_selectors.coming_assigned_count(actor),
                 "个考场安排您监考或考评",
                 "exams:my_rooms",
+            )
+        )
+    if actor.role == Role.PRACTICAL_EXAMINER:
+        items.append(
+            counted(
+                assessments_to_score_count(actor),
+                "名考生的实操考试待评分或签名",
+                "exams:practical",
             )
         )
     if actor.is_exam_center and actor.organization is not None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from peikao.accounts.actor import Actor
 from peikao.accounts.models import Role
@@ -87,7 +88,7 @@ def assessment_corrections(assessment: PracticalAssessment) -> list:
     return list(assessment.corrections.select_related("subject", "corrected_by"))
 
 
-def practical_candidates(actor: Actor) -> QuerySet:
+def practical_candidates(actor: Actor) -> list[ExamApplication]:
     """Approved applications of sessions with a practical exam that have no draw yet: for the
     exam center and the exam point's clerk, and for an examiner those of their sessions."""
     if actor.role not in (Role.EXAM_CENTER_OFFICER, Role.EXAM_POINT_CLERK, Role.PRACTICAL_EXAMINER):
@@ -102,9 +103,33 @@ def practical_candidates(actor: Actor) -> QuerySet:
             session_id=OuterRef("session_id"), room__kind="practical", staff=actor.user
         )
         rows = rows.filter(Exists(assigned))
-    return rows.select_related("person", "session__exam_point", "item").order_by(
-        "session__exam_date", "id"
-    )[:200]
+    # Only those with a passed theory of the item (here or earlier) that still counts today:
+    # the draw refuses the others (须先通过理论考试), so they are not offered.
+    passes = ExamResult.objects.filter(
+        person_id=OuterRef("person_id"),
+        application__item_id=OuterRef("item_id"),
+        theory_passed_at__isnull=False,
+    ).order_by("-theory_passed_at")
+    rows = (
+        rows.annotate(theory_passed_at=Subquery(passes.values("theory_passed_at")[:1]))
+        .filter(theory_passed_at__isnull=False)
+        .select_related("person", "session__exam_point", "item")
+        .order_by("session__exam_date", "id")
+    )
+    today = timezone.localdate()
+    months = int(
+        rule_value(
+            "pass_validity_months",
+            region_code=actor.organization.region_id if actor.organization else None,
+        )
+    )
+    return [
+        row
+        for row in rows[:200]
+        if rules.theory_pass_counts(
+            timezone.localdate(row.theory_passed_at), on_date=today, months=months
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- results

@@ -2,7 +2,10 @@
 in Chinese and changes nothing; the candidate sees the result; the exam center corrects a
 signed score with its reason and reads the pass rates."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from peikao.exams.models import ExamResult, PracticalAssessment, PracticalCorrection
 from peikao.exams.tests.practical_factories import approved_application, theory_passed
@@ -97,3 +100,17 @@ def test_the_blueprint_pages_show_the_standards_layout(login_as):
 
     page = client.get(f"/exams/practical/blueprints/{seeded_blueprint().pk}/").content.decode()
     assert "K2 安全操作技术（40.0分，抽取一题）" in page and "带电接线" in page
+
+
+def test_only_candidates_whose_theory_counts_are_offered_a_draw(login_as, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    passed = approved_application(person=Person.objects.get(name="张三"))
+    theory_passed(passed)
+    failed = approved_application()
+    ExamResult.objects.create(application=failed, person=failed.person, theory_score=40)
+    lapsed = approved_application()
+    theory_passed(lapsed, passed_at=timezone.now() - timedelta(days=400))
+    listing = login_as("huaan_examiner").get("/exams/practical/").content.decode()
+    offered = listing.split("待抽题考生", 1)[1].split("实操考试", 1)[0]
+    assert "张三" in offered
+    assert failed.person.name not in offered and lapsed.person.name not in offered
