@@ -112,7 +112,7 @@ def migrate_and_seed() -> None:
     from django.core.management import call_command
 
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("seed", "--demo", verbosity=0)
+    call_command("seed", "--demo-accounts-only", verbosity=0)
     # The pages (the login page here) name their static files through the manifest (DEBUG off).
     call_command("collectstatic", "--noinput", verbosity=0)
 
@@ -128,10 +128,11 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
 
     from peikao.accounts.actor import actor_of
     from peikao.accounts.models import Membership, Role, User
-    from peikao.exams.models import ExamSession
+    from peikao.exams.models import ExamApplication, ExamSession
     from peikao.exams.services.attempts import seat_register
-    from peikao.exams.tests.attempt_factories import ExamRoom, seated, three_question_blueprint
+    from peikao.exams.tests.attempt_factories import draw_paper, three_question_blueprint
     from peikao.exams.tests.factories import (
+        ExamApplicationFactory,
         ExamSessionFactory,
         SessionRoomFactory,
         TheoryRoomFactory,
@@ -167,18 +168,24 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
                 point, Role.PROCTOR, f"bench_proctor_{number}_{room_number}", password, Membership
             )
             session_room.staff.add(proctor.user)
-            made = ExamRoom(session, session_room, room, [], three_question_blueprint())
+            paper_plan = three_question_blueprint()
             plan["rooms"].append({"id": session_room.pk, "proctor": proctor.user.username})
             for seat in range(1, in_room + 1):
-                device, key = seat_register(
+                _device, key = seat_register(
                     actor=clerk_actor,
                     room_id=room.pk,
                     seat_number=seat,
                     name=f"{seat}号考试机",
                     serial_number=f"BENCH-{room.pk}-{seat}",
                 )
-                made.seats.append(device)
-                application = seated(made, seat)
+                application = ExamApplicationFactory.create(
+                    session=session,
+                    status=ExamApplication.Status.APPROVED,
+                    session_room=session_room,
+                    seat_number=seat,
+                    ticket_number=f"B{session.pk:05d}{len(plan['candidates']):05d}",
+                )
+                draw_paper(application, paper_plan)
                 plan["candidates"].append(
                     {
                         "seat_key": key,
@@ -388,7 +395,8 @@ class Day:
                 with self.lock:
                     self.tally("authorize").errors[str(answer.status_code)] += 1
 
-        threads = [threading.Thread(target=candidate, args=(s,)) for s in self.seats if s.attempt_id]
+        signed_in = [seat for seat in self.seats if seat.attempt_id]
+        threads = [threading.Thread(target=candidate, args=(seat,)) for seat in signed_in]
         for thread in threads:
             thread.start()
         time.sleep(POLL_SECONDS * 2)  # every seat is polling, as at the real start
