@@ -27,8 +27,9 @@ A request that got no answer (a broken connection) is sent again, as the page do
 an answer that is not 2xx. After the day it checks against the database that every acknowledged
 save (attempt, position, sequence) is stored (the stored sequence ≥ the acknowledged one) and
 that every attempt has exactly one submission (one receipt, one audit record of submission).
-`--kill-worker` SIGKILLs one gunicorn worker during the open-loop saves (gunicorn starts another)
-and also checks that no attempt's deadline moved. Exit status 1 if a check fails.
+`--kill-worker` SIGKILLs one gunicorn worker halfway through the open-loop saves and another
+halfway through the submissions (gunicorn starts new ones), and also checks that no attempt's
+deadline moved. Exit status 1 if a check fails.
 
     .venv/bin/python bench/exam_day.py                            # 300 candidates, SQLite
     .venv/bin/python bench/exam_day.py --database-url postgres://postgres@127.0.0.1:5432/peikao_x
@@ -127,7 +128,7 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
     from django.utils import timezone
 
     from peikao.accounts.actor import actor_of
-    from peikao.accounts.models import Membership, Role, User
+    from peikao.accounts.models import Membership, Role
     from peikao.exams.models import ExamApplication, ExamSession
     from peikao.exams.services.attempts import seat_register
     from peikao.exams.tests.attempt_factories import draw_paper, three_question_blueprint
@@ -146,12 +147,15 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
         user__username="huaan_point_clerk", organization=home
     )
     plan: dict = {"rooms": [], "candidates": []}
+    run = secrets.token_hex(3)  # accounts of its own, should the database hold an earlier run
     per_point = [
         candidates // points + (1 if n < candidates % points else 0) for n in range(points)
     ]
     for number, count in enumerate(per_point):
         point = home if number == 0 else _copy_point(home, number)
-        clerk = _member(point, clerk_membership.role, f"bench_clerk_{number}", password, Membership)
+        clerk = _member(
+            point, clerk_membership.role, f"bench_{run}_clerk_{number}", password, Membership
+        )
         clerk_actor = actor_of(clerk.user, clerk)
         session = ExamSessionFactory.create(
             exam_point=point,
@@ -165,7 +169,11 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
             room = TheoryRoomFactory.create(organization=point, seats=SEATS_PER_ROOM)
             session_room = SessionRoomFactory.create(session=session, room=room)
             proctor = _member(
-                point, Role.PROCTOR, f"bench_proctor_{number}_{room_number}", password, Membership
+                point,
+                Role.PROCTOR,
+                f"bench_{run}_proctor_{number}_{room_number}",
+                password,
+                Membership,
             )
             session_room.staff.add(proctor.user)
             paper_plan = three_question_blueprint()
@@ -193,7 +201,6 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
                         "id_number": application.person.id_number,
                     }
                 )
-    User.objects.filter(username__startswith="bench_").update(password=password)
     plan["starts_at"] = starts_at.isoformat()
     return plan
 
@@ -370,7 +377,7 @@ class Day:
             (room["id"], proctor_session(base, room["proctor"])) for room in self.plan["rooms"]
         ]
         poll, start = self.tally("poll"), self.tally("start")
-        give_up = time.monotonic() + 120
+        give_up = time.monotonic() + 600
 
         def candidate(seat: Seat) -> None:
             while time.monotonic() < give_up:
@@ -483,11 +490,17 @@ class Day:
             for name, send in order if round_number % 2 == 0 else reversed(order):
                 self.closed_loop(name, self.args.round_seconds, send)
 
-    def submit(self) -> None:
+    def submit(self, on_half=None) -> None:
         tally = self.tally("submissions")
+        half, finished = len(self.seats) // 2, [0]
 
         def one(seat: Seat) -> None:
             seat.client.request("POST", f"{API}/seat/attempt/submit", {}, tally, self.lock)
+            with self.lock:
+                finished[0] += 1
+                due = on_half is not None and finished[0] == half
+            if due:
+                on_half()
 
         self.pool(one, self.seats, tally, self.args.concurrency)
 
@@ -668,7 +681,7 @@ def run_day(port: int, plan: dict, args, server: Gunicorn | None) -> dict:
     after = deadlines([s.attempt_id for s in signed_in])
     queries = queries_per_save()
     connection.close()
-    day.submit()
+    day.submit(kill if args.kill_worker else None)
 
     figures = {name: tally.figures() for name, tally in day.tallies.items()}
     saves, bare = figures.get("saves", {}), figures.get("bare_insert", {})
