@@ -387,7 +387,7 @@ class Day:
             (room["id"], proctor_session(base, room["proctor"])) for room in self.plan["rooms"]
         ]
         poll, start = self.tally("poll"), self.tally("start")
-        give_up = time.monotonic() + 600
+        give_up = time.monotonic() + 180
 
         def candidate(seat: Seat) -> None:
             while time.monotonic() < give_up:
@@ -412,7 +412,7 @@ class Day:
             status, pressed = 0, 0
             while not status and pressed < 10:
                 pressed += 1
-                with contextlib.suppress(requests.ConnectionError):
+                with contextlib.suppress(requests.RequestException):
                     status = session.post(
                         f"{base}{API}/rooms/{room_id}/authorize", json={}, timeout=60
                     ).status_code
