@@ -212,34 +212,51 @@ def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
     attempt = get_visible(attempts, actor, attempt_id)
     now = timezone.now()
     deadline = deadline_of(attempt, now)
+    paper_questions = PaperQuestion.objects.filter(paper_id=attempt.paper_id)
+    if attempt.status not in PAPER_SHOWN:
+        # A candidate waiting for the proctor polls this: a count, not the whole paper.
+        total = paper_questions.count()
+        choices = Answer.objects.filter(attempt=attempt).values_list("choice", flat=True)
+        answered = sum(1 for choice in choices if choice)
+        return _attempt_view(attempt, now, deadline, total=total, answered=answered, shown=[])
     saved = {
         answer.paper_question_id: answer
         for answer in Answer.objects.filter(attempt=attempt).only(
             "paper_question_id", "choice", "sequence"
         )
     }
-    questions = list(
-        PaperQuestion.objects.filter(paper_id=attempt.paper_id)
-        .select_related("question_version")
-        .order_by("position")
-    )
+    questions = list(paper_questions.select_related("question_version").order_by("position"))
     shown = []
-    if attempt.status in PAPER_SHOWN:
-        for question in questions:
-            version = question.question_version
-            order = question.option_order or list(range(len(version.options)))
-            answer = saved.get(question.pk)
-            shown.append(
-                PaperQuestionView(
-                    position=question.position,
-                    question_type=version.question_type,
-                    stem=version.stem,
-                    options=[version.options[index] for index in order],
-                    points=question.points,
-                    choice=list(answer.choice) if answer else None,
-                    sequence=answer.sequence if answer else None,
-                )
+    for question in questions:
+        version = question.question_version
+        order = question.option_order or list(range(len(version.options)))
+        answer = saved.get(question.pk)
+        shown.append(
+            PaperQuestionView(
+                position=question.position,
+                question_type=version.question_type,
+                stem=version.stem,
+                options=[version.options[index] for index in order],
+                points=question.points,
+                choice=list(answer.choice) if answer else None,
+                sequence=answer.sequence if answer else None,
             )
+        )
+    answered = sum(1 for answer in saved.values() if answer.choice)
+    return _attempt_view(
+        attempt, now, deadline, total=len(questions), answered=answered, shown=shown
+    )
+
+
+def _attempt_view(
+    attempt: Attempt,
+    now: datetime,
+    deadline: datetime | None,
+    *,
+    total: int,
+    answered: int,
+    shown: list[PaperQuestionView],
+) -> AttemptView:
     return AttemptView(
         id=attempt.pk,
         status=attempt.status,
@@ -255,8 +272,8 @@ def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
         receipt=attempt.receipt,
         score=attempt.score,
         pass_mark=attempt.paper.blueprint.pass_mark,
-        total=len(questions),
-        answered=sum(1 for answer in saved.values() if answer.choice),
+        total=total,
+        answered=answered,
         questions=shown,
     )
 
