@@ -92,7 +92,7 @@ def practical_candidates(actor: Actor) -> list[ExamApplication]:
     """Approved applications of sessions with a practical exam that have no draw yet: for the
     exam center and the exam point's clerk, and for an examiner those of their sessions."""
     if actor.role not in (Role.EXAM_CENTER_OFFICER, Role.EXAM_POINT_CLERK, Role.PRACTICAL_EXAMINER):
-        return ExamApplication.objects.none()
+        return []
     rows = ExamApplication.objects.visible_to(actor).filter(
         practical_required_q(),
         status=ExamApplication.Status.APPROVED,
