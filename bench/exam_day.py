@@ -57,7 +57,6 @@ import os
 import random
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -70,7 +69,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from common import ROOT, QueryCounter, cpu_and_memory
-from wsgi_servers import HOST, VENV_BIN, free_ports, percentile
+from wsgi_servers import GUNICORN, HOST, Running, free_ports, percentile
 
 SEATS_PER_ROOM = 30
 GOAL_THROUGHPUT_RATIO = 0.6
@@ -597,30 +596,14 @@ def queries_per_save() -> int:
 # --------------------------------------------------------------------------- the server
 
 
-class Gunicorn:
+class Gunicorn(Running):
+    """gunicorn as bin/serve starts it (wsgi_servers.Running), whose workers can be killed."""
+
     def __init__(self, env: dict[str, str], workers: int, log: Path):
-        (self.port,) = free_ports(1)
-        self.log = log.open("wb")
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        self.workers = workers
+        (port,) = free_ports(1)
+        # Leave the control socket of any other gunicorn on this machine alone.
+        env = {**env, "GUNICORN_CMD_ARGS": "--no-control-socket"}
+        super().__init__(GUNICORN, workers, port, env, log)
 
     def worker_pids(self) -> list[int]:
         with contextlib.suppress(OSError):
@@ -628,35 +611,19 @@ class Gunicorn:
             return [int(pid) for pid in path.read_text().split()]
         return []
 
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited; see its log")
-            if len(self.worker_pids()) >= self.workers:
-                with contextlib.suppress(OSError, http.client.HTTPException):
-                    connection = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                    connection.request("GET", "/login/")
-                    if connection.getresponse().status == 200:
-                        return
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Answering, and with every worker up (a kill must find one to kill)."""
+        super().wait_ready(timeout)
+        deadline = time.monotonic() + timeout
+        while len(self.worker_pids()) < self.workers:
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn's workers did not all start within 90 s")
             time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer within 90 s")
 
     def kill_one_worker(self) -> int:
         victim = self.worker_pids()[0]
         os.kill(victim, signal.SIGKILL)
         return victim
-
-    def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self.log.close()
 
 
 def server_env(var_dir: Path, database_url: str | None) -> dict[str, str]:

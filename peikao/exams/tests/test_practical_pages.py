@@ -2,7 +2,8 @@
 in Chinese and changes nothing; the candidate sees the result; the exam center corrects a
 signed score with its reason and reads the pass rates."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -103,7 +104,7 @@ def test_the_blueprint_pages_show_the_standards_layout(login_as):
 
 
 def test_only_candidates_whose_theory_counts_are_offered_a_draw(login_as, time_machine):
-    time_machine.move_to(timezone.now(), tick=False)
+    time_machine.move_to(datetime(2026, 12, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
     passed = approved_application(person=Person.objects.get(name="张三"))
     theory_passed(passed)
     failed = approved_application()
