@@ -14,10 +14,11 @@ bench settings on a free 127.0.0.1 port, and drives the day over HTTP as the sea
 
     sign-in     every candidate signs in on their seat (POST /seat/sign-in), all at once
     open        each proctor logs in through /login/ and authorizes their room; every candidate
-                polls GET /seat/attempt every --poll-every seconds (1) and POSTs start once
-                authorized: the figure is the seconds from the first authorization to the last
-                paper open (goal ≤ 5)
-    saves       each candidate saves an answer every --save-every seconds (open loop), then a
+                polls GET /seat/attempt/status every --poll-every seconds (3, as the page) and
+                POSTs start once authorized (which answers with the paper): the figure is
+                the seconds from the first authorization to the last paper open (goal ≤ 5)
+    saves       each candidate saves an answer every --save-every seconds and polls its status
+                every --status-every seconds (5, as the page) (open loop), then a
                 closed loop at --concurrency, in rounds interleaved with the same closed loop
                 against the bare insert (POST /bench/insert/: one row, JSON), so that other
                 load on the machine falls on both alike; goals: save throughput ≥ 0.6 × the
@@ -391,7 +392,7 @@ class Day:
         def candidate(seat: Seat) -> None:
             while time.monotonic() < give_up:
                 status, answer = seat.client.request(
-                    "GET", f"{API}/seat/attempt", None, poll, self.lock
+                    "GET", f"{API}/seat/attempt/status", None, poll, self.lock
                 )
                 if status == 200 and answer.get("status") == "authorized":
                     status, answer = seat.client.request(
@@ -455,16 +456,22 @@ class Day:
                 seat.acknowledged.append((body["position"], body["sequence"]))
 
     def open_loop_saves(self, seconds: float, every: float, on_half=None) -> None:
-        """Each candidate saves every `every` seconds, spread over the interval."""
-        tally = self.tally("saves_open_loop")
+        """Each candidate saves every `every` seconds, spread over the interval, and polls its
+        status every --status-every seconds as the page does while answering."""
+        tally, status_tally = self.tally("saves_open_loop"), self.tally("status_while_answering")
         began = time.perf_counter()
         end = time.monotonic() + seconds
 
         def candidate(seat: Seat, offset: float) -> None:
             time.sleep(offset)
+            next_poll = time.monotonic() + self.random.random() * self.args.status_every
             while time.monotonic() < end:
                 began = time.monotonic()
                 self.save(seat, tally)
+                if began >= next_poll:
+                    url = f"{API}/seat/attempt/status"
+                    seat.client.request("GET", url, None, status_tally, self.lock)
+                    next_poll = began + self.args.status_every
                 time.sleep(max(0.0, every - (time.monotonic() - began)))
 
         threads = [
@@ -478,7 +485,8 @@ class Day:
             on_half()
         for thread in threads:
             thread.join()
-        tally.seconds += time.perf_counter() - began
+        for phase in (tally, status_tally):
+            phase.seconds += time.perf_counter() - began
 
     def closed_loop(self, name: str, seconds: float, send) -> None:
         """--concurrency clients, each sending its next request when the last one answered."""
@@ -573,23 +581,25 @@ def submissions(attempt_ids: list[int]) -> dict:
     }
 
 
-def queries_per_save() -> int:
-    """The save path's queries, counted in this process through the service."""
+def queries_per_save(seat: Seat) -> int:
+    """The save path's queries, counted in this process through the service, for one of the
+    day's seats (its key from its cookie)."""
     from django.db import connection
 
     from peikao.exams.models import Attempt
-    from peikao.exams.services.attempts import answer_save, candidate_actor, candidate_token
-    from peikao.monitoring.actors import device_actor
+    from peikao.exams.services.attempts import answer_save, candidate_by_token, candidate_token
 
-    attempt = Attempt.objects.filter(status="active").select_related("seat").first()
-    if attempt is None:
-        return 0
-    actor, attempt_id = candidate_actor(
-        seat=device_actor(attempt.seat), token=candidate_token(attempt)
-    )
+    actor, attempt_id = candidate_by_token(candidate_token(Attempt.objects.get(pk=seat.attempt_id)))
     counter = QueryCounter()
     with connection.execute_wrapper(counter):
-        answer_save(actor=actor, attempt_id=attempt_id, position=1, choice=[0], sequence=2**61)
+        answer_save(
+            actor=actor,
+            seat_key=seat.client.cookies["peikao_seat"],
+            attempt_id=attempt_id,
+            position=1,
+            choice=[0],
+            sequence=2**61,
+        )
     return counter.count
 
 
@@ -667,7 +677,7 @@ def run_day(port: int, plan: dict, args, server: Gunicorn | None) -> dict:
     day.open_loop_saves(args.save_seconds, args.save_every, kill if args.kill_worker else None)
     day.closed_loop_rounds()
     after = deadlines([s.attempt_id for s in signed_in])
-    queries = queries_per_save()
+    queries = queries_per_save(signed_in[0]) if signed_in else 0
     connection.close()
     day.submit(kill if args.kill_worker else None)
 
@@ -771,7 +781,12 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the SQLite file and logs in DIR")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--concurrency", type=int, default=8, help="closed-loop clients")
-    parser.add_argument("--poll-every", type=float, default=1.0, help="seconds, before start")
+    parser.add_argument(
+        "--poll-every", type=float, default=3.0, help="seconds, before start (the page: 3)"
+    )
+    parser.add_argument(
+        "--status-every", type=float, default=5.0, help="seconds, while answering (the page: 5)"
+    )
     parser.add_argument("--save-every", type=float, default=5.0)
     parser.add_argument("--save-seconds", type=float, default=30.0)
     parser.add_argument("--rounds", type=int, default=4)

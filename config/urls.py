@@ -4,6 +4,10 @@ from django.urls import include, path, re_path
 from config.api import api, unknown_route
 
 urlpatterns = [
+    # The API first: the seats' calls (answer saves above all) are the most frequent requests,
+    # and Django tries the patterns in order.
+    path("api/", api.urls),
+    re_path(r"^api/", unknown_route),
     path("", include("peikao.exams.urls")),
     path("", include("peikao.accounts.urls")),
     path("orgs/", include("peikao.orgs.urls")),
@@ -12,7 +16,5 @@ urlpatterns = [
     path("audit/", include("peikao.audit.urls")),
     path("training/", include("peikao.training.urls")),
     path("monitoring/", include("peikao.monitoring.urls")),
-    path("api/", api.urls),
-    re_path(r"^api/", unknown_route),
     path("django-admin/", admin.site.urls),
 ]

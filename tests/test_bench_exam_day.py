@@ -27,7 +27,16 @@ KEYS = {
     "failed_checks",
     "queries_per_save",
 }
-KINDS = {"sign_in", "poll", "start", "saves_open_loop", "saves", "bare_insert", "submissions"}
+KINDS = {
+    "sign_in",
+    "poll",
+    "start",
+    "saves_open_loop",
+    "status_while_answering",
+    "saves",
+    "bare_insert",
+    "submissions",
+}
 
 
 def database_args(tmp_path) -> list[str]:

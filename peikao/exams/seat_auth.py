@@ -42,3 +42,13 @@ class ExamSeatCookie(APIKeyCookie):
         if device is not None and device.kind != Device.Kind.EXAM_SEAT:
             raise PermissionDenied("只有考试机可以调用此接口。")
         return device
+
+
+class ExamSeatKey(APIKeyCookie):
+    """The answer save's authentication: `request.auth` is the cookie's key, not yet checked;
+    services.answer_save checks it in its own locked query (a missing key is 401 here)."""
+
+    param_name = SEAT_COOKIE
+
+    def authenticate(self, request, key: str | None) -> str | None:
+        return key or None

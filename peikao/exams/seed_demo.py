@@ -22,6 +22,7 @@ same services and then written back to its day (_held_on). A later day first let
 submit the earlier demo exams whose time is up.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import F
@@ -68,6 +69,7 @@ from peikao.exams.services.practical import practical_draw, practical_score_ente
 from peikao.exams.services.sessions import session_move, session_schedule, session_seat
 from peikao.monitoring.actors import device_actor
 from peikao.monitoring.models import Device
+from peikao.monitoring.services import device_rotate_key
 from peikao.orgs.models import Organization, Room
 from peikao.training.models import Enrolment, HoursCertificate, TrainingClass
 from peikao.training.seed import DEMO_ITEM, demo_classes
@@ -264,22 +266,22 @@ def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> Exam
     return ExamSession.objects.get(pk=session.pk)
 
 
-def _seat_computer(point_clerk: Actor, room: Room, number: int) -> Device:
-    """The room's active computer at the seat, registered by the point's clerk when it has
-    none (its key is not kept: the demo opens no seat page)."""
+def _seat_computer(point_clerk: Actor, room: Room, number: int) -> tuple[Device, str]:
+    """The room's active computer at the seat and a key of it, for the demo's saves:
+    registered by the point's clerk when the seat has none, else its key rotated (a key is
+    never kept, only its digest)."""
     device = Device.objects.filter(
         kind=Device.Kind.EXAM_SEAT, active=True, room=room, seat_number=number
     ).first()
     if device is not None:
-        return device
-    device, _key = seat_register(
+        return device_rotate_key(actor=point_clerk, device_id=device.pk)
+    return seat_register(
         actor=point_clerk,
         room_id=room.pk,
         seat_number=number,
         name=f"{room.name}{number:02d}号考试机",
         serial_number=f"DEMO-SEAT-{room.pk}-{number:03d}",
     )
-    return device
 
 
 def _right_choice(question: PaperQuestion) -> list[int]:
@@ -297,17 +299,27 @@ def _wrong_choice(question: PaperQuestion) -> list[int]:
     return [shown for shown in range(count) if shown not in right][:1]
 
 
-def _answer(candidate: Actor, attempt: Attempt, *, how_many: int | None = None) -> None:
+@dataclass(frozen=True)
+class _Sitter:
+    """A candidate at their seat's computer, with the seat's key their saves are sent with."""
+
+    candidate: Actor
+    seat_key: str
+    attempt: Attempt
+
+
+def _answer(sitter: _Sitter, *, how_many: int | None = None) -> None:
     """The candidate's saves: the first `how_many` questions (all by default), right but for
     every tenth: a whole paper so answered passes."""
     questions = PaperQuestion.objects.select_related("question_version").filter(
-        paper_id=attempt.paper_id
+        paper_id=sitter.attempt.paper_id
     )
     for sequence, question in enumerate(questions.order_by("position")[:how_many], start=1):
         choice = _wrong_choice(question) if question.position % 10 == 0 else _right_choice(question)
         answer_save(
-            actor=candidate,
-            attempt_id=attempt.pk,
+            actor=sitter.candidate,
+            seat_key=sitter.seat_key,
+            attempt_id=sitter.attempt.pk,
             position=question.position,
             choice=choice,
             sequence=sequence,
@@ -332,29 +344,29 @@ def _sit(
     applications: list[ExamApplication],
     point_clerk: Actor,
     proctor: Actor,
-) -> list[tuple[Actor, Attempt]]:
+) -> list[_Sitter]:
     """The candidates sign in on their seats' computers, the proctor authorizes them all and
-    each opens the paper: the candidate actors and their attempts. A trainee still sitting an
+    each opens the paper. A trainee still sitting an
     earlier demo exam (seeded late last night) waits at the door."""
     sitting = set(
         Attempt.objects.filter(status__in=attempt_rules.OPEN).values_list("person_id", flat=True)
     )
     signed_in = []
     for application in (a for a in applications if a.person_id not in sitting):
-        computer = _seat_computer(point_clerk, session_room.room, application.seat_number or 0)
+        computer, key = _seat_computer(point_clerk, session_room.room, application.seat_number or 0)
         seat = device_actor(computer)
         _attempt, token = attempt_sign_in(
             actor=seat,
             ticket_number=application.ticket_number or "",
             id_number=application.person.id_number,
         )
-        signed_in.append(candidate_actor(seat=seat, token=token))
+        signed_in.append((*candidate_actor(seat=seat, token=token), key))
     if not signed_in:
         return []
     attempt_authorize(actor=proctor, session_room_id=session_room.pk)
     return [
-        (candidate, attempt_start(actor=candidate, attempt_id=attempt_id))
-        for candidate, attempt_id in signed_in
+        _Sitter(candidate, key, attempt_start(actor=candidate, attempt_id=attempt_id))
+        for candidate, attempt_id, key in signed_in
     ]
 
 
@@ -371,14 +383,12 @@ def _exam_in_progress(session: ExamSession, point_clerk: Actor, proctor: Actor) 
     first_sittings = [a for a in applications if a.retake_of_id is None] or applications
     absent = first_sittings[-1]
     present = [a for a in applications if a.pk != absent.pk]
-    for number, (candidate, attempt) in enumerate(
-        _sit(session_room, present, point_clerk, proctor)
-    ):
+    for number, sitter in enumerate(_sit(session_room, present, point_clerk, proctor)):
         if number:
-            _answer(candidate, attempt, how_many=DEMO_ANSWERED)
+            _answer(sitter, how_many=DEMO_ANSWERED)
         else:
-            _answer(candidate, attempt)
-            attempt_submit(actor=candidate, attempt_id=attempt.pk)
+            _answer(sitter)
+            attempt_submit(actor=sitter.candidate, attempt_id=sitter.attempt.pk)
     attempt_mark_absent(actor=proctor, session_room_id=session_room.pk, application_id=absent.pk)
 
 
@@ -461,14 +471,14 @@ def _finished_last_week(
     )
     failing = sat[-1:] if len(sat) > 1 else []
     passing = sat[: len(sat) - len(failing)]
-    for candidate, attempt in passing:
-        _answer(candidate, attempt)
-        attempt_submit(actor=candidate, attempt_id=attempt.pk)
-    for candidate, attempt in failing:
-        _answer(candidate, attempt, how_many=DEMO_ANSWERED)
-        attempt_submit(actor=candidate, attempt_id=attempt.pk)
-    for number, (_candidate, attempt) in enumerate(passing):
-        _examine(staff["examiner"], attempt.application, sign=number < len(passing) - 1)
+    for sitter in passing:
+        _answer(sitter)
+        attempt_submit(actor=sitter.candidate, attempt_id=sitter.attempt.pk)
+    for sitter in failing:
+        _answer(sitter, how_many=DEMO_ANSWERED)
+        attempt_submit(actor=sitter.candidate, attempt_id=sitter.attempt.pk)
+    for number, sitter in enumerate(passing):
+        _examine(staff["examiner"], sitter.attempt.application, sign=number < len(passing) - 1)
     _held_on(session, held_on)
 
 

@@ -92,21 +92,39 @@
     state.pollTimer = setTimeout(refresh, ms);
   }
 
+  // The poll asks for the status only; the paper is loaded once, when the page has none.
   async function refresh() {
     if (!state.token) return showSignIn();
     let answer;
     try {
-      answer = await call("GET", "/seat/attempt");
+      answer = await call("GET", "/seat/attempt/status");
+      if (answer.ok && needsPaper(answer.data)) answer = await call("GET", "/seat/attempt");
     } catch {
       return poll(POLL_EXAM_MS);
     }
-    if (answer.ok) return render(answer.data);
+    if (answer.ok) return render(withPaper(answer.data));
     if (answer.status === 403 || answer.status === 404 || answer.status === 401) {
       // The token expired, or the candidate was moved to another seat.
       forgetToken();
       return showSignIn(refusal(answer.data));
     }
     poll(POLL_EXAM_MS);
+  }
+
+  function loadedPaper(attemptId) {
+    const loaded = state.attempt && state.attempt.id === attemptId && state.attempt.questions;
+    return loaded && loaded.length ? loaded : null;
+  }
+
+  function needsPaper(status) {
+    const answering = status.status === "active" || status.status === "paused";
+    return answering && !loadedPaper(status.id);
+  }
+
+  // A status keeps the paper loaded before (this page's own answers are merged in render).
+  function withPaper(attempt) {
+    if (attempt.questions) return attempt;
+    return { ...attempt, questions: loadedPaper(attempt.id) || [] };
   }
 
   function forgetToken() {

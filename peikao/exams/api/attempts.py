@@ -1,9 +1,11 @@
 """The computer exam (理论考试): the seat computer's calls (seat cookie + candidate token) and
 the proctor's console and acts (a logged-in proctor). docs/decisions/0017.
 
-The seat's page calls, in order: POST /seat/sign-in → token; GET /seat/attempt (poll until
-authorized); POST /seat/attempt/start; POST /seat/attempt/answers for each answer, resending
-every unacknowledged one; POST /seat/attempt/submit. Every call sends the seat's cookie (set by
+The seat's page calls, in order: POST /seat/sign-in → token and the attempt;
+GET /seat/attempt/status (polled: until authorized, then every few seconds for a pause, a
+move or added time; no paper); POST /seat/attempt/start → the paper (GET /seat/attempt after
+a reload); POST /seat/attempt/answers for each answer, resending every unacknowledged one;
+POST /seat/attempt/submit. Every call sends the seat's cookie (set by
 POST /seats, on that computer) and, after sign-in, the token in the X-Exam-Token header.
 """
 
@@ -18,7 +20,7 @@ from pydantic import Field
 from peikao.core import request_context
 from peikao.core.api_types import DateTime, Id, column
 from peikao.exams.rules.attempts import LARGEST_EXTENSION_SECONDS
-from peikao.exams.seat_auth import ExamSeatCookie, set_seat_cookie
+from peikao.exams.seat_auth import ExamSeatCookie, ExamSeatKey, set_seat_cookie
 from peikao.exams.selectors import attempts as selectors
 from peikao.exams.services import attempts as services
 from peikao.monitoring import services as monitoring_services
@@ -26,6 +28,7 @@ from peikao.monitoring.actors import device_actor
 
 router = Router()
 seat_auth = ExamSeatCookie()
+seat_key_auth = ExamSeatKey()
 
 # The candidate token travels in this header, beside the seat's cookie. It is read by the
 # handler, not declared as a parameter: it is checked by its signature, never stored.
@@ -234,6 +237,17 @@ def seat_attempt(request):
     return selectors.attempt_view(candidate, attempt_id)
 
 
+@router.get(
+    "/seat/attempt/status",
+    auth=seat_auth,
+    response=AttemptOut,
+    summary="考生的考试状态与时间（不含试卷，页面轮询）",
+)
+def seat_attempt_status(request):
+    candidate, attempt_id = _candidate(request)
+    return selectors.attempt_status(candidate, attempt_id)
+
+
 @router.post("/seat/attempt/start", auth=seat_auth, response=PaperOut, summary="开始答题")
 def seat_attempt_start(request):
     candidate, attempt_id = _candidate(request)
@@ -241,17 +255,21 @@ def seat_attempt_start(request):
     return selectors.attempt_view(candidate, attempt_id)
 
 
-@router.post("/seat/attempt/answers", auth=seat_auth, response=SaveOut, summary="保存一道题的作答")
+@router.post(
+    "/seat/attempt/answers", auth=seat_key_auth, response=SaveOut, summary="保存一道题的作答"
+)
 def seat_answer_save(request, payload: AnswerIn):
-    candidate, attempt_id = _candidate(request)
-    return services.answer_save(actor=candidate, attempt_id=attempt_id, **payload.dict())
+    candidate, attempt_id = services.candidate_by_token(request.headers.get(TOKEN_HEADER, ""))
+    return services.answer_save(
+        actor=candidate, seat_key=request.auth, attempt_id=attempt_id, **payload.dict()
+    )
 
 
 @router.post("/seat/attempt/submit", auth=seat_auth, response=AttemptOut, summary="交卷")
 def seat_attempt_submit(request):
     candidate, attempt_id = _candidate(request)
     services.attempt_submit(actor=candidate, attempt_id=attempt_id)
-    return selectors.attempt_view(candidate, attempt_id)
+    return selectors.attempt_status(candidate, attempt_id)
 
 
 # --------------------------------------------------------------------------- the proctor
@@ -271,7 +289,7 @@ def room_authorize(request, session_room_id: Id, payload: AuthorizeIn):
     chosen = services.attempt_authorize(
         actor=request.actor, session_room_id=session_room_id, attempt_ids=payload.attempt_ids
     )
-    return [selectors.attempt_view(request.actor, attempt.pk) for attempt in chosen]
+    return [selectors.attempt_status(request.actor, attempt.pk) for attempt in chosen]
 
 
 @router.post("/rooms/{session_room_id}/absent", response=AttemptOut, summary="记为缺考")
@@ -279,45 +297,45 @@ def room_mark_absent(request, session_room_id: Id, payload: AbsentIn):
     attempt = services.attempt_mark_absent(
         actor=request.actor, session_room_id=session_room_id, application_id=payload.application_id
     )
-    return selectors.attempt_view(request.actor, attempt.pk)
+    return selectors.attempt_status(request.actor, attempt.pk)
 
 
 @router.get("/attempts/{attempt_id}", response=AttemptOut, summary="理论考试详情")
 def attempt_detail(request, attempt_id: Id):
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/pause", response=AttemptOut, summary="暂停考试（计时冻结）")
 def attempt_pause(request, attempt_id: Id, payload: AttemptReasonIn):
     services.attempt_pause(actor=request.actor, attempt_id=attempt_id, reason=payload.reason)
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/resume", response=AttemptOut, summary="恢复考试")
 def attempt_resume(request, attempt_id: Id):
     services.attempt_resume(actor=request.actor, attempt_id=attempt_id)
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/add-time", response=AttemptOut, summary="延长考试时间")
 def attempt_add_time(request, attempt_id: Id, payload: AddTimeIn):
     services.attempt_add_time(actor=request.actor, attempt_id=attempt_id, **payload.dict())
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/move", response=AttemptOut, summary="调换座位")
 def attempt_move(request, attempt_id: Id, payload: AttemptMoveIn):
     services.attempt_move(actor=request.actor, attempt_id=attempt_id, **payload.dict())
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/terminate", response=AttemptOut, summary="终止考试（违纪）")
 def attempt_terminate(request, attempt_id: Id, payload: AttemptReasonIn):
     services.attempt_terminate(actor=request.actor, attempt_id=attempt_id, reason=payload.reason)
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)
 
 
 @router.post("/attempts/{attempt_id}/void", response=AttemptOut, summary="作废（考试中心）")
 def attempt_void(request, attempt_id: Id, payload: AttemptReasonIn):
     services.attempt_void(actor=request.actor, attempt_id=attempt_id, reason=payload.reason)
-    return selectors.attempt_view(request.actor, attempt_id)
+    return selectors.attempt_status(request.actor, attempt_id)

@@ -116,11 +116,21 @@ class Answer(models.Model):
     """The saved answer to one question of a paper: the newest save by the page's sequence
     number. There is no draft: the saved answer is the answer."""
 
+    # No index of their own: answer_one_per_question serves the lookups by attempt, and a
+    # paper's questions are never deleted. Every index is a write on the hot path.
     attempt = models.ForeignKey(
-        Attempt, verbose_name="理论考试", on_delete=models.CASCADE, related_name="answers"
+        Attempt,
+        verbose_name="理论考试",
+        on_delete=models.CASCADE,
+        related_name="answers",
+        db_index=False,
     )
     paper_question = models.ForeignKey(
-        "exams.PaperQuestion", verbose_name="试题", on_delete=models.PROTECT, related_name="+"
+        "exams.PaperQuestion",
+        verbose_name="试题",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # The positions chosen, as shown on the page (0 = A); for true/false 0 = 对, 1 = 错.
     choice = models.JSONField("作答", default=list)
@@ -144,11 +154,21 @@ class AnswerEvent(models.Model):
     """Every save as it arrived, appended: the record an appeal needs and the timing that
     collusion analysis reads."""
 
+    # No index of their own: answer_event_sequence serves the lookups by attempt, and question
+    # versions are never deleted. Every index is a write on the hot path.
     attempt = models.ForeignKey(
-        Attempt, verbose_name="理论考试", on_delete=models.CASCADE, related_name="answer_events"
+        Attempt,
+        verbose_name="理论考试",
+        on_delete=models.CASCADE,
+        related_name="answer_events",
+        db_index=False,
     )
     question_version = models.ForeignKey(
-        "exams.QuestionVersion", verbose_name="试题版本", on_delete=models.PROTECT, related_name="+"
+        "exams.QuestionVersion",
+        verbose_name="试题版本",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     choice = models.JSONField("作答", default=list)
     sequence = models.BigIntegerField("序号")

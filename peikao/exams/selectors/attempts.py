@@ -204,21 +204,52 @@ class AttemptView:
 PAPER_SHOWN = frozenset({rules.ACTIVE, rules.PAUSED, rules.SUBMITTED, rules.SCORED})
 
 
+# What AttemptView shows, and no more: the seats poll it.
+VIEW_FIELDS = (
+    "status",
+    "person_id",
+    "paper_id",
+    "seat_id",
+    "started_at",
+    "base_deadline_at",
+    "extra_seconds",
+    "paused_seconds",
+    "paused_at",
+    "submitted_at",
+    "receipt",
+    "score",
+    "person__name",
+    "seat__seat_number",
+    "paper__blueprint__pass_mark",
+)
+
+
+def _viewed_attempts():
+    return Attempt.objects.select_related("person", "seat", "paper__blueprint").only(*VIEW_FIELDS)
+
+
+def attempt_status(actor: Actor, attempt_id: int) -> AttemptView:
+    """The attempt without its paper: status, clock and counts. What the seat's page polls
+    (waiting, then every few seconds while answering) and what the acts answer."""
+    attempt = get_visible(_viewed_attempts(), actor, attempt_id)
+    # Two counts: cheaper than the same as subqueries of the query above, compiled each time.
+    total = PaperQuestion.objects.filter(paper_id=attempt.paper_id).count()
+    answered = Answer.objects.filter(attempt_id=attempt.pk).exclude(choice=[]).count()
+    now = timezone.now()
+    deadline = deadline_of(attempt, now)
+    return _attempt_view(attempt, now, deadline, total=total, answered=answered, shown=[])
+
+
 def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
     """The candidate's own view of their attempt (also staff who see it): the questions of the
     paper with the options in the order shown, the saved answers, the deadline and, once
-    marked, the score. Never the right answers."""
-    attempts = Attempt.objects.select_related("person", "seat", "paper__blueprint")
-    attempt = get_visible(attempts, actor, attempt_id)
+    marked, the score. Never the right answers. Before answering starts, no paper."""
+    attempt = get_visible(_viewed_attempts(), actor, attempt_id)
+    if attempt.status not in PAPER_SHOWN:
+        return attempt_status(actor, attempt_id)
     now = timezone.now()
     deadline = deadline_of(attempt, now)
     paper_questions = PaperQuestion.objects.filter(paper_id=attempt.paper_id)
-    if attempt.status not in PAPER_SHOWN:
-        # A candidate waiting for the proctor polls this: a count, not the whole paper.
-        total = paper_questions.count()
-        choices = Answer.objects.filter(attempt=attempt).values_list("choice", flat=True)
-        answered = sum(1 for choice in choices if choice)
-        return _attempt_view(attempt, now, deadline, total=total, answered=answered, shown=[])
     saved = {
         answer.paper_question_id: answer
         for answer in Answer.objects.filter(attempt=attempt).only(

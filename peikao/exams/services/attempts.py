@@ -6,15 +6,16 @@ Answer saves are the hot path: one short transaction, no audit record, no sessio
 held beyond that transaction. Everything else is audited.
 """
 
+import json
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor, ActorKind
@@ -27,7 +28,6 @@ from peikao.core.history import with_change_reason
 from peikao.core.scoping import get_visible, not_found
 from peikao.exams.models import (
     Answer,
-    AnswerEvent,
     Attempt,
     ExamApplication,
     ExamSession,
@@ -45,6 +45,8 @@ from peikao.exams.services.results import (
 from peikao.monitoring import services as monitoring_services
 from peikao.monitoring.models import Device
 from peikao.monitoring.permissions import require_device_manager
+from peikao.monitoring.rules import key_digest
+from peikao.monitoring.selectors import device_by_key
 from peikao.orgs.models import Room
 
 Status = Attempt.Status
@@ -52,6 +54,7 @@ TOKEN_SALT = "peikao.exams.attempt"
 ROOM_NOT_FOUND = "未找到该考场，或不属于本单位。"
 REASON_MAX = Attempt._meta.get_field("status_reason").max_length
 NOT_A_SEAT = "只有已登记的考试机可以办理考生签到和答题。"
+FOREIGN_TOKEN = "考生凭证不属于这台考试机，请在本机重新签到。"
 
 
 def _required_reason(reason: str, label: str) -> str:
@@ -150,23 +153,44 @@ def candidate_token(attempt: Attempt) -> str:
     )
 
 
-def candidate_actor(*, seat: Actor, token: str) -> tuple[Actor, int]:
-    """The candidate acting on the seat that authenticated, and the attempt the token names.
-    A token of another seat, forged or expired, is refused."""
+def _token_data(token: str) -> dict:
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=rules.CANDIDATE_TOKEN_MAX_AGE_SECONDS)
     except signing.SignatureExpired:
         raise PermissionDenied("考生凭证已过期，请重新签到。") from None
     except signing.BadSignature:
         raise PermissionDenied("考生凭证无效，请重新签到。") from None
-    if not isinstance(data, dict) or data.get("s") != seat.device_id:
-        raise PermissionDenied("考生凭证不属于这台考试机，请在本机重新签到。")
+    if not isinstance(data, dict):
+        raise PermissionDenied("考生凭证无效，请重新签到。")
+    return data
+
+
+def candidate_actor(*, seat: Actor, token: str) -> tuple[Actor, int]:
+    """The candidate acting on the seat that authenticated, and the attempt the token names.
+    A token of another seat, forged or expired, is refused."""
+    data = _token_data(token)
+    if data.get("s") != seat.device_id:
+        raise PermissionDenied(FOREIGN_TOKEN)
     actor = Actor(
         kind=ActorKind.DEVICE,
         organization=seat.organization,
         device_id=seat.device_id,
         person_id=int(data["p"]),
         name=f"考生（{seat.name}）",
+    )
+    return actor, int(data["a"])
+
+
+def candidate_by_token(token: str) -> tuple[Actor, int]:
+    """The candidate the token names, on the seat it was issued on, before that seat's key is
+    checked: only for answer_save, which checks the key inside its own locked query (one
+    lookup fewer on the hot path)."""
+    data = _token_data(token)
+    actor = Actor(
+        kind=ActorKind.DEVICE,
+        device_id=int(data["s"]),
+        person_id=int(data["p"]),
+        name="考生",
     )
     return actor, int(data["a"])
 
@@ -276,7 +300,15 @@ def attempt_sign_in(*, actor: Actor, ticket_number: str, id_number: str) -> tupl
 
 
 def _candidate_attempt(actor: Actor, attempt_id: int, *, for_update: bool = True) -> Attempt:
-    attempts = Attempt.objects.select_related("paper__blueprint")
+    """The candidate's attempt, acting on the seat that the caller authenticated (the API's
+    seat cookie); the attempt must sit on that seat."""
+    if not actor.is_device or actor.device_id is None or actor.person_id is None:
+        raise PermissionDenied(NOT_A_SEAT)
+    # With what the audit record names (the application, its person and session's exam point):
+    # 300 candidates start within a minute.
+    attempts = Attempt.objects.select_related(
+        "paper__blueprint", "application__person", "application__session__exam_point"
+    )
     attempt = get_visible(attempts, actor, attempt_id, for_update=for_update)
     if actor.is_device and attempt.seat_id != actor.device_id:
         raise PermissionDenied("您已被调换到其他座位，请到新座位重新签到。")
@@ -287,7 +319,6 @@ def _candidate_attempt(actor: Actor, attempt_id: int, *, for_update: bool = True
 def attempt_start(*, actor: Actor, attempt_id: int) -> Attempt:
     """The candidate opens the paper once the proctor has authorized: the server's clock sets
     the start and the base deadline (start + the blueprint's duration). Idempotent."""
-    _seat_device(actor)
     attempt = _candidate_attempt(actor, attempt_id)
     if attempt.status in (Status.ACTIVE, Status.PAUSED):
         return attempt
@@ -320,22 +351,98 @@ class SaveReceipt:
     seconds_left: int
 
 
-SAVE_FIELDS = (
-    "id",
-    "person_id",
-    "paper_id",
-    "seat_id",
-    "status",
-    "base_deadline_at",
-    "extra_seconds",
-    "paused_seconds",
-    "paused_at",
-)
+# The hot path's three statements, written in SQL: the ORM compiled each of them on every save,
+# and compiling cost more than running them (docs/decisions/0020-the-hot-path-in-sql.md). The
+# same text runs on SQLite and PostgreSQL; the lock clause is PostgreSQL's (SQLite's IMMEDIATE
+# transaction holds the write lock from its start).
+ATTEMPT_FOR_SAVE = """
+SELECT a.seat_id, d.id, a.status, a.base_deadline_at, a.extra_seconds, a.paused_seconds,
+       a.paused_at, pq.id, qv.id, qv.question_type, qv.options
+FROM exams_attempt a
+LEFT JOIN monitoring_device d
+    ON d.id = a.seat_id AND d.key_digest = %s AND d.active = %s AND d.kind = %s
+LEFT JOIN exams_paperquestion pq ON pq.paper_id = a.paper_id AND pq.position = %s
+LEFT JOIN exams_questionversion qv ON qv.id = pq.question_version_id
+WHERE a.id = %s AND a.person_id = %s
+"""
+# Inserted, or updated only by a newer sequence: one statement, whatever two saves race.
+ANSWER_UPSERT = """
+INSERT INTO exams_answer (attempt_id, paper_question_id, choice, sequence, saved_at)
+VALUES (%s, %s, %s, %s, %s)
+ON CONFLICT (attempt_id, paper_question_id) DO UPDATE
+SET choice = excluded.choice, sequence = excluded.sequence, saved_at = excluded.saved_at
+WHERE exams_answer.sequence < excluded.sequence
+"""
+ANSWER_EVENT_INSERT = """
+INSERT INTO exams_answerevent
+    (attempt_id, question_version_id, choice, sequence, client_time, server_time, applied)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+"""
+CHOICE_FIELD = Answer._meta.get_field("choice")
+
+
+@dataclass(frozen=True)
+class _SaveRow:
+    """What ATTEMPT_FOR_SAVE reads: the attempt's clock and state, whether the seat's key is
+    the attempt's seat's, and the question at the position (None when the paper has none)."""
+
+    attempt: Attempt
+    seat_key_matches: bool
+    question_id: int | None
+    version_id: int | None
+    question_type: str
+    options: list[str]
+
+
+def _attempt_for_save(
+    cursor, attempt_id: int, person_id: int, position: int, seat_key: str
+) -> _SaveRow | None:
+    sql = ATTEMPT_FOR_SAVE
+    if connection.features.has_select_for_no_key_update:
+        sql += " FOR NO KEY UPDATE OF a"
+    seat = [key_digest(seat_key), True, Device.Kind.EXAM_SEAT.value]
+    cursor.execute(sql, [*seat, position, attempt_id, person_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    (
+        seat_id,
+        keyed_seat_id,
+        status,
+        base_deadline,
+        extra,
+        paused_seconds,
+        paused_at,
+        pq_id,
+        qv_id,
+        kind,
+        options,
+    ) = row
+    attempt = Attempt(
+        pk=attempt_id,
+        person_id=person_id,
+        seat_id=seat_id,
+        status=status,
+        base_deadline_at=_aware(base_deadline),
+        extra_seconds=extra,
+        paused_seconds=paused_seconds,
+        paused_at=_aware(paused_at),
+    )
+    options = json.loads(options) if isinstance(options, str) else options or []
+    return _SaveRow(attempt, keyed_seat_id is not None, pq_id, qv_id, kind or "", options)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands a raw query its datetimes naive, in UTC; PostgreSQL aware."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def answer_save(
     *,
     actor: Actor,
+    seat_key: str,
     attempt_id: int,
     position: int,
     choice: list[int],
@@ -345,57 +452,53 @@ def answer_save(
     """Saves one answer: THE HOT PATH. Idempotent by sequence; an older sequence never
     overwrites a newer one; every save is appended as an AnswerEvent (applied or not).
 
-    One short transaction: the attempt row is locked FOR NO KEY UPDATE only for it, so that a
-    submission (FOR UPDATE) waits for saves in flight and no save lands after it. No audit
-    record, no session row, no history row."""
+    `actor` is the candidate as their token names them (candidate_by_token) and `seat_key` the
+    key of the seat computer that sent the save: the first statement admits the save only when
+    that key is the active seat the attempt sits on.
+
+    One short transaction of three statements: the attempt row is locked FOR NO KEY UPDATE
+    with the seat and the question read beside it, so that a submission (FOR UPDATE) waits for
+    saves in flight and no save lands after it. No audit record, no session row, no history
+    row."""
     received_at = timezone.now()  # the time of receipt decides, not the time of the lock
     if not actor.is_device or actor.device_id is None or actor.person_id is None:
         raise PermissionDenied(NOT_A_SEAT)
     if isinstance(attempt_id, bool) or not isinstance(attempt_id, int):
         raise not_found(Attempt)
-    with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update(no_key=True)
-            .only(*SAVE_FIELDS)
-            .filter(pk=attempt_id, person_id=actor.person_id)
-            .first()
-        )
-        if attempt is None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        row = _attempt_for_save(cursor, attempt_id, actor.person_id, position, seat_key)
+        if row is None:
             raise not_found(Attempt)
-        if attempt.seat_id != actor.device_id:
-            raise PermissionDenied("您已被调换到其他座位，本机的作答不再保存，请到新座位继续。")
-        if attempt.status == Status.PAUSED:
-            raise Conflict("考试已暂停，暂停期间不能作答，请听从监考员安排。")
-        if attempt.status in rules.DONE:
-            raise Conflict("您已交卷，不能再修改答案。")
-        if attempt.status != Status.ACTIVE:
-            raise Conflict(f"理论考试{attempt.get_status_display()}，不能作答。")
-        deadline = _deadline(attempt, received_at)
-        assert deadline is not None  # an active attempt has started
-        if not rules.save_in_time(received_at, deadline):
-            raise Conflict("考试时间已到，作答未能保存。")
-        question = (
-            PaperQuestion.objects.select_related("question_version")
-            .filter(paper_id=attempt.paper_id, position=position)
-            .first()
+        deadline = _save_refusal_or_deadline(row, actor, seat_key, position, choice, received_at)
+        cursor.execute(
+            ANSWER_UPSERT,
+            [
+                attempt_id,
+                row.question_id,
+                CHOICE_FIELD.get_db_prep_save(choice, connection),
+                sequence,
+                connection.ops.adapt_datetimefield_value(received_at),
+            ],
         )
-        if question is None:
-            raise DomainError(f"试卷中没有第 {position} 题。")
-        version = question.question_version
-        count = rules.option_count(version.question_type, version.options)
-        refusal = rules.choice_refusal(version.question_type, count, choice)
-        if refusal:
-            raise DomainError(refusal)
-        stored, applied = _store_answer(attempt.pk, question.pk, choice, sequence, received_at)
-        AnswerEvent.objects.create(
-            attempt_id=attempt.pk,
-            question_version_id=version.pk,
-            choice=choice,
-            sequence=sequence,
-            client_time=client_time,
-            server_time=received_at,
-            applied=applied,
+        applied = cursor.rowcount == 1
+        cursor.execute(
+            ANSWER_EVENT_INSERT,
+            [
+                attempt_id,
+                row.version_id,
+                CHOICE_FIELD.get_db_prep_save(choice, connection),
+                sequence,
+                connection.ops.adapt_datetimefield_value(client_time),
+                connection.ops.adapt_datetimefield_value(received_at),
+                applied,
+            ],
         )
+        if applied:
+            stored = Answer(choice=choice, sequence=sequence, saved_at=received_at)
+        else:
+            stored = Answer.objects.only("choice", "sequence", "saved_at").get(
+                attempt_id=attempt_id, paper_question_id=row.question_id
+            )
     return SaveReceipt(
         position=position,
         choice=list(stored.choice),
@@ -408,35 +511,40 @@ def answer_save(
     )
 
 
-def _store_answer(
-    attempt_id: int, question_id: int, choice: list[int], sequence: int, now: datetime
-) -> tuple[Answer, bool]:
-    """The conditional write: UPDATE … WHERE sequence < new; INSERT when there is no answer,
-    and when two inserts race, the loser goes back to the conditional UPDATE."""
-    rows = Answer.objects.filter(attempt_id=attempt_id, paper_question_id=question_id)
-    for _ in range(2):
-        if rows.filter(sequence__lt=sequence).update(
-            choice=choice, sequence=sequence, saved_at=now
-        ):
-            return Answer(choice=choice, sequence=sequence, saved_at=now), True
-        existing = rows.only("choice", "sequence", "saved_at").first()
-        if existing is not None:
-            return existing, False
-        try:
-            with transaction.atomic():
-                created = Answer.objects.create(
-                    attempt_id=attempt_id,
-                    paper_question_id=question_id,
-                    choice=choice,
-                    sequence=sequence,
-                    saved_at=now,
-                )
-            return created, True
-        except IntegrityError:
-            continue
-    existing = rows.first()
-    assert existing is not None
-    return existing, False
+def _save_refusal_or_deadline(
+    row: _SaveRow,
+    actor: Actor,
+    seat_key: str,
+    position: int,
+    choice: list[int],
+    received_at: datetime,
+) -> datetime:
+    """The attempt's deadline, when this save may be stored; otherwise the refusal."""
+    attempt = row.attempt
+    if attempt.seat_id != actor.device_id:
+        raise PermissionDenied("您已被调换到其他座位，本机的作答不再保存，请到新座位继续。")
+    if not row.seat_key_matches:
+        device = device_by_key(seat_key)
+        if device is None or device.kind != Device.Kind.EXAM_SEAT:
+            raise PermissionDenied(NOT_A_SEAT)
+        raise PermissionDenied(FOREIGN_TOKEN)
+    if attempt.status == Status.PAUSED:
+        raise Conflict("考试已暂停，暂停期间不能作答，请听从监考员安排。")
+    if attempt.status in rules.DONE:
+        raise Conflict("您已交卷，不能再修改答案。")
+    if attempt.status != Status.ACTIVE:
+        raise Conflict(f"理论考试{attempt.get_status_display()}，不能作答。")
+    deadline = _deadline(attempt, received_at)
+    assert deadline is not None  # an active attempt has started
+    if not rules.save_in_time(received_at, deadline):
+        raise Conflict("考试时间已到，作答未能保存。")
+    if row.question_id is None:
+        raise DomainError(f"试卷中没有第 {position} 题。")
+    count = rules.option_count(row.question_type, row.options)
+    refusal = rules.choice_refusal(row.question_type, count, choice)
+    if refusal:
+        raise DomainError(refusal)
+    return deadline
 
 
 def _marked(attempt: Attempt) -> Decimal:
@@ -490,7 +598,6 @@ def attempt_submit(*, actor: Actor, attempt_id: int) -> Attempt:
     """The candidate submits: the same receipt for a double click or a retry, one submission,
     marked at once. Submitted after the deadline (before the server did it), the submission
     time is the deadline."""
-    _seat_device(actor)
     attempt = _candidate_attempt(actor, attempt_id)
     if attempt.status in rules.DONE:
         return attempt

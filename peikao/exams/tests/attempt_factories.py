@@ -164,6 +164,12 @@ def seated(made: ExamRoom, number: int, **fields) -> ExamApplication:
     return application
 
 
+def seat_key_of(candidate_on_seat: Actor) -> str:
+    """The key of the seat computer the candidate acts on (a factory seat's key is known)."""
+    device = Device.objects.get(pk=candidate_on_seat.device_id)
+    return seat_key(device.room, device.seat_number or 0)
+
+
 def candidate(made: ExamRoom, number: int, token: str, seat_number: int | None = None):
     """The candidate actor a token gives on a seat (by default their own)."""
     return candidate_actor(seat=made.seat_actor(seat_number or number), token=token)

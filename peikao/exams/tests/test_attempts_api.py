@@ -161,6 +161,36 @@ def test_a_save_without_a_token_or_with_a_bad_one_is_refused(made, clock):
     assert not Answer.objects.exists()
 
 
+def test_a_save_is_taken_only_from_the_seat_the_candidate_signed_in_on(made, clock, login_as):
+    """The save checks the seat's key in its own query: a token carried to another computer,
+    a deactivated seat, an unknown key or a camera's key save nothing."""
+    seat = seat_client(made)
+    token = sign_in(seat, made.applications[0])["token"]
+    login_as("huaan_proctor").post(
+        f"/api/exams/rooms/{made.session_room.pk}/authorize", {}, content_type=JSON
+    )
+    clock.move_to(EXAM_START, tick=False)
+    assert post(seat, "/api/exams/seat/attempt/start", token=token).status_code == 200
+    body = {"position": 1, "choice": [0], "sequence": 1}
+    url = "/api/exams/seat/attempt/answers"
+    assert post(Client(), url, body, token=token).status_code == 401
+    other = post(seat_client(made, 2), url, body, token=token)
+    assert other.status_code == 403
+    assert other.json()["detail"] == "考生凭证不属于这台考试机，请在本机重新签到。"
+    stranger = Client()
+    stranger.cookies[SEAT_COOKIE] = "no-such-key"
+    unknown = post(stranger, url, body, token=token)
+    assert unknown.status_code == 403
+    assert unknown.json()["detail"] == "只有已登记的考试机可以办理考生签到和答题。"
+    assert not Answer.objects.exists()
+    assert post(seat, url, body, token=token).status_code == 200
+    Device.objects.filter(pk=made.seat(1).pk).update(active=False)
+    retired = post(seat, url, {**body, "sequence": 2}, token=token)
+    assert retired.status_code == 403
+    assert retired.json()["detail"] == "只有已登记的考试机可以办理考生签到和答题。"
+    assert list(Answer.objects.values_list("sequence", flat=True)) == [1]
+
+
 def test_saves_are_not_audited_but_sign_in_and_submission_are(made, clock, login_as):
     seat = seat_client(made)
     token = sign_in(seat, made.applications[0])["token"]

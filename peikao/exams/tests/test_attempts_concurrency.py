@@ -16,7 +16,13 @@ from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.exams.models import Answer, AnswerEvent, Attempt
 from peikao.exams.services import attempts as services
-from peikao.exams.tests.attempt_factories import BEFORE_START, EXAM_START, candidate, exam_room
+from peikao.exams.tests.attempt_factories import (
+    BEFORE_START,
+    EXAM_START,
+    candidate,
+    exam_room,
+    seat_key_of,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)"
@@ -102,10 +108,16 @@ def test_racing_saves_keep_the_newest_and_every_event(seeded, time_machine):
     time_machine.move_to(EXAM_START, tick=False)
     actor, attempt_id = candidate(made, 1, token)
     services.attempt_start(actor=actor, attempt_id=attempt_id)
+    key = seat_key_of(actor)
 
     def save(i):
         return services.answer_save(
-            actor=actor, attempt_id=attempt_id, position=2, choice=[i % 4], sequence=i + 1
+            actor=actor,
+            seat_key=key,
+            attempt_id=attempt_id,
+            position=2,
+            choice=[i % 4],
+            sequence=i + 1,
         )
 
     receipts = race(save)

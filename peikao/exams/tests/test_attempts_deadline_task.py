@@ -11,7 +11,13 @@ from peikao.exams.models import Attempt
 from peikao.exams.rules import attempts as rules
 from peikao.exams.services import attempts as services
 from peikao.exams.tasks import exam_attempts_submit_overdue, submit_overdue_attempts
-from peikao.exams.tests.attempt_factories import BEFORE_START, EXAM_START, candidate, exam_room
+from peikao.exams.tests.attempt_factories import (
+    BEFORE_START,
+    EXAM_START,
+    candidate,
+    exam_room,
+    seat_key_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +68,14 @@ def test_the_half_minute_run_submits_at_the_deadline(time_machine):
     )
     actor, attempt_id = candidate(made, 1, token)
     services.attempt_start(actor=actor, attempt_id=attempt_id)
-    services.answer_save(actor=actor, attempt_id=attempt_id, position=1, choice=[0], sequence=1)
+    services.answer_save(
+        actor=actor,
+        seat_key=seat_key_of(actor),
+        attempt_id=attempt_id,
+        position=1,
+        choice=[0],
+        sequence=1,
+    )
     deadline = Attempt.objects.get(pk=attempt_id).base_deadline_at
     assert deadline is not None
     # A run past the grace (here 35 s after the deadline) submits it as of the deadline.

@@ -31,6 +31,7 @@ from peikao.exams.tests.attempt_factories import (
     ExamRoom,
     candidate,
     exam_room,
+    seat_key_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,7 @@ def make_machine(made: ExamRoom):
             try:
                 receipt = services.answer_save(
                     actor=self.actor(),
+                    seat_key=seat_key_of(self.actor()),
                     attempt_id=self.attempt_id,
                     position=position,
                     choice=choice,
