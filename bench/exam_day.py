@@ -14,8 +14,9 @@ bench settings on a free 127.0.0.1 port, and drives the day over HTTP as the sea
 
     sign-in     every candidate signs in on their seat (POST /seat/sign-in), all at once
     open        each proctor logs in through /login/ and authorizes their room; every candidate
-                polls GET /seat/attempt/status every --poll-every seconds (3, as the page) and
-                POSTs start once authorized (which answers with the paper): the figure is
+                polls GET /seat/attempt/status on a phase of its own, then --poll-every
+                seconds after each answer (3, as the page), and POSTs start at once when
+                authorized (which answers with the paper; a candidate clicks): the figure is
                 the seconds from the first authorization to the last paper open (goal ≤ 5)
     saves       each candidate saves an answer every --save-every seconds and polls its status
                 every --status-every seconds (5, as the page) (open loop), then a
@@ -389,7 +390,10 @@ class Day:
         poll, start = self.tally("poll"), self.tally("start")
         give_up = time.monotonic() + 180
 
-        def candidate(seat: Seat) -> None:
+        def candidate(seat: Seat, phase: float) -> None:
+            # As the page: each seat on its own phase, then a poll poll_every seconds after
+            # the last answer.
+            time.sleep(phase)
             while time.monotonic() < give_up:
                 status, answer = seat.client.request(
                     "GET", f"{API}/seat/attempt/status", None, poll, self.lock
@@ -403,7 +407,7 @@ class Day:
                         return
                 if status != 200:
                     return
-                time.sleep(self.args.poll_every * (0.5 + self.random.random()))
+                time.sleep(self.args.poll_every)
 
         def authorize(room: tuple) -> None:
             import requests
@@ -424,7 +428,12 @@ class Day:
                     self.tally("authorize").errors[str(status or "no answer")] += 1
 
         signed_in = [seat for seat in self.seats if seat.attempt_id]
-        threads = [threading.Thread(target=candidate, args=(seat,)) for seat in signed_in]
+        threads = [
+            threading.Thread(
+                target=candidate, args=(seat, self.random.uniform(0, self.args.poll_every))
+            )
+            for seat in signed_in
+        ]
         for thread in threads:
             thread.start()
         time.sleep(self.args.poll_every * 2)  # every seat is polling, as at the real start

@@ -114,6 +114,9 @@ def server_error(request: HttpRequest, exc: Exception):
     )
 
 
+# The exams first: the seats' calls are the most frequent, and the URL patterns are tried in
+# this order.
+api.add_router("/exams/", exams_router)
 api.add_router("/public/", orgs_public_router, auth=None)
 api.add_router("/public/", exams_public_router, auth=None)
 api.add_router("/accounts/", accounts_router)
@@ -124,4 +127,3 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/training/", training_router)
 api.add_router("/monitoring/", monitoring_router)
-api.add_router("/exams/", exams_router)

@@ -257,7 +257,7 @@ def test_last_weeks_session_has_results_and_the_examiners_work_of_today():
     assert {timezone.localdate(a.submitted_at) for a in attempts} == {past.exam_date}
     results = ExamResult.objects.filter(application__session=past)
     statuses = list(results.values_list("status", flat=True))
-    # The finished demo class has three trainees with hours certificates.
+    # The first three trainees of the finished class sat it.
     assert sorted(statuses) == ["failed", "passed", "pending"]
     assert results.filter(status="pending", theory_passed_at__isnull=False).exists()
     assessments = PracticalAssessment.objects.filter(application__session=past)
@@ -271,6 +271,29 @@ def test_last_weeks_session_has_results_and_the_examiners_work_of_today():
     coming = ExamSession.objects.filter(note=DEMO_NOTE, starts_at__isnull=False).get()
     retake = ExamApplication.objects.get(session=coming, person=failed.person)
     assert retake.retake_of_id == failed.pk and retake.fee_waived
+    assert retake.status == "approved"
+
+
+def test_each_demo_session_has_trainees_of_its_own_but_the_retake():
+    """A training goes to one sitting at a time, and to none once passed."""
+    seed_demo(DAY)
+    people = {
+        note: set(
+            ExamApplication.objects.filter(session__note=note).values_list("person_id", flat=True)
+        )
+        for note in (DEMO_PAST_NOTE, DEMO_TODAY_NOTE, DEMO_NOTE)
+    }
+    assert [len(p) for p in people.values()] == [3, 4, 5]
+    assert not people[DEMO_PAST_NOTE] & people[DEMO_TODAY_NOTE]
+    # The coming session: three first sittings, and the free retakes of last week's failed
+    # candidate and of today's absent one.
+    again = (people[DEMO_PAST_NOTE] | people[DEMO_TODAY_NOTE]) & people[DEMO_NOTE]
+    earlier = ExamResult.objects.filter(person_id__in=again).exclude(
+        application__session__note=DEMO_NOTE
+    )
+    assert sorted(earlier.values_list("status", flat=True)) == ["absent", "failed"]
+    retakes = ExamApplication.objects.filter(session__note=DEMO_NOTE, retake_of__isnull=False)
+    assert set(retakes.values_list("person_id", flat=True)) == again
 
 
 def test_the_exam_demo_goes_on_the_next_day():

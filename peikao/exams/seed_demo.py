@@ -94,6 +94,10 @@ SEED = Actor.system("seed")
 DEMO_RETURN_REASON = "演示：身份证复印件不清晰，请重新上传后再提交。"
 # How many questions each candidate still answering today has saved.
 DEMO_ANSWERED = 12
+# The finished class's trainees sent to last week's session and to today's (the rest, and last
+# week's failed one, apply for the coming session).
+PAST_CANDIDATES = 3
+TODAY_CANDIDATES = 4
 
 
 def _actor(username: str, role: str) -> Actor:
@@ -166,8 +170,12 @@ def _scheduled_session(exam_point: Organization, center: Actor) -> ExamSession |
     )
 
 
-def _apply(session: ExamSession, clerk: Actor) -> list[ExamApplication]:
-    """The latest finished demo class's completed trainees who have not applied yet."""
+def _apply(
+    session: ExamSession, clerk: Actor, *, limit: int | None = None, again: bool = False
+) -> list[ExamApplication]:
+    """Up to `limit` of the latest finished demo class's completed trainees applied for the
+    session: those whose training has not been sent to an exam yet, and with `again` also the
+    others whom the rules let apply (a failed sitting's free retake)."""
     today = timezone.localdate()
     latest = demo_classes().filter(ends_on__lt=today).order_by("-ends_on").first()
     if latest is None:
@@ -185,18 +193,22 @@ def _apply(session: ExamSession, clerk: Actor) -> list[ExamApplication]:
         ExamApplication.objects.filter(session=session).values_list("person_id", flat=True)
     )
     certified = HoursCertificate.objects.filter(enrolment__training_class=latest)
-    applications = []
+    if not again:
+        certified = certified.filter(enrolment__exam_applications__isnull=True)
+    applications: list[ExamApplication] = []
     for certificate in certified.select_related("enrolment").order_by("enrolment__pk"):
         enrolment = certificate.enrolment
         if enrolment.person_id in applied:
             continue
+        if limit is not None and len(applications) == limit:
+            break
         try:
             applications.append(
                 application_submit(actor=clerk, session_id=session.pk, enrolment_id=enrolment.pk)
             )
         except DomainError:
-            # Refused as the clerk's batch would be (a failed retake: training again); the
-            # others apply.
+            # Refused as the clerk's batch would be (passed already, another sitting pending,
+            # a failed retake: training again); the others apply.
             continue
     return applications
 
@@ -211,7 +223,13 @@ def _today_start(now: datetime) -> datetime:
 
 
 def _seated_now(
-    exam_point: Organization, center: Actor, clerk: Actor, *, note: str, practical: bool = False
+    exam_point: Organization,
+    center: Actor,
+    clerk: Actor,
+    *,
+    note: str,
+    candidates: int,
+    practical: bool = False,
 ) -> ExamSession | None:
     """A session seated now, to begin in a minute (never past midnight: the services refuse a
     start in the past, rightly): scheduled, the completed trainees applied and approved, the
@@ -238,7 +256,11 @@ def _seated_now(
         rooms=_rooms(exam_point),
     )
     ExamSession.objects.filter(pk=session.pk).update(note=note)
-    applications = _apply(session, clerk)
+    # Trainees not sent to an exam yet; on a later day, once all have been, those who may
+    # sit again.
+    applications = _apply(session, clerk, limit=candidates) or _apply(
+        session, clerk, limit=candidates, again=True
+    )
     if not applications:
         return None
     for application in applications:
@@ -259,7 +281,9 @@ def _seated_today(exam_point: Organization, center: Actor, clerk: Actor) -> Exam
     exam point had opened the doors then. Skipped when a demo session of today exists."""
     if _demo_sessions(exam_point).filter(exam_date=timezone.localdate()).exists():
         return None
-    session = _seated_now(exam_point, center, clerk, note=DEMO_TODAY_NOTE)
+    session = _seated_now(
+        exam_point, center, clerk, note=DEMO_TODAY_NOTE, candidates=TODAY_CANDIDATES
+    )
     if session is None:
         return None
     ExamSession.objects.filter(pk=session.pk).update(starts_at=_today_start(timezone.now()))
@@ -460,7 +484,14 @@ def _finished_last_week(
     taken = ExamSession.objects.filter(exam_point=exam_point, exam_date=held_on).exists()
     if held_on >= today or taken:
         return
-    session = _seated_now(exam_point, center, clerk, note=DEMO_PAST_NOTE, practical=True)
+    session = _seated_now(
+        exam_point,
+        center,
+        clerk,
+        note=DEMO_PAST_NOTE,
+        candidates=PAST_CANDIDATES,
+        practical=True,
+    )
     if session is None:
         return
     session_room = _first_room(session)
@@ -504,10 +535,13 @@ def load_demo_exams() -> None:
         _exam_in_progress(today, staff["point_clerk"], staff["proctor"])
     if session is None:
         return
-    applications = _apply(session, clerk)
-    if len(applications) < 2:
+    applications = _apply(session, clerk, again=True)
+    first_sittings = [a for a in applications if a.retake_of_id is None]
+    if len(first_sittings) < 2:
         return
-    returned, *approved, _pending = applications
+    # A first sitting returned, another left for review; the retake approved with the rest.
+    returned, *approved, _pending = first_sittings
     application_return(actor=center, application_id=returned.pk, reason=DEMO_RETURN_REASON)
-    for application in approved:
+    retakes = [a for a in applications if a.retake_of_id is not None]
+    for application in approved + retakes:
         application_approve(actor=center, application_id=application.pk)

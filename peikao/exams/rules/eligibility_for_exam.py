@@ -8,7 +8,9 @@ here is what only the exam knows: the session's state and deadline (12:00 of the
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+
+from peikao.core.dates import chinese_date
 
 SPECIAL_OPERATOR = "special_operator"
 OPEN = "open"
@@ -19,6 +21,7 @@ RETRAINING_REQUIRED = (
     "（《特种作业人员安全技术培训考核管理规定》第十三条）。"
 )
 SEATS_GONE = "座位已满。"
+
 NOT_SCHEDULED = "该场考试尚未排定考试类别，暂不接受报名。"
 
 
@@ -90,3 +93,17 @@ def subject_refusals(session: SessionFacts, training: TrainingFacts) -> list[str
 def reason_refusal(reason: str, what: str) -> str:
     """A decision that must say why (退回、认定造假) without a reason is refused."""
     return "" if reason.strip() else f"{what}须填写原因。"
+
+
+def another_sitting_refusal(*, passed_on: date | None, undecided_on: date | None) -> str:
+    """Why a training may not go to one more session: an exam of it was passed already, or
+    another application of it still waits for its exam or its result (one sitting at a time;
+    a failed sitting leads to the retake). '' when it may."""
+    if passed_on is not None:
+        return f"该考生已于{chinese_date(passed_on)}通过本次培训对应的考试，不能重复报名。"
+    if undecided_on is not None:
+        return (
+            f"该考生已报名{chinese_date(undecided_on)}的考试，尚无考试结果，不能同时报名其他场次；"
+            "如需改期，请先撤回原报名。"
+        )
+    return ""

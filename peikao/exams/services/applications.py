@@ -25,9 +25,16 @@ from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
 from peikao.core.masking import mask_id_number
 from peikao.core.scoping import LARGEST_ID, get_visible
-from peikao.exams.models import ApplicantNotice, ExamApplication, ExamSession, FraudCase
+from peikao.exams.models import (
+    ApplicantNotice,
+    ExamApplication,
+    ExamResult,
+    ExamSession,
+    FraudCase,
+)
 from peikao.exams.rules import eligibility_for_exam as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION
+from peikao.exams.rules.results import DECIDED
 from peikao.exams.services.results import retake_of_for, retraining_required
 from peikao.people import rules as people_rules
 from peikao.people.selectors import applicant_from, open_violation_counts, recorded_of
@@ -111,7 +118,8 @@ def eligibility_refusals(enrolment: Enrolment) -> list[str]:
 
 def candidate_refusals(session: ExamSession, enrolment: Enrolment) -> list[str]:
     """Every reason the enrolment's trainee may not apply for the session, in the order a
-    clerk fixes them: the subject, the hours, the documents, the person, a fraud bar."""
+    clerk fixes them: the subject, the hours, the documents, the person, a fraud bar, another
+    sitting."""
     refusals = rules.subject_refusals(session_facts(session), training_facts(enrolment))
     if enrolment.status == Enrolment.Status.WITHDRAWN:
         refusals.append("该学员已退出培训班，不能报名考试。")
@@ -125,7 +133,29 @@ def candidate_refusals(session: ExamSession, enrolment: Enrolment) -> list[str]:
         application__session=session, application__person=enrolment.person
     ).exists():
         refusals.append("该考生的本场考试报名已被认定资料造假，取消本次考核资格。")
+    another = _another_sitting_refusal(session, enrolment)
+    if another:
+        refusals.append(another)
     return refusals
+
+
+def _another_sitting_refusal(session: ExamSession, enrolment: Enrolment) -> str:
+    """This training passed, or the person's application for the same item (the same
+    training when the exam has no item) waiting in another session."""
+    active = ExamApplication.objects.filter(status__in=ACTIVE).exclude(session=session)
+    item_id = enrolment.training_class.item_id
+    same_exam = (
+        active.filter(person_id=enrolment.person_id, item_id=item_id)
+        if item_id
+        else active.filter(enrolment=enrolment)
+    )
+    dates = "session__exam_date"
+    passed = active.filter(enrolment=enrolment, result__status=ExamResult.Status.PASSED)
+    undecided = same_exam.exclude(result__status__in=DECIDED).order_by(dates)
+    return rules.another_sitting_refusal(
+        passed_on=passed.order_by(f"-{dates}").values_list(dates, flat=True).first(),
+        undecided_on=undecided.values_list(dates, flat=True).first(),
+    )
 
 
 # --------------------------------------------------------------------------- fetching
@@ -230,7 +260,8 @@ def application_submit(*, actor: Actor, session_id: int, enrolment_id: int) -> E
     """Applies for the session with the enrolment's completed training. Refused, with every
     reason, when the session is closed or past its deadline, when the training does not fit
     it, when the hours certificate or a document is missing, when the person is not eligible
-    or barred for fraud, when they have applied already, or when no seat is left."""
+    or barred for fraud, when they have applied already (for this session, or with this
+    training for another not yet decided or passed), or when no seat is left."""
     enrolment = _enrolment(actor, enrolment_id)
     session = _session(session_id)
     now = timezone.now()

@@ -378,6 +378,25 @@ INSERT INTO exams_answerevent
     (attempt_id, question_version_id, choice, sequence, client_time, server_time, applied)
 VALUES (%s, %s, %s, %s, %s, %s, %s)
 """
+# PostgreSQL's one statement for both writes, guarded: the attempt is locked and must still be
+# active on the seat (a submission, a pause or a move since the read makes it write nothing).
+GUARDED_SAVE = """
+WITH guard AS (
+    SELECT id FROM exams_attempt WHERE id = %s AND status = %s AND seat_id = %s
+    FOR NO KEY UPDATE
+), stored AS (
+    INSERT INTO exams_answer (attempt_id, paper_question_id, choice, sequence, saved_at)
+    SELECT id, %s, %s, %s, %s FROM guard
+    ON CONFLICT (attempt_id, paper_question_id) DO UPDATE
+    SET choice = excluded.choice, sequence = excluded.sequence, saved_at = excluded.saved_at
+    WHERE exams_answer.sequence < excluded.sequence
+    RETURNING 1
+)
+INSERT INTO exams_answerevent
+    (attempt_id, question_version_id, choice, sequence, client_time, server_time, applied)
+SELECT id, %s, %s, %s, %s, %s, EXISTS (SELECT 1 FROM stored) FROM guard
+RETURNING applied
+"""
 CHOICE_FIELD = Answer._meta.get_field("choice")
 
 
@@ -395,10 +414,10 @@ class _SaveRow:
 
 
 def _attempt_for_save(
-    cursor, attempt_id: int, person_id: int, position: int, seat_key: str
+    cursor, attempt_id: int, person_id: int, position: int, seat_key: str, *, lock: bool
 ) -> _SaveRow | None:
     sql = ATTEMPT_FOR_SAVE
-    if connection.features.has_select_for_no_key_update:
+    if lock and connection.features.has_select_for_no_key_update:
         sql += " FOR NO KEY UPDATE OF a"
     seat = [key_digest(seat_key), True, Device.Kind.EXAM_SEAT.value]
     cursor.execute(sql, [*seat, position, attempt_id, person_id])
@@ -456,49 +475,26 @@ def answer_save(
     key of the seat computer that sent the save: the first statement admits the save only when
     that key is the active seat the attempt sits on.
 
-    One short transaction of three statements: the attempt row is locked FOR NO KEY UPDATE
-    with the seat and the question read beside it, so that a submission (FOR UPDATE) waits for
-    saves in flight and no save lands after it. No audit record, no session row, no history
-    row."""
+    No save lands after a submission (FOR UPDATE): on PostgreSQL the read and then one guarded
+    statement writing both rows (_save_guarded), else, and when the attempt changed between
+    the two, one short transaction of three statements with the attempt locked FOR NO KEY
+    UPDATE (_save_locked). No audit record, no session row, no history row."""
     received_at = timezone.now()  # the time of receipt decides, not the time of the lock
     if not actor.is_device or actor.device_id is None or actor.person_id is None:
         raise PermissionDenied(NOT_A_SEAT)
     if isinstance(attempt_id, bool) or not isinstance(attempt_id, int):
         raise not_found(Attempt)
-    with transaction.atomic(), connection.cursor() as cursor:
-        row = _attempt_for_save(cursor, attempt_id, actor.person_id, position, seat_key)
-        if row is None:
-            raise not_found(Attempt)
-        deadline = _save_refusal_or_deadline(row, actor, seat_key, position, choice, received_at)
-        cursor.execute(
-            ANSWER_UPSERT,
-            [
-                attempt_id,
-                row.question_id,
-                CHOICE_FIELD.get_db_prep_save(choice, connection),
-                sequence,
-                connection.ops.adapt_datetimefield_value(received_at),
-            ],
+    save = _Save(actor, seat_key, attempt_id, position, choice, sequence, client_time, received_at)
+    done = _save_guarded(save) if connection.vendor == "postgresql" else None
+    if done is None:
+        done = _save_locked(save)
+    deadline, applied, question_id = done
+    if applied:
+        stored = Answer(choice=choice, sequence=sequence, saved_at=received_at)
+    else:
+        stored = Answer.objects.only("choice", "sequence", "saved_at").get(
+            attempt_id=attempt_id, paper_question_id=question_id
         )
-        applied = cursor.rowcount == 1
-        cursor.execute(
-            ANSWER_EVENT_INSERT,
-            [
-                attempt_id,
-                row.version_id,
-                CHOICE_FIELD.get_db_prep_save(choice, connection),
-                sequence,
-                connection.ops.adapt_datetimefield_value(client_time),
-                connection.ops.adapt_datetimefield_value(received_at),
-                applied,
-            ],
-        )
-        if applied:
-            stored = Answer(choice=choice, sequence=sequence, saved_at=received_at)
-        else:
-            stored = Answer.objects.only("choice", "sequence", "saved_at").get(
-                attempt_id=attempt_id, paper_question_id=row.question_id
-            )
     return SaveReceipt(
         position=position,
         choice=list(stored.choice),
@@ -509,6 +505,80 @@ def answer_save(
         deadline=deadline,
         seconds_left=rules.seconds_left(deadline, received_at),
     )
+
+
+@dataclass(frozen=True)
+class _Save:
+    actor: Actor
+    seat_key: str
+    attempt_id: int
+    position: int
+    choice: list[int]
+    sequence: int
+    client_time: datetime | None
+    received_at: datetime
+
+    def read(self, cursor, *, lock: bool) -> tuple[_SaveRow, datetime]:
+        """The attempt, its seat and the question, and the deadline if this save may be
+        stored (else its refusal)."""
+        actor = self.actor
+        assert actor.person_id is not None
+        row = _attempt_for_save(
+            cursor, self.attempt_id, actor.person_id, self.position, self.seat_key, lock=lock
+        )
+        if row is None:
+            raise not_found(Attempt)
+        deadline = _save_refusal_or_deadline(
+            row, actor, self.seat_key, self.position, self.choice, self.received_at
+        )
+        return row, deadline
+
+    def answer_values(self, question_id: int | None) -> list:
+        return [
+            question_id,
+            CHOICE_FIELD.get_db_prep_save(self.choice, connection),
+            self.sequence,
+            connection.ops.adapt_datetimefield_value(self.received_at),
+        ]
+
+    def event_values(self, version_id: int | None) -> list:
+        return [
+            version_id,
+            CHOICE_FIELD.get_db_prep_save(self.choice, connection),
+            self.sequence,
+            connection.ops.adapt_datetimefield_value(self.client_time),
+            connection.ops.adapt_datetimefield_value(self.received_at),
+        ]
+
+
+def _save_guarded(save: _Save) -> tuple[datetime, bool, int | None] | None:
+    """Two round trips and no transaction of its own: the read, then GUARDED_SAVE. None when
+    the attempt changed in between: the locked path decides then."""
+    with connection.cursor() as cursor:
+        row, deadline = save.read(cursor, lock=False)
+        cursor.execute(
+            GUARDED_SAVE,
+            [
+                save.attempt_id,
+                Status.ACTIVE.value,
+                save.actor.device_id,
+                *save.answer_values(row.question_id),
+                *save.event_values(row.version_id),
+            ],
+        )
+        written = cursor.fetchone()
+    return None if written is None else (deadline, bool(written[0]), row.question_id)
+
+
+def _save_locked(save: _Save) -> tuple[datetime, bool, int | None]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        row, deadline = save.read(cursor, lock=True)
+        cursor.execute(ANSWER_UPSERT, [save.attempt_id, *save.answer_values(row.question_id)])
+        applied = cursor.rowcount == 1
+        cursor.execute(
+            ANSWER_EVENT_INSERT, [save.attempt_id, *save.event_values(row.version_id), applied]
+        )
+    return deadline, applied, row.question_id
 
 
 def _save_refusal_or_deadline(

@@ -114,6 +114,9 @@ def test_the_whole_exam_over_http_without_a_session_row(made, clock, login_as):
     ).json()
     assert saved["applied"] and saved["server_time"].startswith("2026-12-10T01:00:00")
     assert saved["seconds_left"] == 7200
+    status = seat.get("/api/exams/seat/attempt/status", headers={"X-Exam-Token": token}).json()
+    assert (status["status"], status["answered"], status["total"]) == ("active", 1, 3)
+    assert "questions" not in status and status["seconds_left"] == 7200
     row = proctor.get(f"{url}/console").json()["rows"][0]
     assert (row["answered"], row["total"], row["connected"]) == (1, 3, True)
     assert row["seconds_left"] == 7200

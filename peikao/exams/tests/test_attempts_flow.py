@@ -519,5 +519,36 @@ def test_a_save_is_three_statements(made, clock):
             for q in queries.captured_queries
             if "SAVEPOINT" not in q["sql"].upper()
         ]
-        assert statements == ["SELECT", "INSERT", "INSERT"], queries.captured_queries
+        assert statements == WRITES[connection.vendor], queries.captured_queries
     assert Answer.objects.filter(attempt_id=attempt_id).count() == 2
+    assert AnswerEvent.objects.filter(attempt_id=attempt_id).count() == 3
+
+
+# PostgreSQL writes the answer and the event in one guarded statement.
+WRITES = {"postgresql": ["SELECT", "WITH"], "sqlite": ["SELECT", "INSERT", "INSERT"]}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's save reads and writes in one transaction"
+)
+def test_a_save_read_before_a_pause_and_written_after_it_is_refused(made, clock, monkeypatch):
+    """The attempt paused between the save's read and its write: the guarded write stores
+    nothing, and the locked path refuses the save as paused."""
+    clock.move_to(EXAM_START, tick=False)
+    actor, attempt_id = started(made)
+    key = seat_key_of(actor)
+    read = services._attempt_for_save
+
+    def read_then_pause(*args, lock):
+        row = read(*args, lock=lock)
+        if not lock:
+            Attempt.objects.filter(pk=attempt_id).update(status=Attempt.Status.PAUSED)
+        return row
+
+    monkeypatch.setattr(services, "_attempt_for_save", read_then_pause)
+    with pytest.raises(Conflict, match="暂停"):
+        services.answer_save(
+            actor=actor, seat_key=key, attempt_id=attempt_id, position=1, choice=[1], sequence=1
+        )
+    assert not Answer.objects.filter(attempt_id=attempt_id).exists()
+    assert not AnswerEvent.objects.filter(attempt_id=attempt_id).exists()
