@@ -343,6 +343,16 @@ def console_room(actor: Actor, session_room_id: int) -> SessionRoom:
     return _visible_room(actor, session_room_id)
 
 
+def console_attempt(actor: Actor, session_room_id: int, attempt_id: int) -> Attempt:
+    """An attempt of the room, for an act on its console: another room's, even one the same
+    proctor watches, is not found there."""
+    room = _visible_room(actor, session_room_id)
+    attempt = Attempt.objects.filter(pk=attempt_id, application__session_room=room).first()
+    if attempt is None:
+        raise not_found(Attempt)
+    return attempt
+
+
 def console_photo(actor: Actor, session_room_id: int, application_id: int):
     """The photo of a candidate of the room, for the proctor to check the face at the seat;
     a candidate without one, like one out of scope, is not found."""

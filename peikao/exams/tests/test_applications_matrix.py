@@ -184,6 +184,10 @@ def test_resubmit_and_withdraw_only_by_the_applicant(client, world, username):
 
 @pytest.mark.parametrize("username", USERNAMES)
 def test_apply_only_by_the_trainee_or_its_institution(client, world, username):
+    # 张三's application in the world's session is withdrawn: one sitting of an item at a time.
+    services.application_withdraw(
+        actor=acting_as("huaan_clerk"), application_id=world["applications"]["zhangsan"].pk
+    )
     enrolment = ready_enrolment(finished_class(), person=Person.objects.get(name="张三"))
     other = ready_enrolment()
     session = ExamSessionFactory.create()

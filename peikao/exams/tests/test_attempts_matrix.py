@@ -236,6 +236,21 @@ def test_console_acts(login_as, attempt, username):
     assert Attempt.objects.get(pk=attempt.pk).status == "scheduled"
 
 
+def test_a_console_acts_only_on_its_own_rooms_attempts(login_as, attempt):
+    """The proctor watches two rooms of the session: an attempt of one is not found on the
+    other's console, and nothing changes."""
+    other = exam_room(candidates=0, seats=0, session=attempt.application.session)
+    client = login_as("huaan_proctor")
+    body = {"attempt_id": attempt.pk, "reason": "测试"}
+    for act in ("pause", "resume", "add-time", "move", "terminate"):
+        entered = {**body, "minutes": 5, "seat_id": 1}
+        wrong = client.post(f"/exams/rooms/{other.session_room.pk}/console/{act}/", entered)
+        assert wrong.status_code == 404, act
+    assert Attempt.objects.get(pk=attempt.pk).status == "scheduled"
+    own = attempt.application.session_room_id
+    assert client.post(f"/exams/rooms/{own}/console/pause/", body).status_code == 302
+
+
 @pytest.mark.parametrize("username", USERNAMES)
 def test_seat_pages(login_as, time_machine, username):
     """The seat page needs no login and shows nothing without a seat's cookie; only the exam

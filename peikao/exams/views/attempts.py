@@ -146,6 +146,16 @@ def _act(form_class, run: Callable[..., object], success: str):
     return act
 
 
+def _in_room(service: Callable[..., object]) -> Callable[..., object]:
+    """A console act on an attempt of that console's room only."""
+
+    def run(actor, room: int, *, attempt_id: int, **entered):
+        selectors.console_attempt(actor, room, attempt_id)
+        return service(actor=actor, attempt_id=attempt_id, **entered)
+
+    return run
+
+
 ACTS = {
     "authorize": _act(
         AttemptForm,
@@ -168,27 +178,27 @@ ACTS = {
     ),
     "pause": _act(
         AttemptReasonForm,
-        lambda actor, room, **entered: services.attempt_pause(actor=actor, **entered),
+        _in_room(services.attempt_pause),
         "已暂停该考生的考试，计时冻结。",
     ),
     "resume": _act(
         AttemptForm,
-        lambda actor, room, **entered: services.attempt_resume(actor=actor, **entered),
+        _in_room(services.attempt_resume),
         "已恢复该考生的考试。",
     ),
     "add-time": _act(
         AddTimeForm,
-        lambda actor, room, **entered: services.attempt_add_time(actor=actor, **entered),
+        _in_room(services.attempt_add_time),
         "已延长该考生的考试时间。",
     ),
     "move": _act(
         AttemptMoveForm,
-        lambda actor, room, **entered: services.attempt_move(actor=actor, **entered),
+        _in_room(services.attempt_move),
         "已调换座位：请考生到新座位重新签到，继续答题。",
     ),
     "terminate": _act(
         AttemptReasonForm,
-        lambda actor, room, **entered: services.attempt_terminate(actor=actor, **entered),
+        _in_room(services.attempt_terminate),
         "已终止该考生的考试。",
     ),
 }
