@@ -8,9 +8,11 @@ bench settings (config.settings plus the bare app of bench/bare) and seeded. The
 services and the test factories (setup, not what is measured): one session per exam point
 (华安's, then copies of it) starting a few minutes from now, seated, theory rooms of 30 seats,
 a seat computer per seat registered by the point's clerk (services.seat_register gives its key),
-a proctor per room, and the candidates: approved applications, seated, each with a drawn paper
-of three questions. It starts gunicorn as bin/serve does (sync workers, one per core) with the
-bench settings on a free 127.0.0.1 port, and drives the day over HTTP as the seat page does:
+a proctor per room, and the candidates: approved applications, seated, each with a paper of
+100 questions as the common 1.2 blueprint has them (70 true/false, 30 single choice, options
+shuffled) drawn from one bank. It starts gunicorn as bin/serve does (sync workers, one per
+core) with the bench settings on a free 127.0.0.1 port, and drives the day over HTTP as the
+seat page does:
 
     sign-in     every candidate signs in on their seat (POST /seat/sign-in), all at once
     open        each proctor logs in through /login/ and authorizes their room; every candidate
@@ -132,7 +134,6 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
     from peikao.accounts.models import Membership, Role
     from peikao.exams.models import ExamApplication, ExamSession
     from peikao.exams.services.attempts import seat_register
-    from peikao.exams.tests.attempt_factories import draw_paper, three_question_blueprint
     from peikao.exams.tests.factories import (
         ExamApplicationFactory,
         ExamSessionFactory,
@@ -149,6 +150,7 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
         user__username="huaan_point_clerk", organization=home
     )
     plan: dict = {"rooms": [], "candidates": []}
+    paper_plan = PaperPlan.prepare()
     run = secrets.token_hex(3)  # accounts of its own, should the database hold an earlier run
     per_point = [
         candidates // points + (1 if n < candidates % points else 0) for n in range(points)
@@ -178,7 +180,6 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
                 Membership,
             )
             session_room.staff.add(proctor.user)
-            paper_plan = three_question_blueprint()
             plan["rooms"].append({"id": session_room.pk, "proctor": proctor.user.username})
             for seat in range(1, in_room + 1):
                 _device, key = seat_register(
@@ -196,7 +197,7 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
                     seat_number=seat,
                     ticket_number=f"B{session.pk:05d}{len(plan['candidates']):05d}",
                 )
-                draw_paper(application, paper_plan)
+                paper_plan.draw(application, len(plan["candidates"]))
                 plan["candidates"].append(
                     {
                         "seat_key": key,
@@ -206,6 +207,62 @@ def prepare(candidates: int, points: int, starts_in: int) -> dict:
                 )
     plan["starts_at"] = starts_at.isoformat()
     return plan
+
+
+TRUE_FALSE_QUESTIONS, SINGLE_CHOICE_QUESTIONS = 70, 30
+STEM = "在低压配电线路上进行停电作业时，验电前应先在有电设备上确认验电器良好，这种做法是否正确？"
+
+
+@dataclass
+class PaperPlan:
+    """A blueprint of 100 questions and the bank it draws on; each candidate's paper takes
+    them all, in an order and with options shuffled of its own (as draw_paper would)."""
+
+    blueprint: object
+    versions: list
+
+    @classmethod
+    def prepare(cls) -> PaperPlan:
+        from peikao.exams.models import QuestionType
+        from peikao.exams.tests.factories import ChapterFactory, blueprint, question
+
+        chapter = ChapterFactory.create()
+        made = blueprint(
+            chapter.bank,
+            [
+                (QuestionType.TRUE_FALSE, chapter, TRUE_FALSE_QUESTIONS, "1"),
+                (QuestionType.SINGLE_CHOICE, chapter, SINGLE_CHOICE_QUESTIONS, "1"),
+            ],
+        )
+        options = ["必须先验电", "可以不验电", "凭经验判断", "由他人代为确认"]
+        versions = [
+            question(chapter, QuestionType.TRUE_FALSE, stem=STEM)
+            for _ in range(TRUE_FALSE_QUESTIONS)
+        ] + [
+            question(chapter, QuestionType.SINGLE_CHOICE, stem=STEM, options=options)
+            for _ in range(SINGLE_CHOICE_QUESTIONS)
+        ]
+        return cls(made, versions)
+
+    def draw(self, application, number: int) -> None:
+        from peikao.exams.models import Paper, PaperQuestion
+
+        shuffle = random.Random(number)
+        paper = Paper.objects.create(application=application, blueprint=self.blueprint, seed="b")
+        true_false = self.versions[:TRUE_FALSE_QUESTIONS]
+        single = self.versions[TRUE_FALSE_QUESTIONS:]
+        shuffle.shuffle(true_false)
+        shuffle.shuffle(single)
+        PaperQuestion.objects.bulk_create(
+            PaperQuestion(
+                paper=paper,
+                position=position,
+                question_version=version,
+                option_order=shuffle.sample(range(4), 4) if version.options else [],
+                points=1,
+            )
+            for position, version in enumerate(true_false + single, start=1)
+        )
 
 
 def _id_number(number: int) -> str:
@@ -450,8 +507,8 @@ class Day:
 
     def save_body(self, seat: Seat) -> dict:
         seat.sequence += 1
-        position = self.random.randint(1, 3)
-        choice = [self.random.randint(0, 1)] if position < 3 else [0, self.random.randint(1, 3)]
+        position = self.random.randint(1, TRUE_FALSE_QUESTIONS + SINGLE_CHOICE_QUESTIONS)
+        choice = [self.random.randint(0, 1 if position <= TRUE_FALSE_QUESTIONS else 3)]
         return {"position": position, "choice": choice, "sequence": seat.sequence}
 
     def save(self, seat: Seat, tally: Tally) -> None:

@@ -46,5 +46,5 @@ def test_the_api_docs_run_swagger_ui_from_this_site(live_server, log_in, csp_vio
     )
     page.goto("/api/docs")
     expect(page.get_by_text("培考 Peikao API")).to_be_visible()
-    expect(page.get_by_text("/api/accounts/me").first).to_be_visible()
+    expect(page.get_by_text("/api/exams/seats").first).to_be_visible()
     assert outside == []

@@ -224,6 +224,17 @@ VIEW_FIELDS = (
 )
 
 
+PAPER_FIELDS = (
+    "pk",
+    "position",
+    "option_order",
+    "points",
+    "question_version__question_type",
+    "question_version__stem",
+    "question_version__options",
+)
+
+
 def _viewed_attempts():
     return Attempt.objects.select_related("person", "seat", "paper__blueprint").only(*VIEW_FIELDS)
 
@@ -249,34 +260,34 @@ def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
         return attempt_status(actor, attempt_id)
     now = timezone.now()
     deadline = deadline_of(attempt, now)
-    paper_questions = PaperQuestion.objects.filter(paper_id=attempt.paper_id)
     saved = {
-        answer.paper_question_id: answer
-        for answer in Answer.objects.filter(attempt=attempt).only(
+        question_id: (choice, sequence)
+        for question_id, choice, sequence in Answer.objects.filter(attempt=attempt).values_list(
             "paper_question_id", "choice", "sequence"
         )
     }
-    questions = list(paper_questions.select_related("question_version").order_by("position"))
+    # Rows, not models: a paper of 100 questions is read at every start and reload.
+    questions = (
+        PaperQuestion.objects.filter(paper_id=attempt.paper_id)
+        .order_by("position")
+        .values_list(*PAPER_FIELDS)
+    )
     shown = []
-    for question in questions:
-        version = question.question_version
-        order = question.option_order or list(range(len(version.options)))
-        answer = saved.get(question.pk)
+    for question_id, position, order, points, question_type, stem, options in questions:
+        choice, sequence = saved.get(question_id, (None, None))
         shown.append(
             PaperQuestionView(
-                position=question.position,
-                question_type=version.question_type,
-                stem=version.stem,
-                options=[version.options[index] for index in order],
-                points=question.points,
-                choice=list(answer.choice) if answer else None,
-                sequence=answer.sequence if answer else None,
+                position=position,
+                question_type=question_type,
+                stem=stem,
+                options=[options[index] for index in order or range(len(options))],
+                points=points,
+                choice=list(choice) if choice is not None else None,
+                sequence=sequence,
             )
         )
-    answered = sum(1 for answer in saved.values() if answer.choice)
-    return _attempt_view(
-        attempt, now, deadline, total=len(questions), answered=answered, shown=shown
-    )
+    answered = sum(1 for choice, _sequence in saved.values() if choice)
+    return _attempt_view(attempt, now, deadline, total=len(shown), answered=answered, shown=shown)
 
 
 def _attempt_view(
