@@ -15,7 +15,7 @@ from typing import Annotated
 
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from peikao.core import request_context
 from peikao.core.api_types import DateTime, Id, column
@@ -66,7 +66,12 @@ class SignInIn(Schema):
     id_number: Annotated[str, column("people.Person", "id_number")]
 
 
-class PaperQuestionOut(Schema):
+class PaperQuestionOut(BaseModel):
+    """A plain pydantic model, read from the selector's dataclass: ninja's Schema wraps each
+    object it validates, and a start answers 100 of them (decision 0020)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     position: int
     question_type: str
     stem: str
@@ -251,8 +256,8 @@ def seat_attempt_status(request):
 @router.post("/seat/attempt/start", auth=seat_auth, response=PaperOut, summary="开始答题")
 def seat_attempt_start(request):
     candidate, attempt_id = _candidate(request)
-    services.attempt_start(actor=candidate, attempt_id=attempt_id)
-    return selectors.attempt_view(candidate, attempt_id)
+    attempt = services.attempt_start(actor=candidate, attempt_id=attempt_id)
+    return selectors.attempt_view_of(attempt)
 
 
 @router.post(

@@ -242,7 +242,10 @@ def _viewed_attempts():
 def attempt_status(actor: Actor, attempt_id: int) -> AttemptView:
     """The attempt without its paper: status, clock and counts. What the seat's page polls
     (waiting, then every few seconds while answering) and what the acts answer."""
-    attempt = get_visible(_viewed_attempts(), actor, attempt_id)
+    return _status_of(get_visible(_viewed_attempts(), actor, attempt_id))
+
+
+def _status_of(attempt: Attempt) -> AttemptView:
     # Two counts: cheaper than the same as subqueries of the query above, compiled each time.
     total = PaperQuestion.objects.filter(paper_id=attempt.paper_id).count()
     answered = Answer.objects.filter(attempt_id=attempt.pk).exclude(choice=[]).count()
@@ -255,9 +258,14 @@ def attempt_view(actor: Actor, attempt_id: int) -> AttemptView:
     """The candidate's own view of their attempt (also staff who see it): the questions of the
     paper with the options in the order shown, the saved answers, the deadline and, once
     marked, the score. Never the right answers. Before answering starts, no paper."""
-    attempt = get_visible(_viewed_attempts(), actor, attempt_id)
+    return attempt_view_of(get_visible(_viewed_attempts(), actor, attempt_id))
+
+
+def attempt_view_of(attempt: Attempt) -> AttemptView:
+    """attempt_view of an attempt its caller has read in scope already (the start, which read
+    it for its act: 300 candidates start within a minute)."""
     if attempt.status not in PAPER_SHOWN:
-        return attempt_status(actor, attempt_id)
+        return _status_of(attempt)
     now = timezone.now()
     deadline = deadline_of(attempt, now)
     saved = {

@@ -307,7 +307,11 @@ def _candidate_attempt(actor: Actor, attempt_id: int, *, for_update: bool = True
     # With what the audit record names (the application, its person and session's exam point):
     # 300 candidates start within a minute.
     attempts = Attempt.objects.select_related(
-        "paper__blueprint", "application__person", "application__session__exam_point"
+        "person",
+        "seat",
+        "paper__blueprint",
+        "application__person",
+        "application__session__exam_point",
     )
     attempt = get_visible(attempts, actor, attempt_id, for_update=for_update)
     if actor.is_device and attempt.seat_id != actor.device_id:
