@@ -528,20 +528,29 @@ class Day:
         began = time.perf_counter()
         end = time.monotonic() + seconds
 
-        def candidate(seat: Seat, offset: float) -> None:
-            time.sleep(offset)
-            next_poll = time.monotonic() + self.random.random() * self.args.status_every
-            while time.monotonic() < end:
-                began = time.monotonic()
-                self.save(seat, tally)
-                if began >= next_poll:
+        def candidate(seat: Seat, offset: float, poll_offset: float) -> None:
+            # Saves and status polls on clocks of their own, as the page's.
+            next_save = time.monotonic() + offset
+            next_poll = time.monotonic() + poll_offset
+            while min(next_save, next_poll) < end:
+                time.sleep(max(0.0, min(next_save, next_poll) - time.monotonic()))
+                if next_save <= next_poll:
+                    self.save(seat, tally)
+                    next_save += every
+                else:
                     url = f"{API}/seat/attempt/status"
                     seat.client.request("GET", url, None, status_tally, self.lock)
-                    next_poll = began + self.args.status_every
-                time.sleep(max(0.0, every - (time.monotonic() - began)))
+                    next_poll += self.args.status_every
 
         threads = [
-            threading.Thread(target=candidate, args=(s, self.random.random() * every))
+            threading.Thread(
+                target=candidate,
+                args=(
+                    s,
+                    self.random.random() * every,
+                    self.random.random() * self.args.status_every,
+                ),
+            )
             for s in self.seats
         ]
         for thread in threads:
