@@ -33,6 +33,8 @@ EXPECTED = [
     ("yc_exam_center", "1 份考试报名待审核", "待审核"),
     ("huaan_point_clerk", "2 场已安排的考试待举行", "演示数据"),
     ("huaan_proctor", "4 个考场安排您监考或考评", "演示数据"),
+    # Today's exam (seeded at MORNING, under way): its first computer room's console.
+    ("huaan_proctor", "今日考试：第一机房 监考台（4 名考生）", "答题中"),
     ("huaan_examiner", "2 个考场安排您监考或考评", "演示数据"),
     ("huaan_examiner", "1 名考生的实操考试待评分或签名", "赵六"),
     ("huaan_admin", "1 份培训计划已提交，待监管部门审核", "开班培训计划（演示）"),

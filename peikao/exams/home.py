@@ -2,6 +2,7 @@
 and the exam point the scheduled sessions and those waiting to be seated, for a proctor or an
 examiner the rooms assigned to them."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from peikao.accounts.actor import Actor
@@ -66,6 +67,14 @@ def home_work(actor: Actor) -> list[HomeItem]:
                 "exams:my_rooms",
             )
         )
+    if actor.role == Role.PROCTOR:
+        items += [
+            HomeItem(
+                f"今日考试：{room.name} 监考台（{room.candidates} 名考生）",
+                reverse("exams:console", args=[room.session_room_id]),
+            )
+            for room in session_selectors.todays_theory_rooms(actor)
+        ]
     if actor.role == Role.PRACTICAL_EXAMINER:
         items.append(
             counted(

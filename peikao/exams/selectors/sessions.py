@@ -176,6 +176,24 @@ def assigned_rooms(actor: Actor):
     )
 
 
+@dataclass(frozen=True)
+class TodaysRoom:
+    session_room_id: int
+    name: str
+    candidates: int
+
+
+def todays_theory_rooms(actor: Actor) -> list[TodaysRoom]:
+    """The computer rooms of today's seated sessions that the actor (a proctor) watches: the
+    consoles of the day's work."""
+    rooms = assigned_rooms(actor).filter(
+        session__exam_date=timezone.localdate(),
+        session__status=rules.SEATED,
+        room__kind=Room.Kind.THEORY,
+    )
+    return [TodaysRoom(*row) for row in rooms.values_list("pk", "room__name", "seated")]
+
+
 def coming_assigned_count(actor: Actor) -> int:
     return (
         assigned_rooms(actor)

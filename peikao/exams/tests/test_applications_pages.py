@@ -195,6 +195,14 @@ def test_the_institution_applies_for_a_class_in_a_batch(client):
     body = answer.content.decode()
     assert answer.status_code == 200
     assert "已报名1人，未能报名1人。" in body and "报名材料不全" in body
+    assert "alert-success" in body
+    again = client.post(
+        f"/exams/classes/{training_class.pk}/apply/",
+        {"session_id": session.pk, "enrolment_ids": [ready.pk]},
+    ).content.decode()
+    # Nobody accepted: a warning, not a success.
+    assert "已报名0人，未能报名1人。" in again and "alert-warning" in again
+    assert "alert-success" not in again
     assert client.get("/exams/applications/").content.decode().count(ready.person.name) == 1
     for username in ("demo_trainee", "yc_exam_center", "huaan_teacher"):
         client.force_login(acting_as(username).user)

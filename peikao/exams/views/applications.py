@@ -171,9 +171,9 @@ def class_apply(request, class_id: int):
             for reason in refused.messages:
                 messages.error(request, reason)
         else:
-            messages.success(
-                request, f"已报名{len(result.accepted)}人，未能报名{len(result.refused)}人。"
-            )
+            # Nobody accepted is not a success: the page says so in the warning's colour.
+            told = messages.success if result.accepted else messages.warning
+            told(request, f"已报名{len(result.accepted)}人，未能报名{len(result.refused)}人。")
         roster = selectors.exam_roster(actor, class_id)
     return render(request, "exams/class_apply.html", {"roster": roster, "result": result})
 
