@@ -21,7 +21,6 @@ RETRAINING_REQUIRED = (
     "（《特种作业人员安全技术培训考核管理规定》第十三条）。"
 )
 SEATS_GONE = "座位已满。"
-
 NOT_SCHEDULED = "该场考试尚未排定考试类别，暂不接受报名。"
 
 

@@ -538,21 +538,22 @@ class _Save:
         return row, deadline
 
     def answer_values(self, question_id: int | None) -> list:
-        return [
-            question_id,
-            CHOICE_FIELD.get_db_prep_save(self.choice, connection),
-            self.sequence,
-            connection.ops.adapt_datetimefield_value(self.received_at),
-        ]
+        return [question_id, *self._choice_and_sequence(), self._db_time(self.received_at)]
 
     def event_values(self, version_id: int | None) -> list:
         return [
             version_id,
-            CHOICE_FIELD.get_db_prep_save(self.choice, connection),
-            self.sequence,
-            connection.ops.adapt_datetimefield_value(self.client_time),
-            connection.ops.adapt_datetimefield_value(self.received_at),
+            *self._choice_and_sequence(),
+            self._db_time(self.client_time),
+            self._db_time(self.received_at),
         ]
+
+    def _choice_and_sequence(self) -> list:
+        return [CHOICE_FIELD.get_db_prep_save(self.choice, connection), self.sequence]
+
+    @staticmethod
+    def _db_time(moment: datetime | None):
+        return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _save_guarded(save: _Save) -> tuple[datetime, bool, int | None] | None:
