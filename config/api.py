@@ -30,6 +30,7 @@ from peikao.core.errors import DomainError
 from peikao.exams.api import public_router as exams_public_router
 from peikao.exams.api import router as exams_router
 from peikao.monitoring.api import router as monitoring_router
+from peikao.notifications.api import router as notifications_router
 from peikao.orgs.api import public_router as orgs_public_router
 from peikao.orgs.api import router as orgs_router
 from peikao.people.api import router as people_router
@@ -127,3 +128,4 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/training/", training_router)
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/notifications", notifications_router)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "peikao.exams",
     "peikao.monitoring",
     "peikao.training",
+    "peikao.certificates",
+    "peikao.notifications",
     "peikao.seeding",
 ]
 
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peikao.accounts.context_processors.navigation",
+                "peikao.notifications.context_processors.inbox",
             ],
         },
     }
@@ -208,6 +211,12 @@ PEIKAO_DEVICE_REPORT_DELAY_SECONDS = float(
 # closes (30 minutes after the session ends); a later one is refused, and only a clerk may
 # record that event, by hand with a reason.
 PEIKAO_DEVICE_EVENT_LATE_MINUTES = int(os.environ.get("PEIKAO_DEVICE_EVENT_LATE_MINUTES", "30"))
+# Certificates: the signature suite of their QR and lists, "EdDSA" (Ed25519) or "SM2-SM3"
+# (国密, as ZWFW C0210-2021 expects), and the issuer named in the trust and status lists.
+PEIKAO_SIGNATURE_SUITE = os.environ.get("PEIKAO_SIGNATURE_SUITE", "EdDSA")
+PEIKAO_CERTIFICATE_ISSUER = os.environ.get("PEIKAO_CERTIFICATE_ISSUER", "培考 安全生产考试证书签发")
+# Public lookups (/verify) a client may make per minute, by number or in bulk.
+PEIKAO_VERIFY_LOOKUPS_PER_MINUTE = int(os.environ.get("PEIKAO_VERIFY_LOOKUPS_PER_MINUTE", "20"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "peikao",
@@ -219,6 +228,37 @@ if REDIS_URL:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+# Notifications (peikao/notifications/channels.py). SMS: "log" (the default) writes each message
+# to the log with the phone masked; "http" POSTs JSON {"phone", "text", "sign"} to the gateway.
+PEIKAO_SMS_BACKEND = os.environ.get("PEIKAO_SMS_BACKEND", "log").strip().lower()
+PEIKAO_SMS_URL = os.environ.get("PEIKAO_SMS_URL", "")
+PEIKAO_SMS_TOKEN = os.environ.get("PEIKAO_SMS_TOKEN", "")
+PEIKAO_SMS_TOKEN_HEADER = os.environ.get("PEIKAO_SMS_TOKEN_HEADER", "X-Sms-Token")
+PEIKAO_SMS_SIGN = os.environ.get("PEIKAO_SMS_SIGN", "培考平台")
+PEIKAO_SMS_TIMEOUT_SECONDS = float(os.environ.get("PEIKAO_SMS_TIMEOUT_SECONDS", "10"))
+if PEIKAO_SMS_BACKEND not in {"log", "http"}:
+    raise RuntimeError("PEIKAO_SMS_BACKEND 只能是 log 或 http")
+if PEIKAO_SMS_BACKEND == "http" and not re.match(r"https?://", PEIKAO_SMS_URL):
+    raise RuntimeError("PEIKAO_SMS_BACKEND=http 时必须设置 PEIKAO_SMS_URL（http:// 或 https://）")
+# An SMS or email is tried this many times in all, waiting 1, 2, 4 … times the delay between.
+PEIKAO_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("PEIKAO_NOTIFY_MAX_ATTEMPTS", "5"))
+PEIKAO_NOTIFY_RETRY_DELAY_SECONDS = float(os.environ.get("PEIKAO_NOTIFY_RETRY_DELAY_SECONDS", "60"))
+# The site's address, for the links in emails (blank: the email says to log in).
+PEIKAO_SITE_URL = os.environ.get("PEIKAO_SITE_URL", "")
+# Email: the console (the log) unless a real backend is named, so that a fresh machine sends
+# nothing; "django.core.mail.backends.smtp.EmailBackend" with the EMAIL_* below for a server.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "培考平台 <noreply@peikao.local>")
 
 # /api/docs and /api/openapi.json without a login: by default outside production only.
 PEIKAO_API_DOCS_PUBLIC = env_bool("PEIKAO_API_DOCS_PUBLIC", not PRODUCTION)

@@ -16,5 +16,7 @@ urlpatterns = [
     path("audit/", include("peikao.audit.urls")),
     path("training/", include("peikao.training.urls")),
     path("monitoring/", include("peikao.monitoring.urls")),
+    path("notifications/", include("peikao.notifications.urls")),
+    path("", include("peikao.certificates.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from peikao.exams.tests.test_attempts_matrix import ATTEMPT_ROUTES
 from peikao.exams.tests.test_bank_matrix import BANK_API_ROUTES
 from peikao.exams.tests.test_practical_matrix import PRACTICAL_ROUTES
 from peikao.exams.tests.test_sessions_scope import SESSION_ROUTES
+from peikao.notifications.tests.test_matrix import NOTIFICATION_ROUTES
 from peikao.orgs.models import Organization
 from peikao.people.models import Person, Violation
 from tests.test_training_matrix import TRAINING_ROUTES
@@ -320,6 +321,8 @@ COVERED_API_ROUTES = {
     **PRACTICAL_ROUTES,
     # The question bank: every demo account on every route, in exams/tests/test_bank_matrix.py.
     **BANK_API_ROUTES,
+    # Each account's own messages: every demo account on every route there.
+    **NOTIFICATION_ROUTES,
     **{
         route: f"exams/tests/test_attempts_matrix.py {how}" for route, how in ATTEMPT_ROUTES.items()
     },

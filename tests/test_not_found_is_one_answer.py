@@ -23,6 +23,8 @@ from peikao.exams.tests.attempt_factories import an_attempt
 from peikao.exams.tests.factories import ExamApplicationFactory
 from peikao.exams.tests.practical_factories import approved_application, theory_passed
 from peikao.monitoring.models import Device
+from peikao.notifications.models import Notification
+from peikao.notifications.services import notify
 from peikao.orgs.models import Organization
 from peikao.training.models import DeviceReport
 from peikao.training.services.documents import document_upload
@@ -106,8 +108,17 @@ def huaan_rows():
     assessment = practical_draw(actor=acting_as("huaan_examiner"), application_id=examined.pk)
     # A computer exam at 华安's exam point, and its room of the session.
     attempt = an_attempt()
+    # A message to 华安's clerk: only its recipient reads or marks it.
+    notify(
+        actor=acting_as("huaan_clerk"),
+        subject="测试消息",
+        text="内容",
+        users=[User.objects.get(username="huaan_clerk")],
+    )
+    notification = Notification.objects.get(recipient__username="huaan_clerk")
     return {
         "attempt_id": attempt.pk,
+        "notification_id": notification.pk,
         "session_room_id": attempt.application.session_room_id,
         "session_id": application.session_id,
         "application_id": application.pk,
@@ -204,4 +215,5 @@ def test_every_route_with_an_id_is_walked():
         "blueprint_id",
         "attempt_id",
         "session_room_id",
+        "notification_id",
     }, "a new kind of id: give the fixture huaan_rows a row of it"

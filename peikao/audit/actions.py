@@ -100,6 +100,32 @@ class Action(StrEnum):
     EXAM_ATTEMPT_ABSENT = "exam_attempt.absent"
     EXAM_ATTEMPT_TERMINATED = "exam_attempt.terminated"
     EXAM_ATTEMPT_VOIDED = "exam_attempt.voided"
+    CERTIFICATE_BATCH_CREATED = "certificate.batch_created"
+    CERTIFICATE_ISSUE = "certificate.issue"
+    CERTIFICATE_OPEN_REVIEW = "certificate.open_review"
+    CERTIFICATE_FALL_OVERDUE = "certificate.fall_overdue"
+    CERTIFICATE_REVIEW_PASS = "certificate.review_pass"
+    CERTIFICATE_REVIEW_FAILED = "certificate.review_failed"
+    CERTIFICATE_RENEW = "certificate.renew"
+    CERTIFICATE_LAPSE = "certificate.lapse"
+    CERTIFICATE_SUSPEND = "certificate.suspend"
+    CERTIFICATE_REINSTATE = "certificate.reinstate"
+    CERTIFICATE_REVOKE = "certificate.revoke"
+    CERTIFICATE_CANCEL = "certificate.cancel"
+    CERTIFICATE_REISSUED = "certificate.reissued"
+    CERTIFICATE_PARTICULARS_CHANGED = "certificate.particulars_changed"
+    CERTIFICATE_INTERVAL_EXTENDED = "certificate.interval_extended"
+    CERTIFICATES_IMPORTED = "certificate.imported"
+    SIGNING_KEY_ROTATED = "signing_key.rotated"
+    SIGNING_KEY_RETIRED = "signing_key.retired"
+    SIGNING_KEY_WITHDRAWN = "signing_key.withdrawn"
+    CERTIFICATE_BATCH_STARTED = "certificate_batch.started"
+    CERTIFICATE_BATCH_FINISHED = "certificate_batch.finished"
+    NOTIFICATION_SENT = "notification.sent"
+    NOTIFICATION_READ = "notification.read"
+    NOTIFICATIONS_READ_ALL = "notification.read_all"
+    NOTIFICATION_DELIVERY_SENT = "notification_delivery.sent"
+    NOTIFICATION_DELIVERY_FAILED = "notification_delivery.failed"
     ADMIN_ADDED = "admin.added"
     ADMIN_CHANGED = "admin.changed"
     ADMIN_DELETED = "admin.deleted"
@@ -202,6 +228,32 @@ LABELS: dict[Action, str] = {
     Action.EXAM_ATTEMPT_ABSENT: "记为缺考",
     Action.EXAM_ATTEMPT_TERMINATED: "终止考试（违纪）",
     Action.EXAM_ATTEMPT_VOIDED: "理论考试作废",
+    Action.CERTIFICATE_BATCH_CREATED: "发证（批次）",
+    Action.CERTIFICATE_ISSUE: "签发证书",
+    Action.CERTIFICATE_OPEN_REVIEW: "证书进入复审期",
+    Action.CERTIFICATE_FALL_OVERDUE: "证书逾期未复审",
+    Action.CERTIFICATE_REVIEW_PASS: "复审通过",
+    Action.CERTIFICATE_REVIEW_FAILED: "复审不通过",
+    Action.CERTIFICATE_RENEW: "延期换证",
+    Action.CERTIFICATE_LAPSE: "证书失效",
+    Action.CERTIFICATE_SUSPEND: "暂扣证书",
+    Action.CERTIFICATE_REINSTATE: "发还证书",
+    Action.CERTIFICATE_REVOKE: "撤销证书",
+    Action.CERTIFICATE_CANCEL: "注销证书",
+    Action.CERTIFICATE_REISSUED: "补发证书",
+    Action.CERTIFICATE_PARTICULARS_CHANGED: "变更证书信息",
+    Action.CERTIFICATE_INTERVAL_EXTENDED: "延长复审周期",
+    Action.CERTIFICATES_IMPORTED: "导入旧系统证书",
+    Action.SIGNING_KEY_ROTATED: "更换证书签名密钥",
+    Action.SIGNING_KEY_RETIRED: "签名密钥停止签发",
+    Action.SIGNING_KEY_WITHDRAWN: "撤回签名密钥",
+    Action.CERTIFICATE_BATCH_STARTED: "开始生成发证批次",
+    Action.CERTIFICATE_BATCH_FINISHED: "发证批次生成完毕",
+    Action.NOTIFICATION_SENT: "发送通知",
+    Action.NOTIFICATION_READ: "消息标为已读",
+    Action.NOTIFICATIONS_READ_ALL: "全部消息标为已读",
+    Action.NOTIFICATION_DELIVERY_SENT: "短信或邮件发送成功",
+    Action.NOTIFICATION_DELIVERY_FAILED: "短信或邮件发送失败",
     Action.ADMIN_ADDED: "后台新增",
     Action.ADMIN_CHANGED: "后台修改",
     Action.ADMIN_DELETED: "后台删除",

@@ -68,6 +68,12 @@ RULE_DEFINITIONS: dict[str, RuleDefinition] = {
     "certificate_validity_years": RuleDefinition("证书有效期", "年", 1, 10),
     # 令30号 第21条: every 3 years, extended to every 6, never beyond the certificate's 6 years.
     "review_interval_years": RuleDefinition("复审周期", "年", 1, 6),
+    # 令30号 第22条: a review is applied for in the 60 days before it; 暂行办法 第28条: a
+    # competence certificate's renewal 30 days before its end. At most half a year ahead.
+    "review_window_days": RuleDefinition("复审（换证）申请提前天数", "天", 1, 180),
+    # 令30号 第26条: not reviewed on time, the certificate is invalid. How long the clerks take
+    # to confirm it after the date differs by place; at most a quarter.
+    "review_grace_days": RuleDefinition("逾期未复审认定失效期限", "天", 0, 90),
     # 暂行办法: 80 of 100 for each exam; a province or city may be stricter, not more lenient.
     "pass_mark": RuleDefinition("合格分数线", "分", 80, 100),
     # 令30号 第13条: one retake; after that, training again.
@@ -173,6 +179,7 @@ RULE_SUBJECTS: dict[str, tuple[str, ...]] = {
     ),
     "certificate_validity_years": ("principal_manager", "special_operator"),
     "review_interval_years": ("special_operator",),
+    "review_window_days": ("principal_manager", "special_operator"),
     "archive_retention_years": ("principal_manager", "special_operator", "exam_video"),
 }
 

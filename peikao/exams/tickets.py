@@ -1,7 +1,7 @@
 """准考证: the admission ticket of a seated candidate, as PDF.
 
 Drawn on request, not stored: drawing one takes a few tens of milliseconds once the font is
-registered (training.pdf.cjk_font, once per process), and a ticket drawn on request always
+registered (core.pdf.cjk_font, once per process), and a ticket drawn on request always
 shows the session's current date and start, so a moved session needs no re-issue and no stale
 file can be downloaded.
 
@@ -26,7 +26,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from peikao.core.dates import chinese_date
 from peikao.core.masking import mask_id_number
-from peikao.training.pdf import QrCode, cjk_font
+from peikao.core.pdf import QrCode, cjk_font
 
 SIGNATURE_SALT = "peikao.exams.admission_ticket"
 EXAM_ROOM_RULES = (

@@ -5,36 +5,21 @@ is embedded (subset) in every PDF, so that a document prints the same at the exa
 institution.
 """
 
-import functools
 import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from peikao.core.dates import chinese_date
+from peikao.core.pdf import QrCode, cjk_font
 from peikao.training.rules import show_hours
-
-FONT_NAME = "WenQuanYiMicroHei"
-FONT_PATH = Path(__file__).resolve().parent.parent / "core" / "fonts" / "wqy-microhei.ttc"
-
-
-@functools.cache
-def cjk_font() -> str:
-    """Registers the vendored font once per process (parsing the 5 MB collection takes ~0.4 s)."""
-    # Face 0 of the collection is the proportional Micro Hei; face 1 is the monospaced one.
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
-    return FONT_NAME
 
 
 @dataclass(frozen=True)
@@ -54,24 +39,6 @@ class HoursCertificateContent:
     required_hours: Decimal
     issued_on: date
     verification: str  # what the QR code carries
-
-
-class QrCode(Flowable):
-    """A QR code drawn as vector squares, so it stays sharp at any printer resolution."""
-
-    def __init__(self, data: str, size: float):
-        super().__init__()
-        self.rows = [tuple(row) for row in segno.make(data, error="m").matrix_iter(border=4)]
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        cell = self.width / len(self.rows)
-        self.canv.setFillColor(colors.black)
-        for y, row in enumerate(self.rows):
-            for x, dark in enumerate(row):
-                if dark:
-                    top = self.height - (y + 1) * cell
-                    self.canv.rect(x * cell, top, cell, cell, stroke=0, fill=1)
 
 
 def hours_certificate_pdf(content: HoursCertificateContent) -> bytes:

@@ -32,7 +32,7 @@ from peikao.exams.tests.factories import (
 )
 from peikao.exams.tickets import payload_ticket_number, ticket_payload
 from peikao.orgs.models import Organization
-from peikao.training.pdf import FONT_NAME, QrCode
+from peikao.core.pdf import FONT_NAME, QrCode
 from peikao.training.tests.factories import EnrolmentFactory
 from tests.test_list_queries import assert_same_queries_for_n_and_2n
 

@@ -1,0 +1,36 @@
+"""Background and periodic jobs of certificates: a batch signed and drawn after its issue
+commits, a card drawn again after a change, time followed every night, and the status list
+rebuilt within the hour of a change. Each is safe to run twice."""
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from peikao.accounts.actor import Actor
+
+# Modules, not names: the services enqueue these tasks, so each side may be imported first.
+from peikao.certificates.services import drawing, issuing, lifecycle, status
+
+
+@db_task()
+def certificate_batch_sign_after_commit(batch_id: int) -> int:
+    return issuing.batch_sign(actor=Actor.system("certificate_batch_sign"), batch_id=batch_id)
+
+
+@db_task()
+def certificate_draw_after_commit(certificate_id: int) -> bool:
+    return drawing.certificate_draw(certificate_id) is not None
+
+
+# After midnight, so that a review window opens (or a certificate lapses) on its day.
+@db_periodic_task(crontab(hour="0", minute="20"))
+def certificates_nightly_follow_time() -> int:
+    return lifecycle.certificates_follow_time(
+        actor=Actor.system("certificates_nightly_follow_time"), today=timezone.localdate()
+    )
+
+
+# Every hour: a list at most an hour behind the certificates' changes.
+@db_periodic_task(crontab(minute="7"))
+def status_list_hourly_refresh() -> bool:
+    return status.status_list_refresh(actor=Actor.system("status_list_hourly_refresh")) is not None

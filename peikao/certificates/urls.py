@@ -1,0 +1,22 @@
+from django.urls import path
+
+from peikao.certificates import offline
+from peikao.certificates.views import public, staff
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/", public.verify, name="verify"),
+    path("verify/qr/", public.verify_qr, name="verify_qr"),
+    path("verify/bulk/", public.verify_bulk, name="verify_bulk"),
+    path("verify/trust-list.json", public.trust_list_json, name="trust_list"),
+    path("verify/status-list.json", public.status_list_json, name="status_list"),
+    path("verify/offline/", offline.offline_page, name="offline"),
+    path("verify/offline/sw.js", offline.offline_service_worker, name="offline_worker"),
+    path("certificates/", staff.certificate_list, name="list"),
+    path("certificates/issue/", staff.issue, name="issue"),
+    path("certificates/batches/<int:batch_id>/", staff.batch_detail, name="batch"),
+    path("certificates/<int:certificate_id>/", staff.certificate_detail, name="detail"),
+    path("certificates/<int:certificate_id>/pdf/", staff.certificate_pdf, name="pdf"),
+    path("certificates/<int:certificate_id>/act/<str:act>/", staff.certificate_act, name="act"),
+]
