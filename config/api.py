@@ -17,6 +17,8 @@ from config.api_docs import VendoredSwagger, docs_login_unless_public
 from peikao.accounts.api import router as accounts_router
 from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
+from peikao.certificates.api import public_router as certificates_public_router
+from peikao.certificates.api import router as certificates_router
 from peikao.core import request_context
 from peikao.core.api_errors import (
     BY_STATUS,
@@ -120,6 +122,7 @@ def server_error(request: HttpRequest, exc: Exception):
 api.add_router("/exams/", exams_router)
 api.add_router("/public/", orgs_public_router, auth=None)
 api.add_router("/public/", exams_public_router, auth=None)
+api.add_router("/public/", certificates_public_router, auth=None)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/orgs/", orgs_router)
 api.add_router("/people/", people_router)
@@ -128,4 +131,5 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/training/", training_router)
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/certificates", certificates_router)
 api.add_router("/notifications", notifications_router)

@@ -16,7 +16,11 @@ class NavLink:
     url_name: str
 
 
-PUBLIC_LINKS = [NavLink("培训机构名录", "orgs:directory"), NavLink("考试计划", "exams:timetable")]
+PUBLIC_LINKS = [
+    NavLink("培训机构名录", "orgs:directory"),
+    NavLink("考试计划", "exams:timetable"),
+    NavLink("证书查询", "certificates:verify"),
+]
 
 _REGULATOR = [
     NavLink("培训计划审核", "training:plans"),
@@ -30,6 +34,8 @@ _REGULATOR = [
     NavLink("考试合格率", "exams:pass_rates"),
     NavLink("资料造假记录", "exams:fraud_cases"),
     NavLink("题库与组卷", "exams:banks"),
+    NavLink("证书", "certificates:list"),
+    NavLink("证书到期预测", "certificates:forecast"),
     NavLink("审计日志", "audit:list"),
 ]
 _INSTITUTION = [
@@ -62,6 +68,8 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("考试成绩", "exams:results"),
         NavLink("考试合格率", "exams:pass_rates"),
         NavLink("题库与组卷", "exams:banks"),
+        NavLink("证书", "certificates:list"),
+        NavLink("证书到期预测", "certificates:forecast"),
     ],
     Role.INSTITUTION_ADMIN: [*_INSTITUTION, *_ORGANIZATION],
     Role.INSTITUTION_CLERK: [*_INSTITUTION, NavLink("本单位", "orgs:list")],
@@ -86,6 +94,8 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("培训情况", "training:classes"),
         NavLink("考试报名", "exams:applications"),
         NavLink("考试成绩", "exams:results"),
+        NavLink("员工证书", "certificates:list"),
+        NavLink("证书台账", "certificates:ledger"),
         NavLink("用户", "accounts:users"),
     ],
     Role.TRAINEE: [
@@ -93,6 +103,7 @@ ROLE_LINKS: dict[str, list[NavLink]] = {
         NavLink("我的培训", "training:classes"),
         NavLink("我的考试", "exams:my_exams"),
         NavLink("我的成绩", "exams:results"),
+        NavLink("我的证书", "certificates:list"),
     ],
 }
 

@@ -23,7 +23,7 @@ class LookupThrottle(SimpleRateThrottle):
 
 
 class TooManyLookups(DomainError):
-    pass
+    status_code = 429
 
 
 def lookup_allowed(request) -> None:

@@ -74,3 +74,33 @@ def a_certificate_row(**fields) -> Certificate:
         values["holder"] = PersonFactory.create()
     values.setdefault("number", "T" + values["holder"].id_number)
     return Certificate.objects.create(**values)
+
+
+def refresher_training(person, *, hours: str = "8", ends_on: date | None = None, item_id="1.2"):
+    """A finished refresher class the person attended for `hours`."""
+    from peikao.training.models import TrainingClass, TrainingType
+    from peikao.training.tests.factories import EnrolmentFactory, TrainingClassFactory
+
+    ends_on = ends_on or timezone.localdate()
+    training_class = TrainingClassFactory.create(
+        training_type=TrainingType.REFRESHER,
+        plan_line__training_type=TrainingType.REFRESHER,
+        plan_line__planned_start=ends_on - timedelta(days=1),
+        plan_line__planned_end=ends_on,
+        status=TrainingClass.Status.FINISHED,
+        item_id=item_id,
+    )
+    return EnrolmentFactory.create(
+        training_class=training_class, person=person, hours=Decimal(hours)
+    )
+
+
+def ready_for_review(certificate: Certificate) -> None:
+    """What a review needs in the records: 8 学时 of refresher training and a passed review
+    exam, both today."""
+    refresher_training(certificate.holder)
+    passed_result(
+        exam_type=ExamType.REVIEW,
+        person=certificate.holder,
+        exam_date=timezone.localdate(),
+    )

@@ -404,3 +404,38 @@ def test_the_published_lists_open_in_the_page_code(tmp_path, settings):
     assert result["bits"] == [0]
     assert result["checks"]["signed"]["ok"] is True
     assert result["checks"]["signed"]["status"] == {"value": 0, "message": "有效"}
+
+
+# --------------------------------------------------------------------------- the views
+
+
+@pytest.mark.django_db
+def test_the_page_carries_the_anchor_and_no_inline_script(client):
+    from peikao.certificates import keys
+
+    response = client.get("/verify/offline/")
+    assert response.status_code == 200
+    assert response.context["anchor"] == keys.anchor_public()
+    body = response.content.decode()
+    assert f'"kid": "{keys.anchor_public()["kid"]}"' in body
+    # Data blocks only: the policy allows no inline script.
+    scripts = body.split("<script")[1:]
+    assert all('type="application/json"' in s.split(">")[0] or " src=" in s for s in scripts)
+    assert "更新列表" in body
+
+
+@pytest.mark.django_db
+def test_the_worker_names_the_static_urls_and_its_scope(client):
+    response = client.get("/verify/offline/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/verify/offline/"
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    config = json.loads(body.split("self.PEIKAO_OFFLINE = ", 1)[1].split(";\n", 1)[0])
+    assert config["page"] == "/verify/offline/"
+    assert config["lists"] == ["/verify/trust-list.json", "/verify/status-list.json"]
+    assert "/static/certificates/verify-core.js" in config["assets"]
+    assert "/static/vendor/jsqr/jsQR.min.js" in config["assets"]
+    assert config["cache"].startswith("peikao-offline-")
+    assert 'importScripts("/static/certificates/offline-sw.js");' in body
