@@ -217,6 +217,11 @@ PEIKAO_SIGNATURE_SUITE = os.environ.get("PEIKAO_SIGNATURE_SUITE", "EdDSA")
 PEIKAO_CERTIFICATE_ISSUER = os.environ.get("PEIKAO_CERTIFICATE_ISSUER", "培考 安全生产考试证书签发")
 # Public lookups (/verify) a client may make per minute, by number or in bulk.
 PEIKAO_VERIFY_LOOKUPS_PER_MINUTE = int(os.environ.get("PEIKAO_VERIFY_LOOKUPS_PER_MINUTE", "20"))
+# How many days before a certificate's review or expiry its holder, employer and institution
+# are reminded, each threshold once.
+PEIKAO_CERTIFICATE_REMINDER_DAYS = tuple(
+    int(days) for days in os.environ.get("PEIKAO_CERTIFICATE_REMINDER_DAYS", "90,60,30").split(",")
+)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "peikao",

@@ -74,6 +74,10 @@ class CertificateQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=rules.LIVE)
 
+    def due_by(self, day):
+        """Those whose review or end of validity falls on or before `day`."""
+        return self.filter(models.Q(valid_until__lte=day) | models.Q(review_due_on__lte=day))
+
 
 class IssueBatchQuerySet(models.QuerySet):
     def visible_to(self, actor):
@@ -314,3 +318,28 @@ class StatusListSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"状态列表 {self.built_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A reminder sent for one threshold (90, 60, 30 days) before a certificate's due date:
+    each is sent once, whatever the night job's reruns."""
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name="证书", on_delete=models.CASCADE, related_name="reminders"
+    )
+    due_on = models.DateField("到期日期")
+    days_before = models.PositiveSmallIntegerField("提前天数")
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+    recipients = models.PositiveIntegerField("站内消息数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "到期提醒"
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "due_on", "days_before"], name="reminder_once_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate.number} 提前{self.days_before}天"

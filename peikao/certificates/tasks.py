@@ -9,7 +9,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from peikao.accounts.actor import Actor
 
 # Modules, not names: the services enqueue these tasks, so each side may be imported first.
-from peikao.certificates.services import drawing, issuing, lifecycle, status
+from peikao.certificates.services import drawing, issuing, lifecycle, reminders, status
 
 
 @db_task()
@@ -20,6 +20,13 @@ def certificate_batch_sign_after_commit(batch_id: int) -> int:
 @db_task()
 def certificate_draw_after_commit(certificate_id: int) -> bool:
     return drawing.certificate_draw(certificate_id) is not None
+
+
+# A legacy import's certificates, a chunk per task (services.importing): one task per
+# certificate would queue 100,000 for a city's register.
+@db_task()
+def certificates_draw_after_commit(certificate_ids: list[int]) -> int:
+    return sum(drawing.certificate_draw(pk) is not None for pk in certificate_ids)
 
 
 # After midnight, so that a review window opens (or a certificate lapses) on its day.
@@ -34,3 +41,11 @@ def certificates_nightly_follow_time() -> int:
 @db_periodic_task(crontab(minute="7"))
 def status_list_hourly_refresh() -> bool:
     return status.status_list_refresh(actor=Actor.system("status_list_hourly_refresh")) is not None
+
+
+# In the morning, when people read their messages.
+@db_periodic_task(crontab(hour="8", minute="0"))
+def certificate_reminders_every_morning() -> int:
+    return reminders.certificate_reminders_send(
+        actor=Actor.system("certificate_reminders"), today=timezone.localdate()
+    )

@@ -16,6 +16,7 @@ from peikao.certificates.models import StatusListSnapshot
 from peikao.certificates.signing import key_id
 from peikao.certificates.statement import Claims, Kind, sign_document, sign_statement
 from peikao.certificates.status_list import W3C_CONTEXT, credential_subject, encode_bits
+from peikao.certificates.tests.factories import issued_one
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +43,12 @@ def statement_text(status_index: int = 5) -> str:
     )
 
 
-def one_character_altered(text: str) -> str:
+def one_character_altered(text: str, number: str = NUMBER) -> str:
     """One Base45 character of the number changed: the statement still reads, with another
     number, and only the signature can tell."""
     raw = bytearray(base45.b45decode(text[4:]))
-    start = bytes(raw).index(NUMBER.encode())
-    for offset in range(start + 1, start + len(NUMBER)):
+    start = bytes(raw).index(number.encode())
+    for offset in range(start + 1, start + len(number)):
         pair = raw[offset - 1] * 256 + raw[offset]
         if offset % 2 == 1 and raw[offset] < ord("9") and pair % 45 < 44:
             raw[offset] += 1
@@ -71,8 +72,13 @@ def verify(page, text: str):
     page.get_by_role("button", name="校验", exact=True).click()
 
 
-def test_the_page_verifies_a_statement_with_the_network_cut(page, live_server):
-    text = statement_text()
+def test_the_page_verifies_a_certificate_with_the_network_cut(page, live_server):
+    """A certificate issued by the services, its QR as they signed it."""
+    certificate = issued_one()
+    certificate.refresh_from_db()
+    text = certificate.statement
+    assert text.startswith("PK1:")
+    holder = certificate.holder
     anchor_kid = keys.anchor_public()["kid"]
     wait_until_kept_offline(page)
     assert anchor_kid in page.locator("#trust-anchor").text_content()
@@ -94,19 +100,20 @@ def test_the_page_verifies_a_statement_with_the_network_cut(page, live_server):
     expect(verdict).to_have_attribute("data-result", "verified")
     expect(verdict).to_contain_text("签名有效，证书状态：有效")
     claims = page.locator("#result-claims")
-    expect(claims).to_contain_text(NUMBER)
+    expect(claims).to_contain_text(certificate.number)
     expect(claims).to_contain_text("特种作业操作证")
-    expect(claims).to_contain_text("张**")
-    expect(claims).to_contain_text("1408**********1234")
-    expect(claims).to_contain_text("1.2")
-    expect(claims).to_contain_text("140800")
+    expect(claims).to_contain_text(holder.name[0] + "**")
+    expect(claims).to_contain_text(holder.id_number[:4] + "*" * 10 + holder.id_number[-4:])
+    expect(claims).to_contain_text(f"{certificate.item_id} {certificate.item.name}")
+    expect(claims).to_contain_text(certificate.valid_until.isoformat())
+    expect(claims).to_contain_text(certificate.issuer_region_id)
     signer = page.locator("#result-signer")
     expect(signer).to_contain_text(key_id(keys.certificate_signer().public_key).hex())
     expect(signer).to_contain_text("Ed25519")
     expect(signer).to_contain_text("启用中")
     expect(page.locator("#result-status")).to_contain_text("有效")
 
-    verify(page, one_character_altered(text))
+    verify(page, one_character_altered(text, certificate.number))
     expect(verdict).to_have_attribute("data-result", "failed")
     expect(verdict).to_contain_text("签名校验失败")
     expect(page.locator("#result-signer")).to_contain_text("签名校验失败")
@@ -156,3 +163,18 @@ def test_an_old_status_list_is_flagged_and_a_suspension_shown(page):
     expect(verdict).to_have_attribute("data-result", "verified")
     expect(verdict).to_contain_text("暂扣")
     expect(page.locator("#result-status")).to_contain_text("暂扣")
+
+
+def test_the_sm2_suite_verifies_in_the_browser(page, settings):
+    """With PEIKAO_SIGNATURE_SUITE = SM2-SM3 the anchor, the lists and the QR are all SM2."""
+    settings.PEIKAO_SIGNATURE_SUITE = "SM2-SM3"
+    text = statement_text()
+    assert keys.anchor_public()["alg"] == "SM2-SM3"
+    page.goto("/verify/offline/")
+    expect(page.locator("#trust-list-state")).to_contain_text("签名密钥")
+    expect(page.locator("#lists-error")).to_be_hidden()
+    verify(page, text)
+    expect(page.locator("#result-verdict")).to_contain_text("签名有效，证书状态：有效")
+    expect(page.locator("#result-signer")).to_contain_text("SM2/SM3（国密）")
+    verify(page, one_character_altered(text))
+    expect(page.locator("#result-verdict")).to_contain_text("签名校验失败")

@@ -58,9 +58,7 @@ def certificates_follow_time(*, actor: Actor, today: date | None = None) -> int:
     """The daily job: every live certificate whose date is near or past moves as time says."""
     today = today or timezone.localdate()
     horizon = today + timedelta(days=180)  # beyond any review window (rule bound)
-    candidates = Certificate.objects.filter(status__in=rules.LIVE).filter(
-        models_q_due_before(horizon)
-    )
+    candidates = Certificate.objects.live().due_by(horizon)
     moved = 0
     for certificate_id in candidates.values_list("pk", flat=True).iterator():
         with transaction.atomic():
@@ -68,12 +66,6 @@ def certificates_follow_time(*, actor: Actor, today: date | None = None) -> int:
             if catch_up(certificate, actor=actor, today=today):
                 moved += 1
     return moved
-
-
-def models_q_due_before(day: date):
-    from django.db.models import Q
-
-    return Q(valid_until__lte=day) | Q(review_due_on__lte=day)
 
 
 # --------------------------------------------------------------------------- review, renewal

@@ -16,6 +16,7 @@ from django.urls import reverse
 from peikao.accounts.models import User
 from peikao.accounts.seed import DEMO_ACCOUNTS
 from peikao.accounts.testing import acting_as
+from peikao.core.pdf import FONT_NAME, QrCode
 from peikao.exams.models import ExamApplication, ExamSession, QuestionType, SessionRoom
 from peikao.exams.selectors.sessions import assigned_rooms
 from peikao.exams.services.sessions import session_seat
@@ -32,7 +33,6 @@ from peikao.exams.tests.factories import (
 )
 from peikao.exams.tickets import payload_ticket_number, ticket_payload
 from peikao.orgs.models import Organization
-from peikao.core.pdf import FONT_NAME, QrCode
 from peikao.training.tests.factories import EnrolmentFactory
 from tests.test_list_queries import assert_same_queries_for_n_and_2n
 

@@ -15,9 +15,9 @@ from peikao.accounts.models import User
 from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.core.errors import Conflict, DomainError
+from peikao.core.pdf import FONT_NAME
 from peikao.training.document_rules import HOURS_CERTIFICATE_ITEM
 from peikao.training.models import Enrolment, HoursCertificate, TrainingClass
-from peikao.core.pdf import FONT_NAME
 from peikao.training.selectors.enrolment import checklist, roster
 from peikao.training.services.certificates import (
     certificate_verification_code,
