@@ -18,6 +18,7 @@ from peikao.accounts.testing import acting_as
 from peikao.audit.actions import Action
 from peikao.audit.models import AuditRecord
 from peikao.audit.services import audit_record
+from peikao.certificates.tests.test_matrix import CERTIFICATE_ROUTES
 from peikao.exams.tests.test_applications_matrix import APPLICATION_ROUTES
 from peikao.exams.tests.test_attempts_matrix import ATTEMPT_ROUTES
 from peikao.exams.tests.test_bank_matrix import BANK_API_ROUTES
@@ -323,6 +324,8 @@ COVERED_API_ROUTES = {
     **BANK_API_ROUTES,
     # Each account's own messages: every demo account on every route there.
     **NOTIFICATION_ROUTES,
+    # Certificates: every demo account on every route, in certificates/tests/test_matrix.py.
+    **CERTIFICATE_ROUTES,
     **{
         route: f"exams/tests/test_attempts_matrix.py {how}" for route, how in ATTEMPT_ROUTES.items()
     },

@@ -17,6 +17,7 @@ from django.utils import timezone
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
+from peikao.certificates.tests.factories import issued_one
 from peikao.exams.models import Blueprint, Question, QuestionBank
 from peikao.exams.services.practical import practical_draw
 from peikao.exams.tests.attempt_factories import an_attempt
@@ -116,7 +117,11 @@ def huaan_rows():
         users=[User.objects.get(username="huaan_clerk")],
     )
     notification = Notification.objects.get(recipient__username="huaan_clerk")
+    # A certificate issued in Yuncheng to a 华安 trainee, and its batch.
+    certificate = issued_one(person=enrolment.person, enrolment=enrolment)
     return {
+        "certificate_id": certificate.pk,
+        "batch_id": certificate.batch_id,
         "attempt_id": attempt.pk,
         "notification_id": notification.pk,
         "session_room_id": attempt.application.session_room_id,
@@ -216,4 +221,6 @@ def test_every_route_with_an_id_is_walked():
         "attempt_id",
         "session_room_id",
         "notification_id",
+        "certificate_id",
+        "batch_id",
     }, "a new kind of id: give the fixture huaan_rows a row of it"

@@ -60,7 +60,7 @@ class CertificateOut(Schema):
         return rules.STATUS_NAMES[obj.status]
 
 
-class EventOut(Schema):
+class CertificateEventOut(Schema):
     kind: str
     label: str
     on: date
@@ -68,7 +68,7 @@ class EventOut(Schema):
 
 
 class CertificateDetailOut(CertificateOut):
-    events: list[EventOut]
+    events: list[CertificateEventOut]
 
     @staticmethod
     def resolve_events(obj):
@@ -79,7 +79,7 @@ class IssueIn(Schema):
     result_ids: list[Id] = Field(..., min_length=1, max_length=issuing.BATCH_LIMIT)
 
 
-class BatchOut(Schema):
+class IssueBatchOut(Schema):
     id: int
     status: str
     total: int
@@ -90,7 +90,7 @@ class BatchOut(Schema):
         return selectors.batch_progress(obj).done
 
 
-class ReasonIn(Schema):
+class CertificateReasonIn(Schema):
     reason: Reason
 
 
@@ -123,19 +123,19 @@ def certificate_list(request, status: Text = "", kind: Text = "", q: Text = ""):
     return selectors.certificate_list(request.actor, status=status, kind=kind, query=q)
 
 
-@router.get("/{certificate_id}", response=CertificateDetailOut, summary="证书详情与记录")
-def certificate_detail(request, certificate_id: Id):
-    return selectors.certificate_detail(request.actor, certificate_id)
-
-
-@router.post("/issue", response={201: BatchOut}, summary="发证（考试中心，按批）")
+@router.post("/issue", response={201: IssueBatchOut}, summary="发证（考试中心，按批）")
 def certificates_issue(request, payload: IssueIn):
     return 201, issuing.certificates_issue(actor=request.actor, result_ids=payload.result_ids)
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="发证批次进度")
+@router.get("/batches/{batch_id}", response=IssueBatchOut, summary="发证批次进度")
 def batch_detail(request, batch_id: Id):
     return selectors.batch_detail(request.actor, batch_id)
+
+
+@router.get("/{certificate_id}", response=CertificateDetailOut, summary="证书详情与记录")
+def certificate_detail(request, certificate_id: Id):
+    return selectors.certificate_detail(request.actor, certificate_id)
 
 
 def _act(request, certificate_id: int, call) -> object:
@@ -161,7 +161,7 @@ def review_pass(request, certificate_id: Id, payload: ReviewPassIn):
     response=CertificateDetailOut,
     summary="复审不通过",
 )
-def review_refuse(request, certificate_id: Id, payload: ReasonIn):
+def review_refuse(request, certificate_id: Id, payload: CertificateReasonIn):
     return _act(
         request,
         certificate_id,
@@ -170,7 +170,7 @@ def review_refuse(request, certificate_id: Id, payload: ReasonIn):
 
 
 @router.post("/{certificate_id}/suspend", response=CertificateDetailOut, summary="暂扣")
-def suspend(request, certificate_id: Id, payload: ReasonIn):
+def suspend(request, certificate_id: Id, payload: CertificateReasonIn):
     return _act(
         request,
         certificate_id,
@@ -179,7 +179,7 @@ def suspend(request, certificate_id: Id, payload: ReasonIn):
 
 
 @router.post("/{certificate_id}/reinstate", response=CertificateDetailOut, summary="发还")
-def reinstate(request, certificate_id: Id, payload: ReasonIn):
+def reinstate(request, certificate_id: Id, payload: CertificateReasonIn):
     return _act(
         request,
         certificate_id,

@@ -15,7 +15,16 @@ class LookupThrottle(SimpleRateThrottle):
     scope = "certificate_lookup"
 
     def __init__(self) -> None:
-        super().__init__(f"{settings.PEIKAO_VERIFY_LOOKUPS_PER_MINUTE}/min")
+        super().__init__(self._rate())
+
+    @staticmethod
+    def _rate() -> str:
+        return f"{settings.PEIKAO_VERIFY_LOOKUPS_PER_MINUTE}/min"
+
+    def allow_request(self, request) -> bool:
+        # The API's instance lives as long as the process: the setting is read each time.
+        self.num_requests, self.duration = self.parse_rate(self._rate())
+        return super().allow_request(request)
 
     def get_cache_key(self, request) -> str:
         # Signed in or not: a lookup is a lookup.

@@ -234,7 +234,8 @@ class Applicant:
     education_chemistry_or_safety: bool = False  # 化学、化工、安全等相关专业
     chemical_intermediate_title: bool = False  # 化工类中级及以上职称
     coal_mine_work_months: int = 0
-    fraud_revocation_date: date | None = None  # certificate revoked for deception or bribery
+    # A certificate revoked for false information, deception or bribery (令30号 第30条).
+    fraud_revocation_date: date | None = None
     open_violations: int = 0  # 三违 records whose special retraining is not finished
     new_hire: bool | None = None  # 新入职 at the employer (annex 1); None when not known
 
@@ -527,7 +528,7 @@ def _history(applicant: Applicant, on_date: date) -> list[Refusal]:
     if ban_ends and on_date < ban_ends:
         refusals.append(
             Refusal(
-                f"因以欺骗、贿赂等不正当手段取得证书被撤销，{ban_ends}前不得再次申请。",
+                f"因证书记载虚假信息或以欺骗、贿赂等不正当手段取得而被撤销，{ban_ends}前不得再次申请。",
                 "令30号 第三十条",
             )
         )

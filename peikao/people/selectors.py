@@ -51,8 +51,8 @@ def eligibility_dry_run(
     actor: Actor, *, id_number: str, on_date: date | None, **particulars
 ) -> dict:
     """The eligibility rules for a would-be applicant, from the ID number and particulars,
-    with the open 三违 records of that ID number among the people the actor sees (so that the
-    answer tells nothing about anyone else); stores nothing."""
+    with the open 三违 records and a barring revocation of that ID number among the people the
+    actor sees (so that the answer tells nothing about anyone else); stores nothing."""
     require_eligibility_checker(actor)
     identity = identity_or_refusal(id_number)
     target = rules.Target(**{k: particulars.pop(k) for k in TARGET_FIELDS})
@@ -61,6 +61,7 @@ def eligibility_dry_run(
         birth_date=identity.birth_date,
         sex=identity.sex,
         open_violations=open_violations,
+        fraud_revocation_date=fraud_revocation_date_seen(actor, identity.id_number),
         **particulars,
     )
     decision = rules.check_eligibility(
@@ -87,6 +88,26 @@ def open_violation_count(actor: Actor, id_number: str) -> int:
     """Open 三违 records of the person with this ID number, if the actor may see them."""
     people = Person.objects.all().visible_to(actor).filter(id_number=id_number)
     return Violation.objects.filter(person__in=people, status=Violation.Status.OPEN).count()
+
+
+def fraud_revocation_date_seen(actor: Actor, id_number: str) -> date | None:
+    """The latest barring revocation of the person with this ID number, if the actor may see
+    them (as open_violation_count)."""
+    people = Person.objects.all().visible_to(actor).filter(id_number=id_number)
+    ids = list(people.values_list("pk", flat=True))
+    return max(fraud_revocation_dates(ids).values(), default=None)
+
+
+def fraud_revocation_dates(person_ids: Iterable[int]) -> dict[int, date]:
+    """The latest revocation for false information, deception or bribery of each of these
+    people (those with none are left out), in one query: 令30号 第三十条 bars a new
+    application for 3 years.
+
+    Read from the certificates app, which sits above people (its certificates are held by
+    Person): imported here, at the call, so that people never loads it at import time."""
+    from peikao.certificates.selectors import fraud_revocation_dates as revocations
+
+    return revocations(person_ids)
 
 
 def open_violation_counts(person_ids: Iterable[int]) -> dict[int, int]:
@@ -134,14 +155,16 @@ def applicant_from(
     particulars: Mapping[str, Any] | None = None,
     coal_mine_periods: Iterable[tuple[date, date | None]],
     open_violations: int,
+    fraud_revocation_date: date | None,
     on_date: date,
     new_hire: bool | None = None,
 ) -> rules.Applicant:
     """The eligibility rules' view of a person, from data the caller has already read (the
     Excel import reads every row's history in one query). particulars: those an enrolment
-    records (people.particulars.RECORDED_FIELDS), else the person's own. new_hire is a fact
-    of the application, not of the person: whether they are new at the employer they enrol
-    from."""
+    records (people.particulars.RECORDED_FIELDS), else the person's own. fraud_revocation_date:
+    the person's latest barring revocation (fraud_revocation_dates), asked of every caller so
+    that none forgets it. new_hire is a fact of the application, not of the person: whether
+    they are new at the employer they enrol from."""
     given = particulars if particulars is not None else recorded_of(person)
     if given["education"] is None:
         raise DomainError(f"{person.name}未登记文化程度，无法审核报考条件。")
@@ -155,8 +178,7 @@ def applicant_from(
         education_chemistry_or_safety=given["education_chemistry_or_safety"],
         chemical_intermediate_title=given["chemical_intermediate_title"],
         coal_mine_work_months=coal_mine_months(coal_mine_periods, on_date),
-        # No certificates are recorded yet, so no revocation for fraud can be known.
-        fraud_revocation_date=None,
+        fraud_revocation_date=fraud_revocation_date,
         open_violations=open_violations,
         new_hire=new_hire,
     )
@@ -176,6 +198,7 @@ def applicant_for_person(
         person,
         coal_mine_periods=periods,
         open_violations=open_violation_counts([person.pk]).get(person.pk, 0),
+        fraud_revocation_date=fraud_revocation_dates([person.pk]).get(person.pk),
         on_date=on_date,
         new_hire=new_hire,
     )

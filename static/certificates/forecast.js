@@ -29,7 +29,6 @@
           name: group.name,
           type: "bar",
           stack: "due",
-          emphasis: { focus: "series" },
           data: group.data,
         };
       }),

@@ -34,9 +34,8 @@ def _message(certificate: Certificate, due: date, days_left: int) -> tuple[str, 
 
 
 def _institution_of(certificate: Certificate):
-    if certificate.exam_result_id is None:
-        return None
-    return certificate.exam_result.application.institution
+    result = certificate.exam_result
+    return result.application.institution if result is not None else None
 
 
 def _remind(certificate: Certificate, due: date, days_before: int, today: date, actor: Actor):

@@ -104,3 +104,18 @@ def ready_for_review(certificate: Certificate) -> None:
         person=certificate.holder,
         exam_date=timezone.localdate(),
     )
+
+
+def a_live_certificate(*, due_on: date, status: str = rules.VALID, **fields) -> Certificate:
+    """A certificate row whose next review falls on due_on (issued 3 years before it, valid
+    6), with the given status, straight in the database: for the reads by date."""
+    issued_on = rules.add_years(due_on, -3)
+    values = {
+        "status": status,
+        "first_issued_on": issued_on,
+        "valid_from": issued_on,
+        "valid_until": rules.add_years(issued_on, 6),
+        "review_due_on": due_on,
+        **fields,
+    }
+    return a_certificate_row(**values)

@@ -81,7 +81,7 @@ def run_core(tmp_path: Path, vectors: dict) -> dict:
     path = tmp_path / "vectors.json"
     path.write_text(json.dumps(vectors, ensure_ascii=False))
     result = subprocess.run(
-        [NODE, "-e", RUNNER, str(VERIFY_CORE), str(path)],
+        [str(NODE), "-e", RUNNER, str(VERIFY_CORE), str(path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -37,7 +37,12 @@ from peikao.exams.rules.applications import ACTIVE, APPLICATION
 from peikao.exams.rules.results import DECIDED
 from peikao.exams.services.results import retake_of_for, retraining_required
 from peikao.people import rules as people_rules
-from peikao.people.selectors import applicant_from, open_violation_counts, recorded_of
+from peikao.people.selectors import (
+    applicant_from,
+    fraud_revocation_dates,
+    open_violation_counts,
+    recorded_of,
+)
 from peikao.training.models import Enrolment, HoursCertificate
 from peikao.training.selectors.enrolment import enrolment_target, missing_documents
 
@@ -83,9 +88,10 @@ def training_facts(enrolment: Enrolment) -> rules.TrainingFacts:
 
 
 def eligibility_refusals(enrolment: Enrolment) -> list[str]:
-    """The people app's rules, on the particulars this enrolment recorded, today. A 三违
-    special-retraining class exists to close the open violations, so they do not bar its exam
-    (as they do not bar its enrolment: training.services.enrolment)."""
+    """The people app's rules, on the particulars this enrolment recorded and the person's
+    barring revocations, today. A 三违 special-retraining class exists to close the open
+    violations, so they do not bar its exam (as they do not bar its enrolment:
+    training.services.enrolment)."""
     person = enrolment.person
     today = timezone.localdate()
     open_violations = (
@@ -101,6 +107,7 @@ def eligibility_refusals(enrolment: Enrolment) -> list[str]:
                 "started_on", "ended_on"
             ),
             open_violations=open_violations,
+            fraud_revocation_date=fraud_revocation_dates([person.pk]).get(person.pk),
             on_date=today,
             new_hire=enrolment.new_hire,
         )

@@ -33,7 +33,11 @@ from peikao.people import rules as people_rules
 from peikao.people import services as people_services
 from peikao.people.models import Person
 from peikao.people.particulars import RECORDED_FIELDS, Particulars, Reader, parse_person
-from peikao.people.selectors import applicant_from, open_violation_counts
+from peikao.people.selectors import (
+    applicant_from,
+    fraud_revocation_dates,
+    open_violation_counts,
+)
 from peikao.people.services import (
     People,
     PersonEntry,
@@ -270,6 +274,7 @@ def enrolment_create(
         particulars=entry.recorded,
         coal_mine_periods=entry.coal_periods,
         open_violations=open_violation_counts([person.pk]).get(person.pk, 0),
+        fraud_revocation_date=fraud_revocation_dates([person.pk]).get(person.pk),
         on_date=today,
         new_hire=application.new_hire,
     )
@@ -393,6 +398,7 @@ def _check_import(
 def _import_eligibility(training_class: TrainingClass, entries: list[_Entry]) -> list[Problem]:
     stored = [entry.person.pk for entry in entries if entry.person and entry.person.pk]
     open_violations = open_violation_counts(stored)
+    revoked = fraud_revocation_dates(stored)
     today = timezone.localdate()
     problems = []
     for entry in entries:
@@ -402,6 +408,7 @@ def _import_eligibility(training_class: TrainingClass, entries: list[_Entry]) ->
             particulars=entry.recorded,
             coal_mine_periods=entry.coal_periods,
             open_violations=open_violations.get(entry.person.pk, 0),
+            fraud_revocation_date=revoked.get(entry.person.pk),
             on_date=today,
             new_hire=entry.application.new_hire,
         )

@@ -79,9 +79,10 @@ class Command(BaseCommand):
             status_list=status,
             now=timezone.now(),
         )
-        if not result.ok:
+        statement = result.statement
+        if not result.ok or statement is None:
             raise CommandError(f"核验失败：{result.problem}")
-        claims = result.statement.claims
+        claims = statement.claims
         lines = [
             "签名有效。",
             f"证书类型：{KIND_OF_CLAIM.get(claims.kind, '证书')}",
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             if day:
                 lines.append(f"{label}：{day:%Y-%m-%d}")
         lines += [
-            f"签发密钥：{result.statement.kid.hex()}（{result.statement.algorithm}，{result.key_status}）",
+            f"签发密钥：{statement.kid.hex()}（{statement.algorithm}，{result.key_status}）",
             f"状态：{result.status_message}",
         ]
         for name, moment in (
