@@ -202,6 +202,12 @@ class Verification:
         return masked_holder_name(self.claims.name) if self.claims else ""
 
     @property
+    def hours(self) -> str:
+        if not self.claims or self.claims.hours_tenths is None:
+            return ""
+        return f"{self.claims.hours_tenths / 10:g} 学时"
+
+    @property
     def masked_id_number(self) -> str:
         if not self.claims or len(self.claims.id_number) != 8:
             return ""
@@ -253,9 +259,18 @@ def verify_statement(text: str) -> Verification:
     return Verification(valid_signature=True, **common, **_record_now(statement.claims))
 
 
+def _hours_record(claims: Claims) -> dict:
+    from peikao.training.models import HoursCertificate
+
+    found = HoursCertificate.objects.filter(number=claims.number).first()
+    if found is None:
+        return {"notes": ["平台中未找到该学时证明的记录。"]}
+    return {"notes": [f"平台记录：学时证明 {found.number}，{found.hours:g} 学时，已出具。"]}
+
+
 def _record_now(claims: Claims) -> dict:
     if claims.kind == Kind.HOURS:
-        return {}
+        return _hours_record(claims)
     certificate = (
         _public_rows().filter(pk=claims.status_index, number=claims.number).first()
         if claims.status_index

@@ -38,7 +38,7 @@ class HoursCertificateContent:
     hours: Decimal
     required_hours: Decimal
     issued_on: date
-    verification: str  # what the QR code carries
+    verification: str  # what the QR code carries: the signed statement
 
 
 def hours_certificate_pdf(content: HoursCertificateContent) -> bytes:
@@ -91,8 +91,8 @@ def hours_certificate_pdf(content: HoursCertificateContent) -> bytes:
             [
                 QrCode(content.verification, 30 * mm),
                 Paragraph(
-                    f"验证码：{content.verification}<br/>"
-                    "本证明供安全生产考试报名审核使用，可凭证明编号和验证码核验真伪。",
+                    "本证明供安全生产考试报名审核使用。二维码由平台签名，"
+                    "可在平台“证书查询”中扫码核验，或离线核验真伪。",
                     small,
                 ),
             ]

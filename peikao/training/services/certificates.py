@@ -27,16 +27,31 @@ from peikao.training.rules import frozen_class_error, show_hours
 NUMBER_PREFIX = "XS"
 
 
-def certificate_verification_code(
-    *, number: str, id_number: str, hours: Decimal, issued_on: date
+def certificate_statement(
+    *, number: str, name: str, id_number: str, subject: str, hours: Decimal, issued_on: date
 ) -> str:
-    """What the QR code carries: the number and a SHA-256 prefix over the certified facts.
+    """What the QR code carries: the certified facts, signed as the certificates' QR is
+    (certificates/statement.py), so that /verify and the offline verifiers check it the same
+    way and nobody can make one without the platform's key."""
+    from peikao.certificates.keys import certificate_signer
+    from peikao.certificates.statement import (
+        Claims,
+        Kind,
+        masked_id_number,
+        masked_name,
+        sign_statement,
+    )
 
-    The numbers run in sequence, so the public check (a later issue) asks for this code too:
-    knowing a number is not enough to look up whose certificate it is.
-    """
-    facts = f"{number}|{id_number}|{hours.quantize(Decimal('0.1'))}|{issued_on.isoformat()}"
-    return f"{number}-{hashlib.sha256(facts.encode()).hexdigest()[:16]}"
+    claims = Claims(
+        number=number,
+        kind=Kind.HOURS,
+        name=masked_name(name),
+        id_number=masked_id_number(id_number),
+        subject=subject,
+        hours_tenths=int(hours * 10),
+        issued_on=issued_on,
+    )
+    return sign_statement(claims, certificate_signer())
 
 
 def _next_number(institution: Organization, year: int) -> str:
@@ -101,9 +116,11 @@ def hours_certificate_issue(*, actor: Actor, enrolment_id: int) -> HoursCertific
             hours=enrolment.hours,
             required_hours=training_class.required_hours,
             issued_on=issued_on,
-            verification=certificate_verification_code(
+            verification=certificate_statement(
                 number=number,
+                name=person.name,
                 id_number=person.id_number,
+                subject=training_class.item_id or training_class.industry_id or "",
                 hours=enrolment.hours,
                 issued_on=issued_on,
             ),

@@ -20,7 +20,7 @@ from peikao.training.document_rules import HOURS_CERTIFICATE_ITEM
 from peikao.training.models import Enrolment, HoursCertificate, TrainingClass
 from peikao.training.selectors.enrolment import checklist, roster
 from peikao.training.services.certificates import (
-    certificate_verification_code,
+    certificate_statement,
     hours_certificate_issue,
 )
 from peikao.training.tests.factories import (
@@ -137,27 +137,28 @@ def test_numbers_run_in_sequence_per_institution_and_are_unique():
     assert int(other.number[-6:]) == 4
 
 
-def test_the_verification_code_binds_the_number_to_the_certified_facts():
+def test_the_qr_is_a_signed_statement_of_the_certified_facts():
+    from peikao.certificates.selectors import verify_statement
+    from peikao.certificates.statement import Kind
+
     day = timezone.localdate()
-    code = certificate_verification_code(
+    text = certificate_statement(
         number="XS202400010000001",
+        name="王五",
         id_number="140802199001010011",
-        hours=Decimal("8"),
+        subject="1.2",
+        hours=Decimal("8.5"),
         issued_on=day,
     )
-    assert re.fullmatch(r"XS202400010000001-[0-9a-f]{16}", code)
-    assert code == certificate_verification_code(
-        number="XS202400010000001",
-        id_number="140802199001010011",
-        hours=Decimal("8.0"),
-        issued_on=day,
-    )
-    assert code != certificate_verification_code(
-        number="XS202400010000001",
-        id_number="140802199001010011",
-        hours=Decimal("9"),
-        issued_on=day,
-    )
+    verification = verify_statement(text)
+    assert verification.valid_signature
+    assert verification.claims.kind == Kind.HOURS
+    assert verification.claims.hours_tenths == 85 and verification.hours == "8.5 学时"
+    assert verification.claims.issued_on == day
+    assert verification.masked_id_number == "1408**********0011"
+    assert verification.notes == ["平台中未找到该学时证明的记录。"]
+    altered = text[:30] + ("0" if text[30] != "0" else "1") + text[31:]
+    assert not verify_statement(altered).valid_signature
 
 
 @pytest.fixture
