@@ -22,6 +22,8 @@ from peikao.exams.models import (
     ExamSession,
     PracticalAssessment,
 )
+from peikao.certificates.models import Certificate, CertificateEvent
+from peikao.certificates.selectors import verify_statement
 from peikao.exams.seed import DEMO_NOTE
 from peikao.exams.seed_demo import DEMO_PAST_NOTE, DEMO_RETURN_REASON, DEMO_TODAY_NOTE
 from peikao.exams.selectors.applications import pending_review_count
@@ -70,6 +72,8 @@ def counts() -> tuple[int, ...]:
         Violation.objects.count(),
         ExamSession.objects.count(),
         ExamApplication.objects.count(),
+        Certificate.objects.count(),
+        CertificateEvent.objects.count(),
         AuditRecord.objects.count(),
     )
 
@@ -308,3 +312,27 @@ def test_the_exam_demo_goes_on_the_next_day():
     before = counts()
     seed_demo(DAY + timedelta(days=1))
     assert counts() == before
+
+
+def test_the_demo_certificates_show_every_status_and_verify(login_as):
+    seed_demo(DAY)
+    by_status = {c.holder.name: c.status for c in Certificate.objects.select_related("holder")}
+    assert by_status["张三"] == "review_due"
+    assert by_status["周建国"] == "valid"
+    assert by_status["吴志强"] == "overdue"
+    assert by_status["郑海涛"] == "revoked"
+    # Last week's passes are issued by the exam center's batch, signed and drawn.
+    issued = Certificate.objects.filter(exam_result__isnull=False)
+    assert issued.exists() and {c.status for c in issued} == {"valid"}
+    for certificate in Certificate.objects.all():
+        assert verify_statement(certificate.statement).valid_signature, certificate.number
+    # 张三 sees his own, and his reminder in the inbox.
+    client = login_as("demo_trainee")
+    assert "T140802199001011237" in client.get("/certificates/").content.decode()
+    assert "复审提醒" in client.get("/notifications/").content.decode()
+    # A day later nothing is duplicated: at most one live certificate per person and item.
+    first = set(Certificate.objects.values_list("pk", flat=True))
+    seed_demo(DAY + timedelta(days=1))
+    assert first <= set(Certificate.objects.values_list("pk", flat=True))
+    live = list(Certificate.objects.live().values_list("holder_id", "item_id"))
+    assert len(live) == len(set(live))

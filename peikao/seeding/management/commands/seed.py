@@ -10,6 +10,7 @@ from peikao.exams.seed import (
     load_xinzhou_timetable,
     load_yuncheng_timetable,
 )
+from peikao.certificates.seed import load_demo_certificates
 from peikao.exams.seed_bank import load_demo_banks
 from peikao.exams.seed_demo import load_demo_exams
 from peikao.monitoring.seed import load_demo_devices, load_demo_heartbeats
@@ -53,6 +54,7 @@ DEMO_DAY_STEPS = [
     load_demo_violation,
     load_demo_timetable,
     load_demo_exams,
+    load_demo_certificates,
 ]
 
 
