@@ -14,6 +14,8 @@ from django.utils import timezone
 from peikao.accounts.actor import actor_of_membership
 from peikao.accounts.models import Membership, User
 from peikao.audit.models import AuditRecord
+from peikao.certificates.models import Certificate, CertificateEvent
+from peikao.certificates.selectors import verify_statement
 from peikao.exams.models import (
     Answer,
     Attempt,
@@ -22,8 +24,6 @@ from peikao.exams.models import (
     ExamSession,
     PracticalAssessment,
 )
-from peikao.certificates.models import Certificate, CertificateEvent
-from peikao.certificates.selectors import verify_statement
 from peikao.exams.seed import DEMO_NOTE
 from peikao.exams.seed_demo import DEMO_PAST_NOTE, DEMO_RETURN_REASON, DEMO_TODAY_NOTE
 from peikao.exams.selectors.applications import pending_review_count

@@ -4,13 +4,13 @@ from django.db import transaction
 from peikao.accounts.models import Role
 from peikao.accounts.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
 from peikao.catalog.seed import load_catalog, load_document_requirements, load_rule_values
+from peikao.certificates.seed import load_demo_certificates
 from peikao.exams.seed import (
     load_demo_timetable,
     load_practical_blueprints,
     load_xinzhou_timetable,
     load_yuncheng_timetable,
 )
-from peikao.certificates.seed import load_demo_certificates
 from peikao.exams.seed_bank import load_demo_banks
 from peikao.exams.seed_demo import load_demo_exams
 from peikao.monitoring.seed import load_demo_devices, load_demo_heartbeats
