@@ -19,6 +19,7 @@ from peikao.audit.api import router as audit_router
 from peikao.catalog.api import router as catalog_router
 from peikao.certificates.api import public_router as certificates_public_router
 from peikao.certificates.api import router as certificates_router
+from peikao.certificates.api_import import router as certificates_import_router
 from peikao.core import request_context
 from peikao.core.api_errors import (
     BY_STATUS,
@@ -131,5 +132,6 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/training/", training_router)
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/certificates", certificates_import_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/notifications", notifications_router)

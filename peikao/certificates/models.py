@@ -228,8 +228,6 @@ class Certificate(models.Model):
     file = models.FileField("电子证书", upload_to="certificates/%Y/", blank=True)
     sha256 = models.CharField("文件摘要", max_length=64, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    # Read by the status list's hourly rebuild: a change after its snapshot makes it stale.
-    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = CertificateQuerySet.as_manager()
@@ -309,8 +307,9 @@ class StatusListSnapshot(models.Model):
     built_at = models.DateTimeField("生成时间", auto_now_add=True)
     size = models.PositiveIntegerField("证书数")
     envelope = models.JSONField("签名文件")
-    # The newest certificate change it includes: a newer change makes it stale.
-    covers_change_at = models.DateTimeField("包含的最近变更时间", null=True, blank=True)
+    # The newest row of the certificates' history it includes: a newer one makes it stale
+    # (a counter, not a time: two changes in one clock tick are still two).
+    covers_history_id = models.BigIntegerField("包含的最近变更", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "证书状态列表"

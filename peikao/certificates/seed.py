@@ -110,13 +110,15 @@ def _back_dated(holder: DemoHolder, person: Person, center: Organization, today:
 
 def _older_certificates(center: Actor, today: date) -> list[Certificate]:
     employer = load_demo_enterprise()
+    issuer = center.organization
+    assert issuer is not None, "the exam center's account belongs to it"
     made = []
     for holder in DEMO_HOLDERS:
         person = _holder(holder, employer)
         existing = Certificate.objects.filter(holder=person, item_id=holder.item).first()
         if existing is not None:
             continue
-        certificate = _back_dated(holder, person, center.organization, today)
+        certificate = _back_dated(holder, person, issuer, today)
         lifecycle.catch_up(certificate, actor=SEED, today=today)
         if holder.revoke:
             lifecycle.certificate_revoke(

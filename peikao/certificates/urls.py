@@ -1,7 +1,7 @@
 from django.urls import path
 
 from peikao.certificates import offline
-from peikao.certificates.views import public, staff
+from peikao.certificates.views import importing, ledger, public, staff
 
 app_name = "certificates"
 
@@ -15,8 +15,20 @@ urlpatterns = [
     path("verify/offline/sw.js", offline.offline_service_worker, name="offline_worker"),
     path("certificates/", staff.certificate_list, name="list"),
     path("certificates/issue/", staff.issue, name="issue"),
+    path("certificates/import/", importing.certificate_import, name="import"),
+    path("certificates/ledger/", ledger.ledger, name="ledger"),
+    path("certificates/ledger.xlsx", ledger.ledger_download, name="ledger_download"),
+    path("certificates/forecast/", ledger.forecast, name="forecast"),
     path("certificates/batches/<int:batch_id>/", staff.batch_detail, name="batch"),
     path("certificates/<int:certificate_id>/", staff.certificate_detail, name="detail"),
     path("certificates/<int:certificate_id>/pdf/", staff.certificate_pdf, name="pdf"),
-    path("certificates/<int:certificate_id>/act/<str:act>/", staff.certificate_act, name="act"),
+    *(
+        path(
+            f"certificates/<int:certificate_id>/{act}/",
+            staff.certificate_act,
+            {"act": act},
+            name=act,
+        )
+        for act in staff.ACTS
+    ),
 ]

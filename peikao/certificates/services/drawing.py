@@ -5,6 +5,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 
 from peikao.certificates import rules
 from peikao.certificates.keys import certificate_signer
@@ -106,6 +107,12 @@ def content_of(certificate: Certificate, statement: str) -> CertificateContent:
     )
 
 
+def _version(certificate_id: int) -> int:
+    """The newest history row of the certificate: every change writes one."""
+    versions = Certificate.history.filter(id=certificate_id)
+    return versions.aggregate(newest=Max("history_id"))["newest"] or 0
+
+
 def certificate_draw(certificate_id: int) -> Certificate | None:
     """Signs the certificate's statement as it stands and draws its PDF; safe to run twice."""
     certificate = (
@@ -117,6 +124,7 @@ def certificate_draw(certificate_id: int) -> Certificate | None:
     )
     if certificate is None:
         return None
+    version = _version(certificate_id)
     signer = certificate_signer()
     statement = sign_statement(claims_of(certificate), signer)
     pdf = certificate_pdf(content_of(certificate, statement))
@@ -127,13 +135,15 @@ def certificate_draw(certificate_id: int) -> Certificate | None:
     with transaction.atomic():
         # The facts may have moved while we drew (a review decided meanwhile): only a row
         # unchanged since we read it takes this drawing; the newer change draws its own.
-        stored = Certificate.objects.filter(pk=certificate.pk, updated_at=certificate.updated_at)
-        taken = stored.update(
-            statement=statement,
-            signed_kid=key_id(signer.public_key).hex(),
-            file=certificate.file.name,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-        )
+        stored = Certificate.objects.select_for_update().filter(pk=certificate.pk)
+        taken = stored.exists() and _version(certificate_id) == version
+        if taken:
+            stored.update(
+                statement=statement,
+                signed_kid=key_id(signer.public_key).hex(),
+                file=certificate.file.name,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+            )
     if not taken:
         certificate.file.delete(save=False)
         return None

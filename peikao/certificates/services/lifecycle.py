@@ -235,7 +235,7 @@ def certificate_review_refuse(*, actor: Actor, certificate_id: int, reason: str)
     if refusal:
         raise Conflict(refusal)
     certificate.review_failures += 1
-    certificate.save(update_fields=["review_failures", "updated_at"])
+    certificate.save(update_fields=["review_failures"])
     record_event(certificate, "review_fail", on=today, actor=actor, note=reason)
     audit_record(
         Action.CERTIFICATE_REVIEW_FAILED,
@@ -267,7 +267,7 @@ def _grant_long_interval(certificate: Certificate, today: date) -> None:
     if refusals:
         raise Conflict(*refusals)
     certificate.review_interval_years = rules.LONG_INTERVAL_YEARS
-    certificate.save(update_fields=["review_interval_years", "updated_at"])
+    certificate.save(update_fields=["review_interval_years"])
 
 
 # --------------------------------------------------------------------------- status acts
@@ -364,7 +364,7 @@ def certificate_reissue(*, actor: Actor, certificate_id: int, reason: str) -> Ce
     _live(certificate, "补发")
     label = rules.REISSUE_REASONS[reason]
     certificate.remark = f"{today:%Y年%m月%d日}{label}"
-    certificate.save(update_fields=["remark", "updated_at"])
+    certificate.save(update_fields=["remark"])
     record_event(certificate, "reissue", on=today, actor=actor, note=label)
     audit_record(
         Action.CERTIFICATE_REISSUED, actor=actor, target=certificate, detail={"reason": reason}
@@ -386,7 +386,7 @@ def certificate_change_particulars(
     reason = _required(reason, "变更理由")
     before = certificate.unit_name
     certificate.unit_name = unit_name.strip()[:100]
-    certificate.save(update_fields=["unit_name", "updated_at"])
+    certificate.save(update_fields=["unit_name"])
     record_event(certificate, "change", on=today, actor=actor, note=reason)
     audit_record(
         Action.CERTIFICATE_PARTICULARS_CHANGED,

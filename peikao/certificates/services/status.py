@@ -28,7 +28,8 @@ def _entries():
 def status_list_build(*, actor: Actor) -> StatusListSnapshot:
     """Signs the list as the certificates stand now. `actor` is the job or clerk asking."""
     built_at = timezone.now()
-    latest = Certificate.objects.aggregate(change=Max("updated_at"), size=Max("pk"))
+    latest = Certificate.objects.aggregate(size=Max("pk"))
+    history = Certificate.history.aggregate(newest=Max("history_id"))["newest"] or 0
     size = (latest["size"] or 0) + 1
     document = {
         "@context": [W3C_CONTEXT],
@@ -40,7 +41,7 @@ def status_list_build(*, actor: Actor) -> StatusListSnapshot:
     snapshot = StatusListSnapshot.objects.create(
         size=size,
         envelope=sign_document(document, certificate_signer()),
-        covers_change_at=latest["change"],
+        covers_history_id=history,
     )
     stale = StatusListSnapshot.objects.values_list("pk", flat=True)[KEPT_SNAPSHOTS:]
     StatusListSnapshot.objects.filter(pk__in=list(stale)).delete()
@@ -51,9 +52,7 @@ def status_list_refresh(*, actor: Actor) -> StatusListSnapshot | None:
     """Rebuilds when a certificate changed after the newest list, or that list is a day old."""
     newest = StatusListSnapshot.objects.first()
     if newest is not None:
-        changed = Certificate.objects.filter(
-            updated_at__gt=newest.covers_change_at or newest.built_at - timedelta(days=36500)
-        ).exists()
+        changed = Certificate.history.filter(history_id__gt=newest.covers_history_id).exists()
         fresh = timezone.now() - newest.built_at < REBUILT_AT_LEAST_EVERY
         if not changed and fresh:
             return None

@@ -119,3 +119,17 @@ def test_the_command_verifies_the_pdf_and_the_files_downloaded(tmp_path):
     assert "状态：有效" in out.getvalue()
     with pytest.raises(CommandError, match="核验失败"):
         call_command("verify_certificate", certificate.statement[:-3] + "AAA", stdout=out)
+
+
+def test_a_change_makes_the_hourly_refresh_rebuild_and_nothing_else_does():
+    from peikao.certificates.services.status import status_list_refresh
+
+    certificate = issued_one()
+    status_list_build(actor=JOB)
+    assert status_list_refresh(actor=JOB) is None  # nothing changed, the list is fresh
+    certificate_revoke(
+        actor=acting_as("yc_exam_center"), certificate_id=certificate.pk, reason="accident"
+    )
+    rebuilt = status_list_refresh(actor=JOB)
+    assert rebuilt is not None and rebuilt.covers_history_id > 0
+    assert status_list_refresh(actor=JOB) is None

@@ -1,0 +1,513 @@
+"""旧系统导入: a city's old register in, all or nothing, each row's status by the state machine
+and the dates, every problem by row."""
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.security import django_auth
+from openpyxl import Workbook
+
+from peikao.accounts.testing import acting_as
+from peikao.audit.models import AuditRecord
+from peikao.certificates import imports, rules
+from peikao.certificates.api_import import router
+from peikao.certificates.models import Certificate, CertificateEvent
+from peikao.certificates.services.history import events_of
+from peikao.certificates.services.importing import certificates_import
+from peikao.certificates.terms import terms_of
+from peikao.certificates.tests.factories import a_certificate_row
+from peikao.core.errors import DomainError, PermissionDenied
+from peikao.people.models import Person
+from peikao.training.tests.factories import PersonFactory, valid_id_number
+
+TODAY = date(2026, 12, 4)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(
+        datetime(2026, 12, 4, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ),
+]
+AUTHORITY = "运城市应急管理局"
+HEADER = [
+    "序号",  # a column of the old system the import leaves alone
+    "姓名",
+    "身份证号码",
+    "证书编号",
+    "证书类型",
+    "作业类别",
+    "操作项目",
+    "行业类别",
+    "单位名称",
+    "人员类别",
+    "初领日期",
+    "有效期开始日期",
+    "有效期结束日期",
+    "应复审日期",
+    "实际复审日期",
+    "签发机关",
+    "状态",
+    "撤销原因",
+]
+
+
+def an_id(n: int, *, woman: bool = False) -> str:
+    sequence = 2 * n + (0 if woman else 1)
+    return valid_id_number(f"14080219{80 + n % 20:02d}0315{sequence % 1000:03d}")
+
+
+def special(n: int, item="低压电工作业", **values) -> dict:
+    id_number = an_id(n)
+    row = {
+        "姓名": f"旧证持证人{n}",
+        "身份证号码": id_number,
+        "证书编号": "T" + id_number,
+        "作业类别": "电工作业",
+        "操作项目": item,
+        "初领日期": "2019-01-10",
+        "有效期开始日期": "2025-01-10",
+        "有效期结束日期": "2031-01-10",
+        "应复审日期": "2028-01-10",
+        "签发机关": AUTHORITY,
+    }
+    row.update(values)
+    return row
+
+
+def competence(n: int, **values) -> dict:
+    id_number = an_id(n, woman=True)
+    row = {
+        "姓名": f"负责人{n}",
+        "身份证号码": id_number,
+        "证书编号": id_number,
+        "证书类型": "安全生产知识和管理能力考核合格证",
+        "行业类别": "危险化学品",
+        "单位名称": "运城市示范化工有限公司",
+        "人员类别": "主要负责人",
+        "初领日期": "2025-03-01",
+        "有效期开始日期": "2025-03-01",
+        "有效期结束日期": "2028-03-01",
+        "签发机关": AUTHORITY,
+    }
+    row.update(values)
+    return row
+
+
+def sheet(rows: list[dict], header: list[str] = HEADER) -> io.BytesIO:
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.append(header)
+    for index, row in enumerate(rows, start=1):
+        page.append([index if title == "序号" else row.get(title) for title in header])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def run(rows, *, actor="yc_exam_center", dry_run=False, header=HEADER):
+    return certificates_import(actor=acting_as(actor), file=sheet(rows, header), dry_run=dry_run)
+
+
+def rejected(rows, **kwargs) -> list[str]:
+    with pytest.raises(imports.ImportRejected) as refused:
+        run(rows, **kwargs)
+    return refused.value.messages
+
+
+def by_number(number: str) -> Certificate:
+    return Certificate.objects.select_related("holder").get(number=number)
+
+
+# --------------------------------------------------------------------------- a good sheet
+
+
+GOOD = [
+    special(1),  # valid
+    # The review window (60 days) is open: due on 2026-12-20.
+    special(2, **{"有效期开始日期": "2023/12/20", "有效期结束日期": "2029年12月20日",
+                  "应复审日期": "2026/12/20", "初领日期": "2017/12/20"}),
+    # Past its review date by 14 days, within the 30 days' grace: overdue.
+    special(3, **{"有效期开始日期": "2023-11-20", "有效期结束日期": "2029-11-20",
+                  "应复审日期": "2026-11-20", "初领日期": "2023-11-20"}),
+    # Past its review date by three months: lapsed (invalid).
+    special(4, **{"有效期开始日期": "2023-09-01", "有效期结束日期": "2029-09-01",
+                  "应复审日期": "2026-09-01", "初领日期": "2023-09-01"}),
+    special(5, **{"状态": "暂扣"}),
+    competence(6),
+    # An alias of 1.6 电气试验作业, with Excel dates and its category by code.
+    special(7, item="高压试验作业", **{"作业类别": "1", "有效期开始日期": datetime(2024, 6, 1),
+                                     "有效期结束日期": datetime(2030, 6, 1),
+                                     "应复审日期": datetime(2027, 6, 1),
+                                     "初领日期": datetime(2018, 6, 1),
+                                     "实际复审日期": None}),
+    special(8, item="1.1", **{"状态": "撤销", "撤销原因": "以欺骗、贿赂等不正当手段取得"}),
+]  # fmt: skip
+
+
+def test_a_good_sheet_imports_every_certificate_with_its_dates_and_status():
+    before = Person.objects.count()
+    result = run(GOOD)
+    assert result.rows == result.certificates == 8
+    assert result.persons_created == 8 and result.persons_found == 0
+    assert Person.objects.count() == before + 8
+    status = {row["证书编号"]: by_number(row["证书编号"]).status for row in GOOD}
+    assert list(status.values()) == [
+        rules.VALID,
+        rules.REVIEW_DUE,
+        rules.OVERDUE,
+        rules.INVALID,
+        rules.SUSPENDED,
+        rules.VALID,
+        rules.VALID,
+        rules.REVOKED,
+    ]
+    assert result.statuses == {
+        rules.VALID: 3,
+        rules.REVIEW_DUE: 1,
+        rules.OVERDUE: 1,
+        rules.INVALID: 1,
+        rules.SUSPENDED: 1,
+        rules.REVOKED: 1,
+    }
+    first = by_number(GOOD[0]["证书编号"])
+    assert first.imported and first.kind == rules.SPECIAL_OPERATION
+    assert (first.item_id, first.category_id, first.post_category_id) == (
+        "1.2",
+        "1",
+        "special_operator",
+    )
+    assert first.first_issued_on == date(2019, 1, 10)
+    assert (first.valid_from, first.valid_until) == (date(2025, 1, 10), date(2031, 1, 10))
+    assert first.review_due_on == date(2028, 1, 10) and first.review_interval_years == 3
+    assert first.issuing_authority == AUTHORITY
+    assert first.issuer.name == "运城市应急管理考试中心" and first.issuer_region_id == "140800"
+    assert first.holder.name == "旧证持证人1" and first.holder.sex == "M"
+    assert first.holder.birth_date == date(1981, 3, 15)
+    assert first.history.count() == 1  # django-simple-history's row of the bulk insert
+    second = by_number(GOOD[1]["证书编号"])
+    assert second.valid_until == date(2029, 12, 20) and second.first_issued_on == date(2017, 12, 20)
+    alias = by_number(GOOD[6]["证书编号"])
+    assert alias.item_id == "1.6" and alias.valid_from == date(2024, 6, 1)
+    boss = by_number(GOOD[5]["证书编号"])
+    assert boss.kind == rules.SAFETY_COMPETENCE and boss.item_id is None
+    assert (boss.post_category_id, boss.industry_id) == ("principal", "hazardous_chemicals")
+    assert boss.unit_name == "运城市示范化工有限公司" and boss.review_due_on is None
+    assert boss.holder.sex == "F"
+    revoked = by_number(GOOD[7]["证书编号"])
+    assert revoked.revocation_reason == "fraud_or_bribery" and revoked.revoked_on == TODAY
+
+
+def test_each_certificate_has_its_import_event_and_its_history_reads_its_status():
+    run(GOOD)
+    for certificate in Certificate.objects.filter(imported=True):
+        events = list(certificate.events.order_by("on", "pk"))
+        assert events[0].kind == "import" and events[0].label == "旧系统导入"
+        assert events[0].on == certificate.valid_from
+        assert events[0].valid_until == certificate.valid_until
+        assert events[0].review_due == certificate.review_due_on
+        # The two implementations of the law agree on what was imported.
+        read = rules.status_from_history(events_of(certificate), terms_of(certificate), TODAY)
+        assert read == certificate.status, certificate.number
+    suspended = by_number(GOOD[4]["证书编号"])
+    assert [e.kind for e in suspended.events.all()] == ["import", "suspend"]
+
+
+def test_the_import_is_audited_once_with_its_counts():
+    run(GOOD)
+    record = AuditRecord.objects.filter(action="certificate.imported").get()
+    assert record.detail["certificates"] == 8 and record.detail["persons_created"] == 8
+    assert len(record.detail["file_sha256"]) == 64
+
+
+def test_the_certificates_are_signed_and_drawn_after_the_commit():
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        run(GOOD[:2])
+    assert len(callbacks) == 1  # one task for the chunk, not one per certificate
+    for certificate in Certificate.objects.filter(imported=True):
+        assert certificate.statement and certificate.file.name.endswith(".pdf")
+
+
+def test_a_known_person_is_reused_and_the_header_may_say_zhun_cao_xiang_mu():
+    person = PersonFactory.create(id_number=an_id(11), name="旧证持证人11")
+    header = [("准操项目" if title == "操作项目" else title) for title in HEADER]
+    header[header.index("身份证号码")] = "身份证号"
+    row = special(11)
+    row["准操项目"], row["身份证号"] = row.pop("操作项目"), row.pop("身份证号码")
+    result = run([row], header=header)
+    assert result.persons_found == 1 and result.persons_created == 0
+    assert by_number("T" + person.id_number).holder == person
+
+
+def test_the_kind_is_inferred_and_a_blank_review_date_follows_the_last_review():
+    row = special(
+        12,
+        **{
+            "有效期开始日期": "2022-06-01",
+            "有效期结束日期": "2028-06-01",
+            "应复审日期": None,
+            "实际复审日期": "2025-05-20",  # in the window before 2025-06-01
+            "初领日期": "2022-06-01",
+        },
+    )
+    row.pop("作业类别")
+    run([row])
+    certificate = by_number(row["证书编号"])
+    assert certificate.kind == rules.SPECIAL_OPERATION
+    assert certificate.reviewed_on == date(2025, 5, 20)
+    assert certificate.review_due_on == date(2028, 6, 1)  # the next one, at the end
+    assert certificate.status == rules.VALID
+
+
+def test_a_review_due_only_at_the_end_is_the_six_year_interval():
+    run([special(13, **{"应复审日期": "2031-01-10"})])
+    certificate = by_number("T" + an_id(13))
+    assert certificate.review_interval_years == 6 and certificate.status == rules.VALID
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_every_bad_row_is_reported_with_its_row_number_and_nothing_is_written():
+    live_holder = PersonFactory.create(id_number=an_id(30), name="旧证持证人30")
+    a_certificate_row(holder=live_holder, status=rules.VALID)
+    PersonFactory.create(id_number=an_id(31), name="另一个名字")
+    wrong_checksum = special(20)
+    wrong_checksum["身份证号码"] = wrong_checksum["身份证号码"][:17] + (
+        "0" if wrong_checksum["身份证号码"][17] != "0" else "1"
+    )
+    rows = [
+        special(21),  # row 2: good
+        wrong_checksum,  # 3
+        special(22, **{"证书编号": "T140802198001010000"}),  # 4: not T + the ID number
+        special(23, item="不存在的作业"),  # 5
+        special(24, **{"有效期结束日期": "2024-01-01"}),  # 6: ends before it starts
+        special(21),  # 7: row 2 again
+        special(30),  # 8: a live certificate for 1.2 is stored
+        special(31),  # 9: the ID number is someone else's name
+        special(25, **{"签发机关": "忻州市应急管理局"}),  # 10
+        special(26, **{"初领日期": "去年"}),  # 11
+        competence(27, **{"人员类别": "", "行业类别": "养殖业"}),  # 12
+        special(28, item="煤矿井下电气作业"),  # 13: the province's coal-mine item
+        special(29, **{"状态": "作废"}),  # 14
+    ]
+    persons, certificates = Person.objects.count(), Certificate.objects.count()
+    messages = rejected(rows)
+    text = "\n".join(messages)
+    assert "第3行：身份证号码校验位错误" in text
+    assert (
+        f"第4行：证书编号“T140802198001010000”应为“T”加持证人的身份证号码（T{an_id(22)}）" in text
+    )
+    assert "第5行：操作项目“不存在的作业”不在目录中" in text
+    assert "第6行：有效期结束日期（2024-01-01）应晚于有效期开始日期（2025-01-10）" in text
+    assert "第7行：证书编号：与第2行是同一张证书（重复行）" in text
+    assert "第8行：证书编号：持证人在平台中已有同一项目的在用证书" in text
+    assert "第9行：姓名“旧证持证人31”与平台中身份证号码" in text and "另一个名字" not in text
+    assert "第10行：签发机关“忻州市应急管理局”不是本市的发证机关（运城市应急管理局）" in text
+    assert "第11行：初领日期“去年”不是日期" in text
+    assert "第12行：人员类别未填写" in text and "第12行：行业类别“养殖业”不在目录中" in text
+    assert "第13行：操作项目“煤矿井下电气作业”由省级煤矿安全培训主管部门发证" in text
+    assert "第14行：状态“作废”无法识别" in text
+    assert not any(message.startswith("第2行") for message in messages)
+    assert Person.objects.count() == persons and Certificate.objects.count() == certificates
+    assert not CertificateEvent.objects.filter(kind="import").exists()
+
+
+def test_two_live_certificates_of_one_holder_and_item_in_the_file_are_refused():
+    old = special(40, **{"有效期开始日期": "2024-01-10", "有效期结束日期": "2030-01-10",
+                        "应复审日期": "2027-01-10"})  # fmt: skip
+    messages = rejected([special(40), old])
+    assert messages == ["第3行：证书编号：与第2行是同一持证人同一项目的两张在用证书，只能有一张。"]
+
+
+def test_an_ended_certificate_beside_a_live_one_imports():
+    ended = special(41, **{"有效期开始日期": "2012-01-10", "有效期结束日期": "2018-01-10",
+                          "应复审日期": "2015-01-10", "初领日期": "2012-01-10"})  # fmt: skip
+    result = run([special(41), ended])
+    assert result.statuses == {rules.VALID: 1, rules.INVALID: 1}
+
+
+def test_the_same_file_twice_is_refused_the_second_time():
+    run([special(42)])
+    messages = rejected([special(42)])
+    assert messages[0].startswith("第2行：证书编号：该证书已在平台中")
+
+
+def test_the_problems_shown_stop_at_200_with_the_count():
+    rows = [special(100 + n, **{"签发机关": "某某局"}) for n in range(205)]
+    with pytest.raises(imports.ImportRejected) as refused:
+        run(rows)
+    assert refused.value.count == 205 and len(refused.value.shown) == 200
+    assert refused.value.messages[-1] == "……共 205 处问题，以上为前 200 处。"
+
+
+def test_the_dry_run_writes_nothing():
+    persons = Person.objects.count()
+    result = run(GOOD, dry_run=True)
+    assert result.certificates == 8 and result.statuses[rules.REVIEW_DUE] == 1
+    assert Person.objects.count() == persons
+    assert not Certificate.objects.exists()
+    assert not AuditRecord.objects.filter(action="certificate.imported").exists()
+
+
+@pytest.mark.parametrize("username", ["yc_officer", "huaan_clerk", "demo_enterprise"])
+def test_only_an_exam_center_imports(username):
+    with pytest.raises(PermissionDenied):
+        run(GOOD, actor=username)
+    assert not Certificate.objects.exists()
+
+
+def test_another_citys_exam_center_cannot_import_this_citys_certificates():
+    from peikao.exams.tests.application_factories import xinzhou_exam_center_user
+
+    xinzhou_exam_center_user()
+    messages = rejected([special(50)], actor="xz_exam_center")
+    assert "不是本市的发证机关（忻州市应急管理局）" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"not a spreadsheet", "不是 Excel 2007 及以上格式"),
+        (None, "表格是空的"),
+        ("header", "缺少这些列：证书编号"),
+        ("no rows", "表格中没有证书数据"),
+    ],
+)
+def test_a_malformed_file_is_one_chinese_refusal(content, expected):
+    if content is None:
+        file = sheet([], header=[])
+    elif content == "header":
+        file = sheet([special(60)], header=[t for t in HEADER if t != "证书编号"])
+    elif content == "no rows":
+        file = sheet([])
+    else:
+        file = io.BytesIO(content)
+    with pytest.raises(DomainError) as refused:
+        certificates_import(actor=acting_as("yc_exam_center"), file=file)
+    assert not isinstance(refused.value, imports.ImportRejected)
+    assert expected in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-03-05", date(2021, 3, 5)),
+        ("2021/3/5", date(2021, 3, 5)),
+        ("2021年3月5日", date(2021, 3, 5)),
+        ("２０２１年３月５日", date(2021, 3, 5)),
+        ("2021.03.05", date(2021, 3, 5)),
+        ("20210305", date(2021, 3, 5)),
+        (20210305, date(2021, 3, 5)),
+        (44260, date(2021, 3, 5)),  # Excel's serial number
+        ("2021-03-05 00:00:00", date(2021, 3, 5)),
+        (datetime(2021, 3, 5), date(2021, 3, 5)),
+        ("", None),
+    ],
+)
+def test_dates_are_read_as_the_old_systems_write_them(text, expected):
+    assert imports.parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2021-02-30", "三月", "2021-13-01"])
+def test_a_date_that_is_not_one_is_refused(text):
+    with pytest.raises(ValueError):
+        imports.parse_date(text)
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def upload(rows, header=HEADER) -> SimpleUploadedFile:
+    return SimpleUploadedFile("旧系统导出.xlsx", sheet(rows, header).getvalue())
+
+
+def test_the_page_shows_each_problem_in_chinese_and_imports_nothing(login_as):
+    client = login_as("yc_exam_center")
+    assert client.get("/certificates/import/").status_code == 200
+    response = client.post(
+        "/certificates/import/", {"file": upload([special(70, item="不存在的作业")])}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "文件有 1 处问题，未导入任何证书" in page
+    assert "第2行：操作项目“不存在的作业”不在目录中" in page
+    assert not Certificate.objects.exists()
+
+
+def test_the_page_checks_then_imports(login_as):
+    client = login_as("yc_exam_center")
+    response = client.post("/certificates/import/", {"file": upload(GOOD[:3]), "dry_run": "1"})
+    assert response.status_code == 200 and "预检通过：共 3 行" in response.content.decode()
+    assert not Certificate.objects.exists()
+    response = client.post("/certificates/import/", {"file": upload(GOOD[:3])}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("/certificates/")
+    assert "已导入 3 张证书" in response.content.decode()
+    assert Certificate.objects.filter(imported=True).count() == 3
+
+
+def test_the_page_refuses_a_broken_file_in_chinese_and_others_than_the_exam_center(login_as):
+    client = login_as("yc_exam_center")
+    broken = SimpleUploadedFile("x.xlsx", b"PK\x03\x04 broken")
+    response = client.post("/certificates/import/", {"file": broken})
+    assert response.status_code == 400 and "无法读取" in response.content.decode()
+    response = client.post("/certificates/import/", {})
+    assert response.status_code == 400 and "请选择要导入的 Excel 文件" in response.content.decode()
+    assert login_as("yc_officer").get("/certificates/import/").status_code == 403
+
+
+# --------------------------------------------------------------------------- the API
+
+# The router mounted on an API of this module's own (the project mounts it under
+# /api/certificates/): the same authentication and the project's answer to a DomainError.
+test_api = NinjaAPI(urls_namespace="certificates-import-test", auth=django_auth, docs_url=None)
+test_api.add_router("/certificates", router, url_name_prefix="import-test")
+
+
+@test_api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return test_api.create_response(
+        request, {"detail": str(exc), "errors": exc.messages}, status=exc.status_code
+    )
+
+
+urlpatterns = [path("api/", test_api.urls)]
+API = "/api/certificates/import"
+
+
+@pytest.mark.urls(__name__)
+def test_the_api_checks_imports_and_refuses_by_row(login_as):
+    client = login_as("yc_exam_center")
+    response = client.post(f"{API}?dry_run=true", {"file": upload(GOOD)})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["dry_run"] is True and body["certificates"] == 8
+    assert body["statuses"]["suspended"] == 1
+    assert not Certificate.objects.exists()
+    response = client.post(API, {"file": upload([special(80, **{"签发机关": "某局"})])})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["count"] == 1 and body["problems"][0]["row"] == 2
+    assert body["problems"][0]["column"] == "签发机关"
+    assert body["problems"][0]["message"].startswith("第2行：签发机关“某局”")
+    response = client.post(API, {"file": upload(GOOD)})
+    assert response.status_code == 200 and response.json()["certificates"] == 8
+    assert Certificate.objects.filter(imported=True).count() == 8
+
+
+@pytest.mark.urls(__name__)
+def test_the_api_refuses_a_broken_file_with_one_problem_and_others_with_403(login_as):
+    client = login_as("yc_exam_center")
+    response = client.post(API, {"file": SimpleUploadedFile("x.xlsx", b"nonsense")})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["problems"][0]["row"] is None and "xlsx" in body["detail"]
+    response = login_as("yc_officer").post(API, {"file": upload(GOOD)})
+    assert response.status_code == 403 and "考试中心" in response.json()["detail"]
+    assert not Certificate.objects.exists()
