@@ -29,6 +29,7 @@ import io
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -111,8 +112,11 @@ def insert_certificates(count: int) -> None:
     from peikao.certificates.models import Certificate
 
     template = Certificate.objects.exclude(statement="").first()
+    # A city's mix, drawn at random (a repeating pattern would compress to nothing): 90 in 100
+    # valid, 5 in their review window, the rest overdue, suspended or ended.
     statuses = [rules.VALID] * 90 + [rules.REVIEW_DUE] * 5 + [rules.SUSPENDED, rules.REVOKED]
     statuses += [rules.INVALID, rules.CANCELLED, rules.OVERDUE]
+    draw = random.Random(20261204)
     fields = {
         field.attname: getattr(template, field.attname)
         for field in Certificate._meta.concrete_fields
@@ -132,7 +136,7 @@ def insert_certificates(count: int) -> None:
             Certificate(
                 **fields,
                 number=f"B{made + n:09d}",
-                status=statuses[(made + n) % len(statuses)],
+                status=draw.choice(statuses),
             )
             for n in range(min(chunk, count - made))
         ]
@@ -211,7 +215,8 @@ def main() -> int:
         f"offline ÷ parse {qr['offline_vs_parse']:.3f}"
     )
     print(
-        f"status list, {status['certificates']:,} certificates: read {status['read_seconds']:.2f} s,"
+        f"status list, {status['certificates']:,} certificates:"
+        f" read {status['read_seconds']:.2f} s,"
         f" build {status['build_seconds']:.2f} s (× {status['build_vs_read']:.2f} the bare read),"
         f" {status['signed_list_bytes']:,} bytes signed"
     )
