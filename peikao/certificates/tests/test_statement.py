@@ -1,6 +1,7 @@
 """The QR's signed statement: COSE as pycose writes it, both suites, and any text at all read
 without an error other than the Chinese refusal."""
 
+import contextlib
 from datetime import date
 
 import base45
@@ -86,10 +87,8 @@ def test_any_text_is_read_or_refused_in_chinese(text):
 
 @given(st.binary(max_size=300))
 def test_any_bytes_behind_the_prefix_are_read_or_refused(raw):
-    try:
+    with contextlib.suppress(StatementError):
         read_statement(PREFIX + base45.b45encode(raw).decode())
-    except StatementError:
-        pass
 
 
 @given(st.dictionaries(st.integers(0, 200_000), st.integers(0, 3), max_size=50))
