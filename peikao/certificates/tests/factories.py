@@ -18,10 +18,18 @@ from peikao.exams.tests.factories import ExamApplicationFactory, ExamSessionFact
 _DAYS_BACK = itertools.count(1)
 
 
-def passed_result(*, exam_type: str = ExamType.INITIAL, exam_date: date | None = None, **fields):
+def passed_result(
+    *,
+    exam_type: str = ExamType.INITIAL,
+    exam_date: date | None = None,
+    session_fields: dict | None = None,
+    **fields,
+):
     """A pass in an exam some days ago (each one's session on a day of its own)."""
     exam_date = exam_date or timezone.localdate() - timedelta(days=next(_DAYS_BACK) % 300 + 1)
-    session = ExamSessionFactory.create(exam_type=exam_type, exam_date=exam_date)
+    session = ExamSessionFactory.create(
+        exam_type=exam_type, exam_date=exam_date, **(session_fields or {})
+    )
     application = ExamApplicationFactory.create(
         session=session, status=ExamApplication.Status.APPROVED, **fields
     )

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import TestCase
 import segno
 
 from peikao.accounts.testing import acting_as
@@ -93,3 +94,66 @@ def test_a_batch_of_several_is_signed_one_by_one():
     assert len({c.statement for c in certificates}) == 3
     batch = IssueBatch.objects.get(pk=certificates[0].batch_id)
     assert batch.status == "done" and batch.total == 3 and batch.finished_at
+
+
+def test_the_pdf_is_a4_with_the_font_embedded():
+    import re
+
+    from peikao.core.pdf import FONT_NAME
+
+    certificate = issued_one()
+    with certificate.file.open("rb") as file:
+        pdf = file.read()
+    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+" + FONT_NAME.encode(), pdf)
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.27\d* 841\.88\d*\s*\]", pdf)
+
+
+def test_a_principal_gets_the_competence_certificate_renewed_with_the_years_hours(time_machine):
+    from peikao.catalog.models import Industry, PostCategory
+    from peikao.certificates.services.lifecycle import (
+        certificate_review_pass,
+        certificates_follow_time,
+    )
+    from peikao.certificates.tests.factories import refresher_training
+    from peikao.exams.models import ExamSession
+    from peikao.training.tests.factories import huaan
+
+    principal = PostCategory.objects.get(code="principal")
+    chemicals = Industry.objects.get(code="hazardous_chemicals")
+    result = passed_result(
+        item_id=None,
+        session_fields={
+            "post_category": principal,
+            "industry": chemicals,
+            "series": ExamSession.Series.HIGH_RISK_PRINCIPAL_MANAGER,
+            "items": [],
+        },
+    )
+    result.person.employer = huaan()
+    result.person.save(update_fields=["employer"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        certificates_issue(actor=acting_as("yc_exam_center"), result_ids=[result.pk])
+    certificate = Certificate.objects.get(exam_result=result)
+    assert certificate.status == rules.VALID
+    assert certificate.kind == rules.SAFETY_COMPETENCE
+    assert certificate.number == result.person.id_number
+    assert certificate.valid_until == date(2029, 12, 2) and certificate.review_due_on is None
+    assert certificate.unit_name == huaan().name
+    # The renewal window opens 30 days before the end.
+    day = date(2029, 11, 3)
+    time_machine.move_to(datetime(2029, 11, 3, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
+    certificates_follow_time(actor=acting_as("yc_exam_center"), today=day)
+    certificate.refresh_from_db()
+    assert certificate.status == rules.REVIEW_DUE
+    refresher_training(certificate.holder, hours="16", item_id=None)
+    with pytest.raises(DomainError):  # the refresher was not of this post and industry
+        certificate_review_pass(actor=acting_as("yc_exam_center"), certificate_id=certificate.pk)
+    enrolment = refresher_training(certificate.holder, hours="16", item_id=None)
+    enrolment.training_class.post_category = principal
+    enrolment.training_class.industry = chemicals
+    enrolment.training_class.save(update_fields=["post_category", "industry"])
+    renewed = certificate_review_pass(
+        actor=acting_as("yc_exam_center"), certificate_id=certificate.pk
+    )
+    assert renewed.valid_from == date(2029, 12, 2)
+    assert renewed.valid_until == date(2032, 12, 2) and renewed.status == rules.VALID

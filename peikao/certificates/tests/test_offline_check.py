@@ -133,3 +133,18 @@ def test_a_change_makes_the_hourly_refresh_rebuild_and_nothing_else_does():
     rebuilt = status_list_refresh(actor=JOB)
     assert rebuilt is not None and rebuilt.covers_history_id > 0
     assert status_list_refresh(actor=JOB) is None
+
+
+def test_the_rotation_command_starts_a_new_key_and_keeps_the_old_trusted():
+    certificate = issued_one()
+    out = io.StringIO()
+    call_command("rotate_signing_key", stdout=out)
+    assert "已启用" in out.getvalue()
+    trust = keys.trust_list()
+    from peikao.certificates.statement import open_document
+    from peikao.certificates.verifier import _anchor_lookup
+
+    document = open_document(trust, _anchor_lookup(keys.anchor_public()))
+    statuses = {entry["kid"]: entry["status"] for entry in document["keys"]}
+    assert statuses[certificate.signed_kid] == "retired"
+    assert list(statuses.values()).count("active") == 1
