@@ -2,8 +2,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import TestCase
 import segno
+from django.test import TestCase
 
 from peikao.accounts.testing import acting_as
 from peikao.certificates import rules
