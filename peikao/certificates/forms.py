@@ -11,7 +11,11 @@ class LookupForm(NamedErrorsForm):
 
 class StatementForm(NamedErrorsForm):
     text = forms.CharField(label="二维码内容", max_length=2000, required=False)
-    image = forms.ImageField(label="二维码图片", required=False)
+    image = forms.ImageField(
+        label="二维码图片",
+        required=False,
+        error_messages={"invalid_image": "无法读取该图片，请上传 PNG 或 JPEG 格式的二维码照片。"},
+    )
 
     def clean(self):
         cleaned = super().clean() or {}

@@ -101,7 +101,7 @@ def test_an_altered_qr_fails_and_a_picture_without_one_is_told(client, certifica
     assert "PK1:" in not_ours
     junk = SimpleUploadedFile("qr.png", b"not an image", content_type="image/png")
     refused = client.post("/verify/qr/", {"image": junk})
-    assert refused.status_code == 200 and "图片" in refused.content.decode()
+    assert refused.status_code == 200 and "无法读取该图片" in refused.content.decode()
     api = client.post(
         "/api/public/certificates/verify-qr", {"text": altered}, content_type="application/json"
     ).json()

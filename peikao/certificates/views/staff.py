@@ -12,6 +12,7 @@ from peikao.certificates import forms, rules, selectors
 from peikao.certificates.services import issuing, lifecycle
 from peikao.core.errors import PermissionDenied
 from peikao.core.pagination import keyset_page_of_request
+from peikao.core.scoping import LARGEST_ID, id_of
 from peikao.core.views import form_action, form_checked_action
 
 PER_PAGE = 50
@@ -49,7 +50,8 @@ def issue(request):
     if not request.actor.is_exam_center:
         raise PermissionDenied("只有考试中心可以发证。")
     if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("result") if value.isdigit()]
+        picked = map(id_of, request.POST.getlist("result"))
+        ids = [pk for pk in picked if pk is not None and 0 < pk <= LARGEST_ID]
         batch = form_action(
             request,
             lambda: issuing.certificates_issue(actor=request.actor, result_ids=ids),
