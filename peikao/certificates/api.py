@@ -4,7 +4,7 @@ verification with the signed lists (/api/public/certificates/), rate-limited as 
 from datetime import date
 from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from peikao.accounts.actor import Actor
@@ -125,7 +125,9 @@ def certificate_list(request, status: Text = "", kind: Text = "", q: Text = ""):
 
 @router.post("/issue", response={201: IssueBatchOut}, summary="发证（考试中心，按批）")
 def certificates_issue(request, payload: IssueIn):
-    return 201, issuing.certificates_issue(actor=request.actor, result_ids=payload.result_ids)
+    return Status(
+        201, issuing.certificates_issue(actor=request.actor, result_ids=payload.result_ids)
+    )
 
 
 @router.get("/batches/{batch_id}", response=IssueBatchOut, summary="发证批次进度")
@@ -138,91 +140,38 @@ def certificate_detail(request, certificate_id: Id):
     return selectors.certificate_detail(request.actor, certificate_id)
 
 
-def _act(request, certificate_id: int, call) -> object:
-    call(actor=request.actor, certificate_id=certificate_id)
-    return selectors.certificate_detail(request.actor, certificate_id)
+# Each act's payload and summary; the service is lifecycle.ACTS[name].
+ACT_ROUTES: dict[str, tuple[type[Schema], str]] = {
+    "review_pass": (ReviewPassIn, "复审通过或延期换证"),
+    "review_refuse": (CertificateReasonIn, "复审不通过"),
+    "suspend": (CertificateReasonIn, "暂扣"),
+    "reinstate": (CertificateReasonIn, "发还"),
+    "revoke": (RevokeIn, "撤销"),
+    "cancel": (CancelIn, "注销"),
+    "reissue": (ReissueIn, "补发"),
+    "change": (ChangeIn, "变更单位"),
+}
 
 
-@router.post(
-    "/{certificate_id}/review-pass",
-    response=CertificateDetailOut,
-    summary="复审通过或延期换证",
-)
-def review_pass(request, certificate_id: Id, payload: ReviewPassIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_review_pass(**ids, long_interval=payload.long_interval),
-    )
+def _act_route(name: str, payload_schema: type[Schema], summary: str) -> None:
+    act = lifecycle.ACTS[name]
+
+    # ninja reads the payload's schema from the annotation, one per act.
+    def certificate_act(request, certificate_id: Id, payload: payload_schema):  # type: ignore[valid-type]
+        body: Schema = payload
+        act(actor=request.actor, certificate_id=certificate_id, **body.dict())
+        return selectors.certificate_detail(request.actor, certificate_id)
+
+    router.post(
+        f"/{{certificate_id}}/{name.replace('_', '-')}",
+        response=CertificateDetailOut,
+        summary=summary,
+        operation_id=f"certificate_{name}",
+    )(certificate_act)
 
 
-@router.post(
-    "/{certificate_id}/review-refuse",
-    response=CertificateDetailOut,
-    summary="复审不通过",
-)
-def review_refuse(request, certificate_id: Id, payload: CertificateReasonIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_review_refuse(**ids, reason=payload.reason),
-    )
-
-
-@router.post("/{certificate_id}/suspend", response=CertificateDetailOut, summary="暂扣")
-def suspend(request, certificate_id: Id, payload: CertificateReasonIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_suspend(**ids, reason=payload.reason),
-    )
-
-
-@router.post("/{certificate_id}/reinstate", response=CertificateDetailOut, summary="发还")
-def reinstate(request, certificate_id: Id, payload: CertificateReasonIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_reinstate(**ids, reason=payload.reason),
-    )
-
-
-@router.post("/{certificate_id}/revoke", response=CertificateDetailOut, summary="撤销")
-def revoke(request, certificate_id: Id, payload: RevokeIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_revoke(**ids, reason=payload.reason, note=payload.note),
-    )
-
-
-@router.post("/{certificate_id}/cancel", response=CertificateDetailOut, summary="注销")
-def cancel(request, certificate_id: Id, payload: CancelIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_cancel(**ids, reason=payload.reason, note=payload.note),
-    )
-
-
-@router.post("/{certificate_id}/reissue", response=CertificateDetailOut, summary="补发")
-def reissue(request, certificate_id: Id, payload: ReissueIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_reissue(**ids, reason=payload.reason),
-    )
-
-
-@router.post("/{certificate_id}/change", response=CertificateDetailOut, summary="变更单位")
-def change(request, certificate_id: Id, payload: ChangeIn):
-    return _act(
-        request,
-        certificate_id,
-        lambda **ids: lifecycle.certificate_change_particulars(
-            **ids, unit_name=payload.unit_name, reason=payload.reason
-        ),
-    )
+for _name, (_schema, _summary) in ACT_ROUTES.items():
+    _act_route(_name, _schema, _summary)
 
 
 # --------------------------------------------------------------------------- public

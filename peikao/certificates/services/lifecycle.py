@@ -6,6 +6,7 @@ night must not let a lapsed certificate be reviewed), checks the named transitio
 event and audits; a change of what the card shows is drawn again after commit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -428,3 +429,17 @@ def transition_refusal(certificate: Certificate, name: str) -> str:
     except Conflict as error:
         return str(error)
     return ""
+
+
+# The acts a clerk does on a certificate, by the name their page and API route carry; each
+# takes actor, certificate_id and the fields its form or schema gives.
+ACTS: dict[str, Callable[..., Certificate]] = {
+    "review_pass": certificate_review_pass,
+    "review_refuse": certificate_review_refuse,
+    "suspend": certificate_suspend,
+    "reinstate": certificate_reinstate,
+    "revoke": certificate_revoke,
+    "cancel": certificate_cancel,
+    "reissue": certificate_reissue,
+    "change": certificate_change_particulars,
+}

@@ -131,63 +131,16 @@ def certificate_pdf(request, certificate_id: int):
     )
 
 
+# Each act's form and what the clerk is told; the service is lifecycle.ACTS[act].
 ACTS = {
-    "review_pass": (
-        forms.ReviewPassForm,
-        lambda actor, pk, data: lifecycle.certificate_review_pass(
-            actor=actor, certificate_id=pk, long_interval=data["long_interval"]
-        ),
-        "复审（换证）已办理，电子证书正在重新生成。",
-    ),
-    "review_refuse": (
-        forms.ReasonForm,
-        lambda actor, pk, data: lifecycle.certificate_review_refuse(
-            actor=actor, certificate_id=pk, reason=data["reason"]
-        ),
-        "已记录复审不通过。",
-    ),
-    "suspend": (
-        forms.ReasonForm,
-        lambda actor, pk, data: lifecycle.certificate_suspend(
-            actor=actor, certificate_id=pk, reason=data["reason"]
-        ),
-        "证书已暂扣。",
-    ),
-    "reinstate": (
-        forms.ReasonForm,
-        lambda actor, pk, data: lifecycle.certificate_reinstate(
-            actor=actor, certificate_id=pk, reason=data["reason"]
-        ),
-        "证书已发还。",
-    ),
-    "revoke": (
-        forms.RevokeForm,
-        lambda actor, pk, data: lifecycle.certificate_revoke(
-            actor=actor, certificate_id=pk, reason=data["reason"], note=data["note"]
-        ),
-        "证书已撤销。",
-    ),
-    "cancel": (
-        forms.CancelForm,
-        lambda actor, pk, data: lifecycle.certificate_cancel(
-            actor=actor, certificate_id=pk, reason=data["reason"], note=data["note"]
-        ),
-        "证书已注销。",
-    ),
-    "reissue": (
-        forms.ReissueForm,
-        lambda actor, pk, data: lifecycle.certificate_reissue(
-            actor=actor, certificate_id=pk, reason=data["reason"]
-        ),
-        "已办理补发，电子证书正在重新生成。",
-    ),
-    "change": (
-        forms.ChangeForm,
-        lambda actor, pk, data: lifecycle.certificate_change_particulars(
-            actor=actor, certificate_id=pk, unit_name=data["unit_name"], reason=data["reason"]
-        ),
-        "已变更，电子证书正在重新生成。",
-    ),
+    "review_pass": (forms.ReviewPassForm, "复审（换证）已办理，电子证书正在重新生成。"),
+    "review_refuse": (forms.ReasonForm, "已记录复审不通过。"),
+    "suspend": (forms.ReasonForm, "证书已暂扣。"),
+    "reinstate": (forms.ReasonForm, "证书已发还。"),
+    "revoke": (forms.RevokeForm, "证书已撤销。"),
+    "cancel": (forms.CancelForm, "证书已注销。"),
+    "reissue": (forms.ReissueForm, "已办理补发，电子证书正在重新生成。"),
+    "change": (forms.ChangeForm, "已变更，电子证书正在重新生成。"),
 }
 
 
@@ -196,11 +149,13 @@ ACTS = {
 def certificate_act(request, certificate_id: int, act: str):
     if act not in ACTS:
         raise Http404("没有这项证书业务。")
-    form_class, call, success = ACTS[act]
+    form_class, success = ACTS[act]
     form_checked_action(
         request,
         form_class(request.POST),
-        lambda data: call(request.actor, certificate_id, data),
+        lambda data: lifecycle.ACTS[act](
+            actor=request.actor, certificate_id=certificate_id, **data
+        ),
         success,
     )
     return redirect("certificates:detail", certificate_id=certificate_id)
