@@ -26,7 +26,6 @@ from peikao.core.history import with_change_reason
 from peikao.core.masking import mask_id_number
 from peikao.core.scoping import LARGEST_ID, get_visible
 from peikao.exams.models import (
-    ApplicantNotice,
     ExamApplication,
     ExamResult,
     ExamSession,
@@ -35,6 +34,7 @@ from peikao.exams.models import (
 from peikao.exams.rules import eligibility_for_exam as rules
 from peikao.exams.rules.applications import ACTIVE, APPLICATION
 from peikao.exams.rules.results import DECIDED
+from peikao.exams.services.notices import applicants_notify
 from peikao.exams.services.results import retake_of_for, retraining_required
 from peikao.people import rules as people_rules
 from peikao.people.selectors import (
@@ -371,10 +371,6 @@ def applications_submit_batch(
 # --------------------------------------------------------------------------- review
 
 
-def _notify(application: ExamApplication, text: str) -> None:
-    ApplicantNotice.objects.create(application=application, text=text[:500])
-
-
 def _session_name(application: ExamApplication) -> str:
     session = application.session
     return f"{session.exam_date:%Y年%m月%d日}{session.exam_point}考试"
@@ -391,7 +387,11 @@ def application_approve(*, actor: Actor, application_id: int) -> ExamApplication
         actor=actor,
         changes={"reviewed_by": actor.account, "reviewed_at": timezone.now(), "status_reason": ""},
     )
-    _notify(application, f"您报名的{_session_name(application)}已审核通过，请留意准考证。")
+    applicants_notify(
+        actor=actor,
+        applications=[application],
+        text=f"您报名的{_session_name(application)}已审核通过，请留意准考证。",
+    )
     return application
 
 
@@ -414,7 +414,11 @@ def application_return(*, actor: Actor, application_id: int, reason: str) -> Exa
             "status_reason": reason[:500],
         },
     )
-    _notify(application, f"您报名的{_session_name(application)}被退回修改：{reason}")
+    applicants_notify(
+        actor=actor,
+        applications=[application],
+        text=f"您报名的{_session_name(application)}被退回修改：{reason}",
+    )
     return application
 
 
@@ -449,9 +453,10 @@ def application_reject_as_fraud(
     FraudCase.objects.create(
         application=application, reason=reason[:500], recorded_by=actor.account
     )
-    _notify(
-        application,
-        f"您报名的{_session_name(application)}经审核认定资料造假，取消本次考核资格：{reason}",
+    applicants_notify(
+        actor=actor,
+        applications=[application],
+        text=f"您报名的{_session_name(application)}经审核认定资料造假，取消本次考核资格：{reason}",
     )
     return application
 

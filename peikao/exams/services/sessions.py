@@ -28,7 +28,6 @@ from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.core.history import with_change_reason
 from peikao.core.scoping import get_visible
 from peikao.exams.models import (
-    ApplicantNotice,
     Attempt,
     Blueprint,
     ExamApplication,
@@ -45,6 +44,7 @@ from peikao.exams.rules.applications import ACTIVE, APPLICATION, APPROVED, RETUR
 from peikao.exams.selectors.bank import blueprint_check
 from peikao.exams.selectors.sessions import session_plans, sessions_of
 from peikao.exams.services.applications import seat_release
+from peikao.exams.services.notices import applicants_notify
 from peikao.exams.services.papers import papers_draw
 from peikao.orgs.models import Organization, Room
 
@@ -427,14 +427,6 @@ def session_schedule(
 # --- moving and cancelling --------------------------------------------------------------------
 
 
-def _notify(applications, text: str) -> int:
-    notices = [
-        ApplicantNotice(application=application, text=text[:500]) for application in applications
-    ]
-    ApplicantNotice.objects.bulk_create(notices)
-    return len(notices)
-
-
 def _reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -505,7 +497,11 @@ def session_move(
         f"您报名的{session.exam_point.name}考试（{session.category_text}）"
         f"{'，'.join(changes) or '时间已调整'}。原因：{reason}"
     )
-    notified = _notify(session.applications.filter(status__in=ACTIVE), text)
+    notified = applicants_notify(
+        actor=actor,
+        applications=session.applications.filter(status__in=ACTIVE).select_related("person"),
+        text=text,
+    )
     audit_record(
         Action.EXAM_SESSION_MOVED,
         actor=actor,
@@ -545,9 +541,10 @@ def session_cancel(*, actor: Actor, session_id: int, reason: str) -> ExamSession
         )
     if applications:
         seat_release(session.pk, len(applications))
-    _notify(
-        applications,
-        f"您报名的{session.exam_point.name} {session.exam_date:%Y年%m月%d日}考试"
+    applicants_notify(
+        actor=actor,
+        applications=applications,
+        text=f"您报名的{session.exam_point.name} {session.exam_date:%Y年%m月%d日}考试"
         f"（{session.category_text}）已取消，报名随之取消，请另行报名其他场次。原因：{reason}",
     )
     session.refresh_from_db()

@@ -452,3 +452,28 @@ def test_the_factory_application_is_reviewable():
     services.application_approve(actor=center(), application_id=application.pk)
     application.refresh_from_db()
     assert application.status == "approved"
+
+
+def test_the_applicant_is_told_in_the_inbox_and_by_sms_through_the_notification_centre(
+    django_capture_on_commit_callbacks,
+):
+    from peikao.accounts.testing import acting_as
+    from peikao.exams.services.applications import application_return
+    from peikao.exams.tests.application_factories import trainee_user
+    from peikao.exams.tests.factories import ExamApplicationFactory
+    from peikao.notifications.models import Delivery, Notification
+
+    application = ExamApplicationFactory.create()
+    application.person.phone = "13800007777"
+    application.person.save(update_fields=["phone"])
+    user = trainee_user(application.person, "told_applicant")
+    with django_capture_on_commit_callbacks(execute=True):
+        application_return(
+            actor=acting_as("yc_exam_center"),
+            application_id=application.pk,
+            reason="身份证复印件不清晰",
+        )
+    message = Notification.objects.get(recipient=user)
+    assert "退回修改：身份证复印件不清晰" in message.text and message.link == "/exams/mine/"
+    assert application.notices.count() == 1
+    assert Delivery.objects.filter(channel="sms", person=application.person).count() == 1
