@@ -231,6 +231,11 @@ HUEY = {
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
+    # One cache for every web process: the public lookups' rate limit counts a client once,
+    # whichever worker answers (in-process memory otherwise, a limit per worker).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
