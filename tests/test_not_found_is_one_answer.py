@@ -6,6 +6,7 @@ has, as actors who see none of them (a Xinzhou regulator, another institution's 
 enterprise and a trainee unrelated to 华安); status and body must be the same.
 """
 
+import io
 import re
 from datetime import timedelta
 
@@ -13,10 +14,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from openpyxl import Workbook
 
 from peikao.accounts.models import Membership, Role, User
 from peikao.accounts.testing import acting_as
 from peikao.catalog.models import DocumentRequirement, RuleValue
+from peikao.certificates.services.importing import certificate_import_start
 from peikao.certificates.tests.factories import issued_one
 from peikao.exams.models import Blueprint, Question, QuestionBank
 from peikao.exams.services.practical import practical_draw
@@ -58,6 +61,13 @@ def routes_with_ids() -> list[str]:
 
     found = {route for route in walk(get_resolver().url_patterns) if "<" in route}
     return sorted(r for r in found if not r.startswith(SKIPPED_PREFIXES))
+
+
+def _workbook() -> bytes:
+    book = Workbook()
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -119,7 +129,14 @@ def huaan_rows():
     notification = Notification.objects.get(recipient__username="huaan_clerk")
     # A certificate issued in Yuncheng to a 华安 trainee, and its batch.
     certificate = issued_one(person=enrolment.person, enrolment=enrolment)
+    # A legacy import of the Yuncheng exam center: only that exam center sees it.
+    legacy_import = certificate_import_start(
+        actor=acting_as("yc_exam_center"),
+        uploaded_file=SimpleUploadedFile("旧系统导出.xlsx", _workbook()),
+        dry_run=True,
+    )
     return {
+        "import_id": legacy_import.pk,
         "certificate_id": certificate.pk,
         "batch_id": certificate.batch_id,
         "attempt_id": attempt.pk,
@@ -223,4 +240,5 @@ def test_every_route_with_an_id_is_walked():
         "notification_id",
         "certificate_id",
         "batch_id",
+        "import_id",
     }, "a new kind of id: give the fixture huaan_rows a row of it"

@@ -20,7 +20,7 @@ from peikao.audit.models import AuditRecord
 from peikao.audit.transitions import transition_apply
 from peikao.certificates import rules as certificate_rules
 from peikao.certificates.keys import anchor_key
-from peikao.certificates.models import Certificate, IssueBatch, SigningKey
+from peikao.certificates.models import Certificate, CertificateImport, IssueBatch, SigningKey
 from peikao.certificates.tests.factories import a_certificate_row
 from peikao.core.errors import Conflict
 from peikao.core.state_machine import StateMachine
@@ -135,6 +135,19 @@ def a_batch() -> IssueBatch:
     )
 
 
+def a_certificate_import() -> CertificateImport:
+    from peikao.exams.tests.factories import exam_center_user
+
+    user = exam_center_user()
+    return CertificateImport.objects.create(
+        exam_center=user.memberships.get().organization,
+        created_by=user,
+        file="certificate_imports/transitions.xlsx",
+        original_name="旧系统导出.xlsx",
+        sha256="0" * 64,
+    )
+
+
 # machine, model, and a maker of one row of it
 MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "institution": (INSTITUTION, Organization, huaan),
@@ -153,6 +166,11 @@ MACHINES: dict[str, tuple[StateMachine, Any, Callable[[], Any]]] = {
     "certificate": (certificate_rules.CERTIFICATE, Certificate, a_certificate_row),
     "certificate_batch": (certificate_rules.ISSUE_BATCH, IssueBatch, a_batch),
     "signing_key": (certificate_rules.SIGNING_KEY, SigningKey, anchor_key),
+    "certificate_import": (
+        certificate_rules.CERTIFICATE_IMPORT,
+        CertificateImport,
+        a_certificate_import,
+    ),
 }
 
 CASES = [
@@ -258,6 +276,12 @@ ALLOWED_PAIRS = {
     },
     "certificate_batch": {("queued", "running"), ("queued", "done"), ("running", "done")},
     "signing_key": {("active", "retired"), ("active", "withdrawn"), ("retired", "withdrawn")},
+    "certificate_import": {
+        ("queued", "running"),
+        ("running", "done"),
+        ("running", "refused"),
+        ("running", "failed"),
+    },
     "result": {
         ("pending", "passed"),
         ("pending", "failed"),

@@ -121,6 +121,11 @@ class Action(StrEnum):
     SIGNING_KEY_WITHDRAWN = "signing_key.withdrawn"
     CERTIFICATE_BATCH_STARTED = "certificate_batch.started"
     CERTIFICATE_BATCH_FINISHED = "certificate_batch.finished"
+    CERTIFICATE_IMPORT_QUEUED = "certificate_import.queued"
+    CERTIFICATE_IMPORT_STARTED = "certificate_import.started"
+    CERTIFICATE_IMPORT_FINISHED = "certificate_import.finished"
+    CERTIFICATE_IMPORT_REFUSED = "certificate_import.refused"
+    CERTIFICATE_IMPORT_FAILED = "certificate_import.failed"
     NOTIFICATION_SENT = "notification.sent"
     NOTIFICATION_READ = "notification.read"
     NOTIFICATIONS_READ_ALL = "notification.read_all"
@@ -249,6 +254,11 @@ LABELS: dict[Action, str] = {
     Action.SIGNING_KEY_WITHDRAWN: "撤回签名密钥",
     Action.CERTIFICATE_BATCH_STARTED: "开始生成发证批次",
     Action.CERTIFICATE_BATCH_FINISHED: "发证批次生成完毕",
+    Action.CERTIFICATE_IMPORT_QUEUED: "提交旧系统证书导入任务",
+    Action.CERTIFICATE_IMPORT_STARTED: "开始处理导入任务",
+    Action.CERTIFICATE_IMPORT_FINISHED: "导入任务完成",
+    Action.CERTIFICATE_IMPORT_REFUSED: "导入任务未通过（文件有误）",
+    Action.CERTIFICATE_IMPORT_FAILED: "导入任务出错",
     Action.NOTIFICATION_SENT: "发送通知",
     Action.NOTIFICATION_READ: "消息标为已读",
     Action.NOTIFICATIONS_READ_ALL: "全部消息标为已读",

@@ -108,9 +108,10 @@ class Problem:
 class ImportRejected(DomainError):
     """The file is refused as a whole; `problems` says where and why, row by row."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, rows: int = 0):
         self.problems = sorted(problems, key=lambda problem: problem.row or 0)
         self.count = len(self.problems)
+        self.rows = rows  # the file's rows, for the job's page
         shown = [str(problem) for problem in self.problems[:SHOWN_PROBLEMS]]
         if self.count > SHOWN_PROBLEMS:
             shown.append(f"……共 {self.count} 处问题，以上为前 {SHOWN_PROBLEMS} 处。")
@@ -119,6 +120,16 @@ class ImportRejected(DomainError):
     @property
     def shown(self) -> list[Problem]:
         return self.problems[:SHOWN_PROBLEMS]
+
+
+def problem_entry(problem: Problem) -> dict[str, Any]:
+    """A problem as the job keeps it and the API answers it."""
+    return {
+        "row": problem.row,
+        "column": problem.column,
+        "reason": problem.reason,
+        "message": str(problem),
+    }
 
 
 # --------------------------------------------------------------------------- reading
@@ -226,7 +237,6 @@ class LegacyRow:
     review_interval_years: int
     authority: str
     transitions: list[str] = field(default_factory=list)
-    status: str = rules.ISSUING
     revocation_reason: str = ""
     revoked_on: date | None = None
     status_reason: str = ""
@@ -237,6 +247,13 @@ class LegacyRow:
         if self.item_id:
             return ("item", self.item_id, None)
         return ("post", self.post_category_id, self.industry_id)
+
+    @property
+    def status(self) -> str:
+        """Where its transitions end: read from them, never set beside them."""
+        if not self.transitions:
+            return rules.ISSUING
+        return rules.CERTIFICATE[self.transitions[-1]].target
 
     @property
     def live(self) -> bool:
@@ -602,7 +619,6 @@ def plan_status(
     if act in ("revoke", "cancel", "lapse"):
         move(act)
     legacy.transitions = names
-    legacy.status = status
     if status == rules.REVOKED:
         legacy.revoked_on = revoked_on or today
         legacy.status_reason = "旧系统导入：" + rules.REVOCATION_REASONS[legacy.revocation_reason]

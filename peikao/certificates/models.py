@@ -342,3 +342,85 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate.number} 提前{self.days_before}天"
+
+
+class CertificateImportQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The exam center of the job's city only: the file holds the whole register's ID
+        numbers, and no one else imports."""
+        if actor.is_exam_center:
+            return self.filter(exam_center__region_id__in=actor.region_codes)
+        return self.none()
+
+
+class CertificateImport(models.Model):
+    """One upload of the old system's export: checked (预检, dry_run) or imported by a
+    background task, whose outcome the page shows; a city's file takes minutes, longer than a
+    request may."""
+
+    class Status(models.TextChoices):
+        QUEUED = rules.IMPORT_QUEUED, rules.CERTIFICATE_IMPORT.states[rules.IMPORT_QUEUED]
+        RUNNING = rules.IMPORT_RUNNING, rules.CERTIFICATE_IMPORT.states[rules.IMPORT_RUNNING]
+        DONE = rules.IMPORT_DONE, rules.CERTIFICATE_IMPORT.states[rules.IMPORT_DONE]
+        REFUSED = rules.IMPORT_REFUSED, rules.CERTIFICATE_IMPORT.states[rules.IMPORT_REFUSED]
+        FAILED = rules.IMPORT_FAILED, rules.CERTIFICATE_IMPORT.states[rules.IMPORT_FAILED]
+
+    exam_center = models.ForeignKey(
+        Organization, verbose_name="考试中心", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    file = models.FileField("文件", upload_to="certificate_imports/%Y/")
+    original_name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    dry_run = models.BooleanField("仅预检", default=False)
+    # The 预检 whose stored file this import takes, when it was started from one.
+    checked = models.ForeignKey(
+        "self",
+        verbose_name="预检任务",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    imported = models.PositiveIntegerField("导入证书数", default=0)
+    certificates = models.PositiveIntegerField("证书数", default=0)
+    persons_created = models.PositiveIntegerField("新建人员数", default=0)
+    persons_found = models.PositiveIntegerField("已有人员数", default=0)
+    # status key -> how many certificates the file gives it
+    statuses = models.JSONField("各状态证书数", default=dict, blank=True)
+    # The first imports.SHOWN_PROBLEMS problems: {row, column, reason, message}.
+    problems = models.JSONField("问题", default=list, blank=True)
+    problem_count = models.PositiveIntegerField("问题总数", default=0)
+    error = models.TextField("出错原因", blank=True)
+
+    objects = CertificateImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"导入任务 {self.pk}"
+
+    @property
+    def audit_organization(self):
+        return self.exam_center
+
+    @property
+    def ended(self) -> bool:
+        return self.status in rules.IMPORT_ENDED
+
+    @property
+    def status_summary(self) -> str:
+        """有效 812 张、待复审 40 张…, for the page."""
+        return "、".join(
+            f"{rules.STATUS_NAMES.get(status, status)} {count} 张"
+            for status, count in sorted(self.statuses.items(), key=lambda item: -item[1])
+        )

@@ -367,3 +367,56 @@ def status_from_history(events: Iterable[Event], terms: Terms, today: date) -> s
     if status == SUSPENDED:
         return INVALID if time == INVALID else SUSPENDED
     return time
+
+
+# A legacy import (导入任务): the file is checked, and imported unless it is a 预检, by a
+# background task. refused: the file had errors, nothing written; failed: an unexpected error,
+# nothing written.
+IMPORT_QUEUED, IMPORT_RUNNING, IMPORT_DONE = "queued", "running", "done"
+IMPORT_REFUSED, IMPORT_FAILED = "refused", "failed"
+CERTIFICATE_IMPORT = StateMachine(
+    noun="导入任务",
+    states={
+        IMPORT_QUEUED: "排队中",
+        IMPORT_RUNNING: "处理中",
+        IMPORT_DONE: "已完成",
+        IMPORT_REFUSED: "未通过",
+        IMPORT_FAILED: "出错",
+    },
+    transitions=(
+        Transition(
+            "start",
+            frozenset({IMPORT_QUEUED}),
+            IMPORT_RUNNING,
+            "certificate_import.started",
+            "开始处理",
+        ),
+        Transition(
+            "finish",
+            frozenset({IMPORT_RUNNING}),
+            IMPORT_DONE,
+            "certificate_import.finished",
+            "处理完毕",
+        ),
+        Transition(
+            "refuse",
+            frozenset({IMPORT_RUNNING}),
+            IMPORT_REFUSED,
+            "certificate_import.refused",
+            "文件有误，未导入",
+        ),
+        Transition(
+            "fail",
+            frozenset({IMPORT_RUNNING}),
+            IMPORT_FAILED,
+            "certificate_import.failed",
+            "处理出错",
+        ),
+    ),
+    final={
+        IMPORT_DONE: "该导入任务已完成。",
+        IMPORT_REFUSED: "该导入任务的文件有误，已结束；请修改后重新上传。",
+        IMPORT_FAILED: "该导入任务已出错结束；请重新上传。",
+    },
+)
+IMPORT_ENDED = frozenset({IMPORT_DONE, IMPORT_REFUSED, IMPORT_FAILED})

@@ -49,3 +49,16 @@ def certificate_reminders_every_morning() -> int:
     return reminders.certificate_reminders_send(
         actor=Actor.system("certificate_reminders"), today=timezone.localdate()
     )
+
+
+@db_task()
+def certificate_import_after_commit(import_id: int) -> str:
+    """A legacy import's check and write, outside the request that stored its file (a city's
+    file takes minutes); the outcome, a failure too, is recorded on the job, not raised."""
+    # Here, not above: this file's imports are left as the other tasks need them.
+    from peikao.certificates.services import importing
+
+    job = importing.certificate_import_run(
+        actor=Actor.system("certificate_import"), import_id=import_id
+    )
+    return job.status if job is not None else ""

@@ -16,6 +16,16 @@ urlpatterns = [
     path("certificates/", staff.certificate_list, name="list"),
     path("certificates/issue/", staff.issue, name="issue"),
     path("certificates/import/", importing.certificate_import, name="import"),
+    path(
+        "certificates/imports/<int:import_id>/",
+        importing.certificate_import_detail,
+        name="import_detail",
+    ),
+    path(
+        "certificates/imports/<int:import_id>/import/",
+        importing.certificate_import_from_check,
+        name="import_from_check",
+    ),
     path("certificates/ledger/", ledger.ledger, name="ledger"),
     path("certificates/ledger.xlsx", ledger.ledger_download, name="ledger_download"),
     path("certificates/forecast/", ledger.forecast, name="forecast"),

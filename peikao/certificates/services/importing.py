@@ -11,25 +11,36 @@ The file is read and checked in memory before the transaction opens: on SQLite a
 transaction holds the database for every other writer, and reading 100,000 rows takes seconds.
 What the database holds is then read and written in the transaction, in chunks, with the exam
 center's row locked so that two imports of one city cannot both pass the check.
+
+A city's file takes longer to check and import than a request may last, so the page and the API
+only start a job (CertificateImport, certificate_import_start: the checks that need no parsing
+refuse at once, the file is stored) and a background task runs the check and the import
+(certificate_import_run), recording the outcome on the job, whose page shows it.
 """
 
 import hashlib
+import logging
+import uuid
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from peikao.accounts.actor import Actor
+from peikao.accounts.actor import Actor, actor_of_membership
+from peikao.accounts.models import Membership, Role
 from peikao.audit.actions import Action
 from peikao.audit.services import audit_record
-from peikao.audit.transitions import transition_set
+from peikao.audit.transitions import transition_apply, transition_set
 from peikao.catalog.models import (
     Industry,
     OperationCategory,
@@ -39,12 +50,14 @@ from peikao.catalog.models import (
 )
 from peikao.certificates import imports, rules
 from peikao.certificates.imports import LegacyRow, Problem, lookup_key
-from peikao.certificates.models import Certificate, CertificateEvent
+from peikao.certificates.models import Certificate, CertificateEvent, CertificateImport
 from peikao.certificates.services.history import EVENT_LABELS
 from peikao.certificates.services.issuing import _issuing_authority
 from peikao.certificates.terms import terms_for
 from peikao.core.errors import Conflict, DomainError, PermissionDenied
 from peikao.core.masking import mask_id_number
+from peikao.core.scoping import get_visible
+from peikao.core.spreadsheets import check_archive
 from peikao.orgs.models import Organization, Region
 from peikao.orgs.services import same_name
 from peikao.people.models import Person
@@ -66,6 +79,12 @@ TERM_KEYS = (
     "review_grace_days",
     "review_interval_years",
 )
+
+# The upload page lists the exam center's latest jobs.
+RECENT_IMPORTS = 20
+IMPORT_ERROR = "处理时出现意外错误（{}），未导入任何证书。请重新上传；如仍失败，请联系系统管理员。"
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -288,11 +307,16 @@ def _result(rows: list[LegacyRow], stored: Stored, count: int) -> ImportResult:
 
 
 def certificates_import(
-    *, actor: Actor, file: IO[bytes] | None, dry_run: bool = False
+    *,
+    actor: Actor,
+    file: IO[bytes] | None,
+    dry_run: bool = False,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Imports every row of the old system's export, or none: any bad row refuses the whole
     file (imports.ImportRejected, every problem by row). dry_run (预检) checks and writes
-    nothing."""
+    nothing. on_written is called inside the import's transaction once the rows are written:
+    the job records its outcome there, so that certificates are never written without it."""
     context = import_context(actor)
     exam_center = _exam_center(actor)
     if file is None:
@@ -303,7 +327,7 @@ def certificates_import(
         # problems are listed at once, the file's and the database's.
         stored = _stored(rows)
         if problems or stored.problems:
-            raise imports.ImportRejected(problems + stored.problems)
+            raise imports.ImportRejected(problems + stored.problems, rows=count)
         return _result(rows, stored, count)
     with transaction.atomic():
         # The exam center's row serialises its imports: a second one of the same file waits,
@@ -311,7 +335,7 @@ def certificates_import(
         Organization.objects.select_for_update().get(pk=exam_center.pk)
         stored = _stored(rows)
         if stored.problems:
-            raise imports.ImportRejected(stored.problems)
+            raise imports.ImportRejected(stored.problems, rows=count)
         result = _result(rows, stored, count)
         certificate_ids = _write(rows, stored, actor=actor, exam_center=exam_center)
         audit_record(
@@ -330,6 +354,8 @@ def certificates_import(
             },
         )
         _draw_after_commit(certificate_ids)
+        if on_written is not None:
+            on_written(result)
     return result
 
 
@@ -451,3 +477,211 @@ def _draw_after_commit(certificate_ids: list[int]) -> None:
 
     for chunk in chunks(certificate_ids, DRAW_CHUNK):
         transaction.on_commit(partial(certificates_draw_after_commit, list(chunk)))
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def certificate_import_start(
+    *, actor: Actor, uploaded_file: UploadedFile | None, dry_run: bool
+) -> CertificateImport:
+    """Stores the upload and queues its check (预检, dry_run) or import: the task starts
+    after the commit. What needs no parsing is refused here, at once: who may import, a file
+    missing, too large, not an xlsx or inflating beyond the import's bounds."""
+    exam_center = _exam_center(actor)
+    if uploaded_file is None:
+        raise DomainError("请选择要导入的 Excel 文件。")
+    check_archive(
+        uploaded_file,
+        max_bytes=imports.MAX_FILE_BYTES,
+        max_uncompressed_bytes=imports.MAX_UNCOMPRESSED_BYTES,
+    )
+    stored: list[str] = []
+    try:
+        return _job_create(
+            actor=actor,
+            exam_center=exam_center,
+            dry_run=dry_run,
+            uploaded_file=uploaded_file,
+            stored=stored,
+        )
+    except BaseException:
+        # The row rolled back; the file written before it must not stay behind unreferenced.
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def certificate_import_from_check(*, actor: Actor, import_id: int) -> CertificateImport:
+    """Imports the file of a 预检 that passed, as stored: a new job, nothing uploaded again.
+    Once per 预检, unless that import ended without writing (refused or failed)."""
+    exam_center = _exam_center(actor)
+    checked = get_visible(CertificateImport.objects.all(), actor, import_id, for_update=True)
+    if not checked.dry_run or checked.status != rules.IMPORT_DONE:
+        raise Conflict("只有预检通过的任务可以据此导入。")
+    earlier = (
+        checked.imports.filter(dry_run=False)
+        .exclude(status__in=(rules.IMPORT_REFUSED, rules.IMPORT_FAILED))
+        .first()
+    )
+    if earlier is not None:
+        raise Conflict(f"该预检的文件已提交导入（导入任务 {earlier.pk}），不能重复提交。")
+    return _job_create(actor=actor, exam_center=exam_center, dry_run=False, checked=checked)
+
+
+def _job_create(
+    *,
+    actor: Actor,
+    exam_center: Organization,
+    dry_run: bool,
+    uploaded_file: UploadedFile | None = None,
+    checked: CertificateImport | None = None,
+    stored: list[str] | None = None,
+) -> CertificateImport:
+    job = CertificateImport(
+        exam_center=exam_center, created_by=actor.account, dry_run=dry_run, checked=checked
+    )
+    if checked is not None:
+        # The same stored file, which no job changes or removes.
+        job.file.name = checked.file.name
+        job.original_name, job.sha256 = checked.original_name, checked.sha256
+    else:
+        assert uploaded_file is not None and stored is not None
+        job.original_name = (uploaded_file.name or "未命名.xlsx")[-200:]
+        job.sha256 = _sha256(uploaded_file)
+        uploaded_file.seek(0)
+        # Written before the transaction opens: SQLite's writers wait while it is open.
+        job.file.save(f"{uuid.uuid4().hex}.xlsx", uploaded_file, save=False)
+        stored.append(job.file.name or "")
+    with transaction.atomic():
+        job.save()
+        audit_record(
+            Action.CERTIFICATE_IMPORT_QUEUED,
+            actor=actor,
+            target=job,
+            detail={
+                "dry_run": dry_run,
+                "original_name": job.original_name,
+                "file_sha256": job.sha256,
+                "checked": checked.pk if checked is not None else None,
+            },
+        )
+        from peikao.certificates.tasks import certificate_import_after_commit
+
+        transaction.on_commit(partial(certificate_import_after_commit, job.pk))
+    return job
+
+
+def certificate_import_run(*, actor: Actor, import_id: int) -> CertificateImport | None:
+    """The task's body: checks the job's file, imports it unless it is a 预检, and records the
+    outcome on the job. A job that is not queued (run already, or running) is left alone, so
+    that a second run does nothing. Nothing is written for a refused or failed job: the
+    import's own transaction rolls back, and the job's outcome is recorded after it."""
+    job = _job_move(actor, import_id, "start", started_at=timezone.now())
+    if job is None:
+        return CertificateImport.objects.filter(pk=import_id).first()
+
+    def finished(result: ImportResult) -> None:
+        # Inside the import's transaction: the certificates and the job's done go together.
+        _job_move(actor, import_id, "finish", **_outcome(result, imported=not job.dry_run))
+
+    try:
+        clerk = _clerk(job)
+        with job.file.open("rb") as file:
+            result = certificates_import(
+                actor=clerk, file=file, dry_run=job.dry_run, on_written=finished
+            )
+    except imports.ImportRejected as rejected:
+        _job_move(
+            actor,
+            import_id,
+            "refuse",
+            rows=rejected.rows,
+            problems=[imports.problem_entry(problem) for problem in rejected.shown],
+            problem_count=rejected.count,
+        )
+    except DomainError as refused:
+        # The file as a whole (no header, no rows, too many), or the clerk no longer may.
+        problems = [
+            {"row": None, "column": "", "reason": message, "message": message}
+            for message in refused.messages
+        ]
+        _job_move(actor, import_id, "refuse", problems=problems, problem_count=len(problems))
+    except Exception as error:
+        logger.exception("certificate import %s failed", import_id)
+        _job_move(actor, import_id, "fail", error=IMPORT_ERROR.format(type(error).__name__))
+    else:
+        if job.dry_run:
+            _job_move(actor, import_id, "finish", **_outcome(result, imported=False))
+    return CertificateImport.objects.filter(pk=import_id).first()
+
+
+def _outcome(result: ImportResult, *, imported: bool) -> dict:
+    return {
+        "rows": result.rows,
+        "certificates": result.certificates,
+        "imported": result.certificates if imported else 0,
+        "persons_created": result.persons_created,
+        "persons_found": result.persons_found,
+        "statuses": result.statuses,
+    }
+
+
+def _job_move(actor: Actor, import_id: int, name: str, **changes) -> CertificateImport | None:
+    """Moves the job by the machine with what it found, or returns None when another run has
+    moved it already."""
+    with transaction.atomic():
+        job = CertificateImport.objects.select_for_update().filter(pk=import_id).first()
+        if job is None or rules.CERTIFICATE_IMPORT.refusal(job.status, name):
+            return None
+        if name != "start":
+            changes["finished_at"] = timezone.now()
+        detail: dict[str, Any] = {
+            key: changes[key]
+            for key in ("rows", "certificates", "imported", "problem_count", "error")
+            if key in changes
+        }
+        transition_apply(
+            job, rules.CERTIFICATE_IMPORT, name, actor=actor, changes=changes, detail=detail
+        )
+    return job
+
+
+def _clerk(job: CertificateImport) -> Actor:
+    """The clerk who started the job, in their exam-center membership as it is now: one who
+    has left the exam center since is refused by the import."""
+    membership = (
+        Membership.objects.select_related("user", "organization__region")
+        .filter(
+            user_id=job.created_by_id,
+            organization_id=job.exam_center_id,
+            role=Role.EXAM_CENTER_OFFICER,
+        )
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied("提交该任务的账号已不是考试中心工作人员，不能导入。")
+    return actor_of_membership(membership)
+
+
+def certificate_import_detail(actor: Actor, import_id: int) -> CertificateImport:
+    """The job, for the exam center of its city; to anyone else, as a missing one."""
+    return get_visible(
+        CertificateImport.objects.select_related("created_by", "checked"), actor, import_id
+    )
+
+
+def certificate_imports_recent(actor: Actor) -> QuerySet[CertificateImport]:
+    return CertificateImport.objects.visible_to(actor).select_related("created_by")[:RECENT_IMPORTS]
+
+
+def certificate_import_next(job: CertificateImport) -> CertificateImport | None:
+    """The import started from this 预检, if any (the page links it instead of its button)."""
+    if not job.dry_run:
+        return None
+    return (
+        job.imports.exclude(status__in=(rules.IMPORT_REFUSED, rules.IMPORT_FAILED))
+        .order_by("-pk")
+        .first()
+    )

@@ -1,5 +1,7 @@
 """旧系统导入: a city's old register in, all or nothing, each row's status by the state machine
-and the dates, every problem by row."""
+and the dates, every problem by row; the page and the API start a job (导入任务) that a
+background task runs, here at once (Huey is immediate in tests, the commit's callbacks run by
+captureOnCommitCallbacks)."""
 
 import io
 from datetime import date, datetime
@@ -8,21 +10,24 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
-from django.urls import path
-from ninja import NinjaAPI
-from ninja.security import django_auth
 from openpyxl import Workbook
 
+from peikao.accounts.models import Membership
 from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
 from peikao.certificates import imports, rules
-from peikao.certificates.api_import import router
-from peikao.certificates.models import Certificate, CertificateEvent
+from peikao.certificates.models import Certificate, CertificateEvent, CertificateImport
+from peikao.certificates.services import importing
 from peikao.certificates.services.history import events_of
-from peikao.certificates.services.importing import certificates_import
+from peikao.certificates.services.importing import (
+    certificate_import_from_check,
+    certificate_import_start,
+    certificates_import,
+)
+from peikao.certificates.tasks import certificate_import_after_commit
 from peikao.certificates.terms import terms_of
 from peikao.certificates.tests.factories import a_certificate_row
-from peikao.core.errors import DomainError, PermissionDenied
+from peikao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from peikao.people.models import Person
 from peikao.training.tests.factories import PersonFactory, valid_id_number
 
@@ -111,14 +116,38 @@ def sheet(rows: list[dict], header: list[str] = HEADER) -> io.BytesIO:
     return buffer
 
 
-def run(rows, *, actor="yc_exam_center", dry_run=False, header=HEADER):
-    return certificates_import(actor=acting_as(actor), file=sheet(rows, header), dry_run=dry_run)
+def upload(rows, header=HEADER) -> SimpleUploadedFile:
+    return SimpleUploadedFile("旧系统导出.xlsx", sheet(rows, header).getvalue())
+
+
+def started(rows, *, actor="yc_exam_center", dry_run=False, header=HEADER) -> CertificateImport:
+    """A job started, its task not run: the commit's callbacks are caught and dropped."""
+    with TestCase.captureOnCommitCallbacks() as queued:
+        job = certificate_import_start(
+            actor=acting_as(actor), uploaded_file=upload(rows, header), dry_run=dry_run
+        )
+    assert len(queued) == 1  # the task, after the commit
+    return job
+
+
+def run(rows, *, actor="yc_exam_center", dry_run=False, header=HEADER) -> CertificateImport:
+    """The job started and run by its task after the commit, as the page and the API do."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = certificate_import_start(
+            actor=acting_as(actor), uploaded_file=upload(rows, header), dry_run=dry_run
+        )
+    job.refresh_from_db()
+    return job
 
 
 def rejected(rows, **kwargs) -> list[str]:
-    with pytest.raises(imports.ImportRejected) as refused:
-        run(rows, **kwargs)
-    return refused.value.messages
+    """The problems of a file that ends refused, having written nothing."""
+    persons, certificates = Person.objects.count(), Certificate.objects.count()
+    job = run(rows, **kwargs)
+    assert job.status == rules.IMPORT_REFUSED and job.imported == 0, job.error
+    assert job.problem_count == len(job.problems) or len(job.problems) == imports.SHOWN_PROBLEMS
+    assert Person.objects.count() == persons and Certificate.objects.count() == certificates
+    return [problem["message"] for problem in job.problems]
 
 
 def by_number(number: str) -> Certificate:
@@ -228,8 +257,11 @@ def test_the_import_is_audited_once_with_its_counts():
 
 def test_the_certificates_are_signed_and_drawn_after_the_commit():
     with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
-        run(GOOD[:2])
-    assert len(callbacks) == 1  # one task for the chunk, not one per certificate
+        certificate_import_start(
+            actor=acting_as("yc_exam_center"), uploaded_file=upload(GOOD[:2]), dry_run=False
+        )
+    # The job's task, then one drawing task for the chunk, not one per certificate.
+    assert len(callbacks) == 2
     for certificate in Certificate.objects.filter(imported=True):
         assert certificate.statement and certificate.file.name.endswith(".pdf")
 
@@ -339,18 +371,26 @@ def test_the_same_file_twice_is_refused_the_second_time():
     assert messages[0].startswith("第2行：证书编号：该证书已在平台中")
 
 
-def test_the_problems_shown_stop_at_200_with_the_count():
+def test_the_problems_shown_stop_at_200_with_the_count(login_as):
     rows = [special(100 + n, **{"签发机关": "某某局"}) for n in range(205)]
+    job = run(rows)
+    assert job.status == rules.IMPORT_REFUSED and job.rows == 205
+    assert job.problem_count == 205 and len(job.problems) == 200
+    assert job.problems[-1]["row"] == 201
+    page = login_as("yc_exam_center").get(f"/certificates/imports/{job.pk}/").content.decode()
+    assert "文件有 205 处问题，未导入任何证书。下面列出前 200 处。" in page
+    # The service alone says so too, as its last message.
     with pytest.raises(imports.ImportRejected) as refused:
-        run(rows)
-    assert refused.value.count == 205 and len(refused.value.shown) == 200
+        certificates_import(actor=acting_as("yc_exam_center"), file=sheet(rows))
     assert refused.value.messages[-1] == "……共 205 处问题，以上为前 200 处。"
 
 
 def test_the_dry_run_writes_nothing():
     persons = Person.objects.count()
     result = run(GOOD, dry_run=True)
+    assert result.status == rules.IMPORT_DONE and result.imported == 0
     assert result.certificates == 8 and result.statuses[rules.REVIEW_DUE] == 1
+    assert result.persons_created == 8
     assert Person.objects.count() == persons
     assert not Certificate.objects.exists()
     assert not AuditRecord.objects.filter(action="certificate.imported").exists()
@@ -360,7 +400,7 @@ def test_the_dry_run_writes_nothing():
 def test_only_an_exam_center_imports(username):
     with pytest.raises(PermissionDenied):
         run(GOOD, actor=username)
-    assert not Certificate.objects.exists()
+    assert not Certificate.objects.exists() and not CertificateImport.objects.exists()
 
 
 def test_another_citys_exam_center_cannot_import_this_citys_certificates():
@@ -371,10 +411,31 @@ def test_another_citys_exam_center_cannot_import_this_citys_certificates():
     assert "不是本市的发证机关（忻州市应急管理局）" in messages[0]
 
 
+def test_a_file_that_is_no_xlsx_is_refused_at_once_and_no_job_is_made():
+    actor = acting_as("yc_exam_center")
+    for content in (b"not a spreadsheet", b"PK\x03\x04 broken"):
+        with pytest.raises(DomainError) as refused:
+            certificate_import_start(
+                actor=actor, uploaded_file=SimpleUploadedFile("x.xlsx", content), dry_run=True
+            )
+        assert "不是 Excel 2007 及以上格式" in str(refused.value)
+    with pytest.raises(DomainError, match="请选择要导入的 Excel 文件"):
+        certificate_import_start(actor=actor, uploaded_file=None, dry_run=True)
+    assert not CertificateImport.objects.exists()
+
+
+def test_a_file_larger_than_the_imports_bound_is_refused_at_once(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 1024)
+    with pytest.raises(DomainError, match="文件过大"):
+        certificate_import_start(
+            actor=acting_as("yc_exam_center"), uploaded_file=upload(GOOD), dry_run=True
+        )
+    assert not CertificateImport.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"not a spreadsheet", "不是 Excel 2007 及以上格式"),
         (None, "表格是空的"),
         ("header", "缺少这些列：证书编号"),
         ("no rows", "表格中没有证书数据"),
@@ -382,15 +443,19 @@ def test_another_citys_exam_center_cannot_import_this_citys_certificates():
 )
 def test_a_malformed_file_is_one_chinese_refusal(content, expected):
     if content is None:
-        file = sheet([], header=[])
+        rows, header = [], []
     elif content == "header":
-        file = sheet([special(60)], header=[t for t in HEADER if t != "证书编号"])
-    elif content == "no rows":
-        file = sheet([])
+        rows, header = [special(60)], [t for t in HEADER if t != "证书编号"]
     else:
-        file = io.BytesIO(content)
+        rows, header = [], HEADER
+    # Found once the file is read: the job ends refused with one problem of the whole file.
+    job = run(rows, header=header)
+    assert job.status == rules.IMPORT_REFUSED and job.problem_count == 1
+    [problem] = job.problems
+    assert problem["row"] is None and expected in problem["message"]
+    # The service alone raises it as one refusal, not a refusal by row.
     with pytest.raises(DomainError) as refused:
-        certificates_import(actor=acting_as("yc_exam_center"), file=file)
+        certificates_import(actor=acting_as("yc_exam_center"), file=sheet(rows, header))
     assert not isinstance(refused.value, imports.ImportRejected)
     assert expected in str(refused.value)
 
@@ -421,35 +486,199 @@ def test_a_date_that_is_not_one_is_refused(text):
         imports.parse_date(text)
 
 
+# --------------------------------------------------------------------------- the job
+
+
+def test_a_job_is_queued_then_run_after_the_commit_and_audited():
+    job = started(GOOD[:3])
+    assert job.status == rules.IMPORT_QUEUED and job.dry_run is False
+    assert job.original_name == "旧系统导出.xlsx" and len(job.sha256) == 64
+    assert job.file.name.startswith("certificate_imports/") and job.file.name.endswith(".xlsx")
+    assert job.exam_center.name == "运城市应急管理考试中心"
+    assert job.created_by.username == "yc_exam_center"
+    assert AuditRecord.objects.filter(action="certificate_import.queued").count() == 1
+    assert not Certificate.objects.exists()  # nothing before the task runs
+    certificate_import_after_commit(job.pk)
+    job.refresh_from_db()
+    assert job.status == rules.IMPORT_DONE and job.started_at and job.finished_at
+    assert (job.rows, job.certificates, job.imported) == (3, 3, 3)
+    assert job.statuses == {rules.VALID: 1, rules.REVIEW_DUE: 1, rules.OVERDUE: 1}
+    assert job.problems == [] and job.problem_count == 0 and job.error == ""
+    assert Certificate.objects.filter(imported=True).count() == 3
+    for action in ("certificate_import.started", "certificate_import.finished"):
+        assert AuditRecord.objects.filter(action=action).count() == 1, action
+    imported = AuditRecord.objects.get(action="certificate.imported")
+    assert imported.detail["file_sha256"] == job.sha256
+    assert imported.actor.username == "yc_exam_center"  # the clerk, not the task
+
+
+def test_row_errors_end_the_job_refused_with_its_problems_and_audited():
+    job = run([special(90), special(91, item="不存在的作业")])
+    assert job.status == rules.IMPORT_REFUSED and job.rows == 2 and job.imported == 0
+    assert job.problems == [
+        {
+            "row": 3,
+            "column": "操作项目",
+            "reason": job.problems[0]["reason"],
+            "message": "第3行：" + job.problems[0]["reason"],
+        }
+    ]
+    assert "不在目录中" in job.problems[0]["reason"]
+    assert not Certificate.objects.exists() and not Person.objects.filter(name="旧证持证人90")
+    record = AuditRecord.objects.get(action="certificate_import.refused")
+    assert record.detail["problem_count"] == 1
+
+
+def test_running_the_task_twice_does_nothing_twice():
+    job = started(GOOD[:2])
+    certificate_import_after_commit(job.pk)
+    audited = AuditRecord.objects.count()
+    finished_at = CertificateImport.objects.get(pk=job.pk).finished_at
+    assert certificate_import_after_commit.call_local(job.pk) == rules.IMPORT_DONE
+    assert Certificate.objects.filter(imported=True).count() == 2
+    assert AuditRecord.objects.count() == audited
+    assert CertificateImport.objects.get(pk=job.pk).finished_at == finished_at
+    assert certificate_import_after_commit.call_local(987_654_321) == ""  # a job that is gone
+
+
+def test_a_running_job_is_left_to_its_run():
+    job = started(GOOD[:1])
+    CertificateImport.objects.filter(pk=job.pk).update(status=rules.IMPORT_RUNNING)
+    assert certificate_import_after_commit.call_local(job.pk) == rules.IMPORT_RUNNING
+    assert not Certificate.objects.exists()
+
+
+def test_an_unexpected_error_fails_the_job_writing_nothing(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_draw_after_commit", broken)  # after the rows are written
+    job = run(GOOD[:2])
+    assert job.status == rules.IMPORT_FAILED and job.finished_at
+    assert "RuntimeError" in job.error and "未导入任何证书" in job.error
+    assert "disk full" not in job.error  # the log has the details, not the page
+    assert not Certificate.objects.exists() and not Person.objects.filter(name="旧证持证人1")
+    assert not AuditRecord.objects.filter(action="certificate.imported").exists()
+    assert AuditRecord.objects.get(action="certificate_import.failed").detail["error"]
+    assert "certificate import" in caplog.text
+
+
+def test_a_clerk_who_left_the_exam_center_before_the_run_imports_nothing():
+    job = started(GOOD[:1])
+    Membership.objects.filter(user__username="yc_exam_center").update(active=False)
+    certificate_import_after_commit(job.pk)
+    job.refresh_from_db()
+    assert job.status == rules.IMPORT_REFUSED and "考试中心" in job.problems[0]["message"]
+    assert not Certificate.objects.exists()
+
+
+def test_a_passed_check_imports_its_stored_file_once():
+    check = run(GOOD[:3], dry_run=True)
+    assert check.status == rules.IMPORT_DONE and not Certificate.objects.exists()
+    actor = acting_as("yc_exam_center")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = certificate_import_from_check(actor=actor, import_id=check.pk)
+    job.refresh_from_db()
+    assert job.pk != check.pk and job.checked == check and not job.dry_run
+    assert (job.file.name, job.sha256, job.original_name) == (
+        check.file.name,
+        check.sha256,
+        check.original_name,
+    )
+    assert job.status == rules.IMPORT_DONE and job.imported == 3
+    assert Certificate.objects.filter(imported=True).count() == 3
+    with pytest.raises(Conflict, match="已提交导入"):
+        certificate_import_from_check(actor=actor, import_id=check.pk)
+    with pytest.raises(Conflict, match="只有预检通过的任务"):
+        certificate_import_from_check(actor=actor, import_id=job.pk)  # not a 预检
+    refused_check = run([special(95, item="不存在的作业")], dry_run=True)
+    with pytest.raises(Conflict, match="只有预检通过的任务"):
+        certificate_import_from_check(actor=actor, import_id=refused_check.pk)
+
+
+def test_a_job_is_seen_by_its_citys_exam_center_only():
+    from peikao.exams.tests.application_factories import xinzhou_exam_center_user
+
+    xinzhou_exam_center_user()
+    job = started(GOOD[:1], dry_run=True)
+    assert importing.certificate_import_detail(acting_as("yc_exam_center"), job.pk) == job
+    for username in ("xz_exam_center", "yc_officer", "yc_admin", "huaan_clerk", "demo_trainee"):
+        with pytest.raises(NotFound):
+            importing.certificate_import_detail(acting_as(username), job.pk)
+        assert not importing.certificate_imports_recent(acting_as(username))
+
+
 # --------------------------------------------------------------------------- the page
 
 
-def upload(rows, header=HEADER) -> SimpleUploadedFile:
-    return SimpleUploadedFile("旧系统导出.xlsx", sheet(rows, header).getvalue())
+def post_and_run(client, data) -> CertificateImport:
+    """The upload, its task run after the request's commit; the job it redirected to."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/certificates/import/", data)
+    assert response.status_code == 302, response.content[:500]
+    job = CertificateImport.objects.get()
+    assert response["Location"] == f"/certificates/imports/{job.pk}/"
+    return job
 
 
 def test_the_page_shows_each_problem_in_chinese_and_imports_nothing(login_as):
     client = login_as("yc_exam_center")
     assert client.get("/certificates/import/").status_code == 200
-    response = client.post(
-        "/certificates/import/", {"file": upload([special(70, item="不存在的作业")])}
-    )
-    assert response.status_code == 400
+    job = post_and_run(client, {"file": upload([special(70, item="不存在的作业")])})
+    response = client.get(f"/certificates/imports/{job.pk}/")
+    assert response.status_code == 200
     page = response.content.decode()
     assert "文件有 1 处问题，未导入任何证书" in page
     assert "第2行：操作项目“不存在的作业”不在目录中" in page
+    assert "hx-trigger" not in page  # ended: no more polling
     assert not Certificate.objects.exists()
 
 
-def test_the_page_checks_then_imports(login_as):
+def test_the_page_checks_then_imports_the_same_stored_file(login_as):
     client = login_as("yc_exam_center")
-    response = client.post("/certificates/import/", {"file": upload(GOOD[:3]), "dry_run": "1"})
-    assert response.status_code == 200 and "预检通过：共 3 行" in response.content.decode()
+    check = post_and_run(client, {"file": upload(GOOD[:3]), "dry_run": "1"})
+    page = client.get(f"/certificates/imports/{check.pk}/").content.decode()
+    assert "预检通过：共 3 行" in page and 'data-testid="import-from-check"' in page
     assert not Certificate.objects.exists()
-    response = client.post("/certificates/import/", {"file": upload(GOOD[:3])}, follow=True)
-    assert response.redirect_chain[-1][0].endswith("/certificates/")
-    assert "已导入 3 张证书" in response.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/certificates/imports/{check.pk}/import/")
+    job = CertificateImport.objects.exclude(pk=check.pk).get()
+    assert response["Location"] == f"/certificates/imports/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "已导入 3 张证书" in page and f"预检任务 {check.pk}" in page
     assert Certificate.objects.filter(imported=True).count() == 3
+    # The check's page now links the import instead of offering it again.
+    page = client.get(f"/certificates/imports/{check.pk}/").content.decode()
+    assert f"导入任务 {job.pk}" in page and 'data-testid="import-from-check"' not in page
+    response = client.post(f"/certificates/imports/{check.pk}/import/", follow=True)
+    assert "已提交导入" in response.content.decode()
+    assert CertificateImport.objects.count() == 2
+    # The upload page lists both jobs.
+    page = client.get("/certificates/import/").content.decode()
+    assert f'data-import="{check.pk}"' in page and f'data-import="{job.pk}"' in page
+
+
+def test_the_progress_fragment_polls_while_the_job_waits_or_runs(login_as):
+    client = login_as("yc_exam_center")
+    with TestCase.captureOnCommitCallbacks() as queued:
+        response = client.post("/certificates/import/", {"file": upload(GOOD[:1])})
+    job = CertificateImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page and 'hx-trigger="every 2s"' in page and "排队中" in page
+    fragment = client.get(f"/certificates/imports/{job.pk}/", headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert text.lstrip().startswith('<div id="import-progress"') and "<html" not in text
+    assert f'hx-get="/certificates/imports/{job.pk}/"' in text
+    assert 'hx-swap="outerHTML"' in text and "<script" not in text and "style=" not in text
+    CertificateImport.objects.filter(pk=job.pk).update(status=rules.IMPORT_RUNNING)
+    text = client.get(f"/certificates/imports/{job.pk}/", headers={"HX-Request": "true"})
+    assert "处理中" in text.content.decode() and "every 2s" in text.content.decode()
+    CertificateImport.objects.filter(pk=job.pk).update(status=rules.IMPORT_QUEUED)
+    for callback in queued:
+        callback()
+    text = client.get(f"/certificates/imports/{job.pk}/", headers={"HX-Request": "true"})
+    body = text.content.decode()
+    assert "已导入 1 张证书" in body and "hx-trigger" not in body and "<progress" not in body
 
 
 def test_the_page_refuses_a_broken_file_in_chinese_and_others_than_the_exam_center(login_as):
@@ -459,49 +688,82 @@ def test_the_page_refuses_a_broken_file_in_chinese_and_others_than_the_exam_cent
     assert response.status_code == 400 and "无法读取" in response.content.decode()
     response = client.post("/certificates/import/", {})
     assert response.status_code == 400 and "请选择要导入的 Excel 文件" in response.content.decode()
+    assert not CertificateImport.objects.exists()
     assert login_as("yc_officer").get("/certificates/import/").status_code == 403
+
+
+def test_a_job_page_answers_404_to_all_but_its_citys_exam_center(login_as):
+    from peikao.exams.tests.application_factories import xinzhou_exam_center_user
+
+    xinzhou_exam_center_user()
+    job = started(GOOD[:1], dry_run=True)
+    certificate_import_after_commit(job.pk)
+    for username in ("xz_exam_center", "yc_officer", "huaan_clerk", "demo_trainee"):
+        client = login_as(username)
+        for url in (f"/certificates/imports/{job.pk}/", "/certificates/imports/987654321/"):
+            assert client.get(url).status_code == 404, (username, url)
+        assert client.post(f"/certificates/imports/{job.pk}/import/").status_code in (403, 404)
+    for username in ("yc_officer", "huaan_clerk", "demo_enterprise"):
+        response = login_as(username).post("/certificates/import/", {"file": upload(GOOD)})
+        assert response.status_code == 403, username
+    client = login_as("xz_exam_center")
+    assert client.get("/certificates/import/").status_code == 200
+    assert f'data-import="{job.pk}"' not in client.get("/certificates/import/").content.decode()
+    assert CertificateImport.objects.count() == 1 and not Certificate.objects.exists()
 
 
 # --------------------------------------------------------------------------- the API
 
-# The router mounted on an API of this module's own (the project mounts it under
-# /api/certificates/): the same authentication and the project's answer to a DomainError.
-test_api = NinjaAPI(urls_namespace="certificates-import-test", auth=django_auth, docs_url=None)
-test_api.add_router("/certificates", router, url_name_prefix="import-test")
-
-
-@test_api.exception_handler(DomainError)
-def _domain_error(request, exc: DomainError):
-    return test_api.create_response(
-        request, {"detail": str(exc), "errors": exc.messages}, status=exc.status_code
-    )
-
-
-urlpatterns = [path("api/", test_api.urls)]
 API = "/api/certificates/import"
 
 
-@pytest.mark.urls(__name__)
+def api_post(client, url, data=None):
+    """A POST whose job's task runs after the request's commit."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data or {})
+
+
 def test_the_api_checks_imports_and_refuses_by_row(login_as):
     client = login_as("yc_exam_center")
-    response = client.post(f"{API}?dry_run=true", {"file": upload(GOOD)})
-    assert response.status_code == 200, response.content
-    body = response.json()
-    assert body["dry_run"] is True and body["certificates"] == 8
+    response = api_post(client, f"{API}?dry_run=true", {"file": upload(GOOD)})
+    assert response.status_code == 202, response.content
+    body = client.get(f"/api/certificates/imports/{response.json()['id']}").json()
+    assert body["status"] == "done" and body["status_name"] == "已完成"
+    assert body["dry_run"] is True and body["certificates"] == 8 and body["imported"] == 0
     assert body["statuses"]["suspended"] == 1
     assert not Certificate.objects.exists()
-    response = client.post(API, {"file": upload([special(80, **{"签发机关": "某局"})])})
-    assert response.status_code == 400
-    body = response.json()
-    assert body["count"] == 1 and body["problems"][0]["row"] == 2
+    response = api_post(client, API, {"file": upload([special(80, **{"签发机关": "某局"})])})
+    assert response.status_code == 202
+    body = client.get(f"/api/certificates/imports/{response.json()['id']}").json()
+    assert body["status"] == "refused" and body["problem_count"] == 1
+    assert body["problems"][0]["row"] == 2
     assert body["problems"][0]["column"] == "签发机关"
     assert body["problems"][0]["message"].startswith("第2行：签发机关“某局”")
-    response = client.post(API, {"file": upload(GOOD)})
-    assert response.status_code == 200 and response.json()["certificates"] == 8
+    response = api_post(client, API, {"file": upload(GOOD)})
+    assert response.status_code == 202
+    body = client.get(f"/api/certificates/imports/{response.json()['id']}").json()
+    assert body["status"] == "done" and body["imported"] == 8
     assert Certificate.objects.filter(imported=True).count() == 8
 
 
-@pytest.mark.urls(__name__)
+def test_the_api_answers_the_job_queued_then_imports_a_passed_check(login_as):
+    client = login_as("yc_exam_center")
+    with TestCase.captureOnCommitCallbacks() as queued:
+        response = client.post(f"{API}?dry_run=true", {"file": upload(GOOD[:2])})
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["dry_run"] is True and body["problems"] == []
+    assert body["original_name"] == "旧系统导出.xlsx" and body["checked"] is None
+    for callback in queued:
+        callback()
+    response = api_post(client, f"/api/certificates/imports/{body['id']}/import")
+    assert response.status_code == 202, response.content
+    job = client.get(f"/api/certificates/imports/{response.json()['id']}").json()
+    assert job["checked"] == body["id"] and job["status"] == "done" and job["imported"] == 2
+    response = client.post(f"/api/certificates/imports/{body['id']}/import")
+    assert response.status_code == 409 and "已提交导入" in response.json()["detail"]
+
+
 def test_the_api_refuses_a_broken_file_with_one_problem_and_others_with_403(login_as):
     client = login_as("yc_exam_center")
     response = client.post(API, {"file": SimpleUploadedFile("x.xlsx", b"nonsense")})
@@ -510,4 +772,21 @@ def test_the_api_refuses_a_broken_file_with_one_problem_and_others_with_403(logi
     assert body["problems"][0]["row"] is None and "xlsx" in body["detail"]
     response = login_as("yc_officer").post(API, {"file": upload(GOOD)})
     assert response.status_code == 403 and "考试中心" in response.json()["detail"]
-    assert not Certificate.objects.exists()
+    assert not Certificate.objects.exists() and not CertificateImport.objects.exists()
+
+
+def test_the_api_answers_404_for_another_citys_job_and_a_missing_one(login_as):
+    from peikao.exams.tests.application_factories import xinzhou_exam_center_user
+
+    xinzhou_exam_center_user()
+    job = started(GOOD[:1], dry_run=True)
+    assert login_as("yc_exam_center").get(f"/api/certificates/imports/{job.pk}").status_code == 200
+    for username in ("xz_exam_center", "yc_officer", "huaan_clerk", "demo_trainee"):
+        client = login_as(username)
+        real = client.get(f"/api/certificates/imports/{job.pk}")
+        missing = client.get("/api/certificates/imports/987654321")
+        assert real.status_code == missing.status_code == 404, username
+        assert real.json() == missing.json()
+        real = client.post(f"/api/certificates/imports/{job.pk}/import")
+        missing = client.post("/api/certificates/imports/987654321/import")
+        assert real.status_code == missing.status_code and real.status_code in (403, 404)

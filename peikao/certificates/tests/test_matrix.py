@@ -54,6 +54,19 @@ CERTIFICATE_ROUTES = {
     "certificates/batches/<batch_id>": (
         "certificates/tests/test_matrix.py test_batches_seen_by_the_city_only"
     ),
+    # The legacy import: only the exam center starts one, only its city's sees it.
+    "certificates/import": (
+        "certificates/tests/test_import.py test_only_an_exam_center_imports, "
+        "test_the_api_refuses_a_broken_file_with_one_problem_and_others_with_403"
+    ),
+    "certificates/imports/<import_id>": (
+        "certificates/tests/test_import.py "
+        "test_the_api_answers_404_for_another_citys_job_and_a_missing_one"
+    ),
+    "certificates/imports/<import_id>/import": (
+        "certificates/tests/test_import.py "
+        "test_the_api_answers_404_for_another_citys_job_and_a_missing_one"
+    ),
     **{
         f"certificates/<certificate_id>/{act}": (
             "certificates/tests/test_matrix.py test_acts_only_by_the_issuing_city"
