@@ -52,7 +52,7 @@ from peikao.certificates import imports, rules
 from peikao.certificates.imports import LegacyRow, Problem, lookup_key
 from peikao.certificates.models import Certificate, CertificateEvent, CertificateImport
 from peikao.certificates.services.history import EVENT_LABELS
-from peikao.certificates.services.issuing import _issuing_authority
+from peikao.certificates.services.issuing import issuing_authority_of
 from peikao.certificates.terms import terms_for
 from peikao.core.errors import Conflict, DomainError, PermissionDenied
 from peikao.core.masking import mask_id_number
@@ -179,7 +179,7 @@ def _terms_lookup(region_code: str):
 def import_context(actor: Actor) -> imports.Context:
     exam_center = _exam_center(actor)
     city = _city(exam_center.region)
-    authority = _issuing_authority(city.name)
+    authority = issuing_authority_of(city.name)
     return imports.Context(
         catalogue=_catalogue(),
         authorities=frozenset(

@@ -49,7 +49,7 @@ def issuable_results(actor: Actor):
     )
 
 
-def _issuing_authority(city_name: str) -> str:
+def issuing_authority_of(city_name: str) -> str:
     return f"{city_name}应急管理局"
 
 
@@ -91,7 +91,7 @@ def _certificate_for(result: ExamResult, batch: IssueBatch, today: date) -> Cert
         valid_until=dates.valid_until,
         review_due_on=dates.review_due,
         review_interval_years=terms.review_interval_years,
-        issuing_authority=_issuing_authority(session.city.name),
+        issuing_authority=issuing_authority_of(session.city.name),
         issuer=batch.exam_center,
         issuer_region_id=region,
         exam_result=result,
