@@ -62,3 +62,11 @@ def certificate_import_after_commit(import_id: int) -> str:
         actor=Actor.system("certificate_import"), import_id=import_id
     )
     return job.status if job is not None else ""
+
+
+# Every hour: an import whose worker died is told as failed, not left running for ever.
+@db_periodic_task(crontab(minute="37"))
+def certificate_imports_hourly_sweep() -> int:
+    from peikao.certificates.services.importing import certificate_imports_fail_stale
+
+    return certificate_imports_fail_stale(actor=Actor.system("certificate_imports_sweep"))

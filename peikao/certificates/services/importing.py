@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import IO, Any, TypeVar
 
@@ -626,6 +626,23 @@ def _outcome(result: ImportResult, *, imported: bool) -> dict:
         "persons_found": result.persons_found,
         "statuses": result.statuses,
     }
+
+
+# A job still running after this long lost its worker (killed, the machine restarted): its
+# transaction rolled back, so nothing was written, and the clerk is told to upload again.
+STALE_AFTER = timedelta(hours=2)
+STALE_ERROR = "后台处理中断（处理进程退出），未导入任何证书。请重新上传。"
+
+
+def certificate_imports_fail_stale(*, actor: Actor) -> int:
+    """The hourly sweep: jobs running for longer than any import takes end as failed."""
+    stale = CertificateImport.objects.filter(
+        status=rules.IMPORT_RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    ).values_list("pk", flat=True)
+    return sum(
+        _job_move(actor, import_id, "fail", error=STALE_ERROR) is not None
+        for import_id in list(stale)
+    )
 
 
 def _job_move(actor: Actor, import_id: int, name: str, **changes) -> CertificateImport | None:

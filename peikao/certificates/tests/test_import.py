@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from django.utils import timezone
 from openpyxl import Workbook
 
+from peikao.accounts.actor import Actor
 from peikao.accounts.models import Membership
 from peikao.accounts.testing import acting_as
 from peikao.audit.models import AuditRecord
@@ -790,3 +792,26 @@ def test_the_api_answers_404_for_another_citys_job_and_a_missing_one(login_as):
         real = client.post(f"/api/certificates/imports/{job.pk}/import")
         missing = client.post("/api/certificates/imports/987654321/import")
         assert real.status_code == missing.status_code and real.status_code in (403, 404)
+
+
+def test_a_job_whose_worker_died_is_failed_by_the_hourly_sweep(time_machine):
+    from datetime import timedelta
+
+    from peikao.audit.transitions import transition_apply
+    from peikao.certificates.services.importing import certificate_imports_fail_stale
+
+    sweeper = Actor.system("sweep")
+    job = started([special(1)])
+    transition_apply(
+        job,
+        rules.CERTIFICATE_IMPORT,
+        "start",
+        actor=sweeper,
+        changes={"started_at": timezone.now()},
+    )
+    assert certificate_imports_fail_stale(actor=sweeper) == 0  # still within its time
+    time_machine.shift(timedelta(hours=3))
+    assert certificate_imports_fail_stale(actor=sweeper) == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and "处理中断" in job.error
+    assert not Certificate.objects.exists()
