@@ -294,6 +294,8 @@ def _act(
         changes={"status_reason": note[:300], **(changes or {})},
     )
     record_event(certificate, name, on=today, actor=actor, note=note)
+    # Given back after its review date passed, it is overdue, not valid: time acts again.
+    catch_up(certificate, actor=actor, today=today)
     return certificate
 
 

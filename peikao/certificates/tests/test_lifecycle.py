@@ -229,3 +229,15 @@ def test_the_history_gives_the_stored_status(time_machine):
     stored = fresh(certificate)
     verdict = rules.status_from_history(events_of(stored), terms_of(stored), date(2029, 11, 1))
     assert verdict == stored.status == rules.VALID
+
+
+def test_a_certificate_given_back_after_its_review_date_is_overdue(time_machine):
+    """Found by the history test: suspended, then given back once the review date passed."""
+    certificate = issued_one()
+    lifecycle.certificate_suspend(actor=center(), certificate_id=certificate.pk, reason="违章")
+    on(time_machine, date(2029, 12, 6))
+    assert fresh(certificate).status == rules.SUSPENDED
+    back = lifecycle.certificate_reinstate(
+        actor=center(), certificate_id=certificate.pk, reason="整改完毕"
+    )
+    assert back.status == rules.OVERDUE
