@@ -1,12 +1,7 @@
-// The proctor's console: a form marked data-confirm asks before it is sent, and each act's
-// dialog is filled with the candidate of the row whose button opened it. The rows are
-// replaced every few seconds (htmx), so both listen on the document.
+// The proctor's console: each act's dialog is filled with the candidate of the row whose
+// button opened it. The rows are replaced every few seconds (htmx), so it listens on the
+// document. Forms marked data-confirm ask first (static/js/confirm.js, on every page).
 "use strict";
-
-document.addEventListener("submit", (event) => {
-  const question = event.target.dataset.confirm;
-  if (question && !window.confirm(question)) event.preventDefault();
-});
 
 document.addEventListener("show.bs.modal", (event) => {
   const button = event.relatedTarget;
