@@ -326,6 +326,10 @@ def test_the_demo_certificates_show_every_status_and_verify(login_as):
     assert issued.exists() and {c.status for c in issued} == {"valid"}
     for certificate in Certificate.objects.all():
         assert verify_statement(certificate.statement).valid_signature, certificate.number
+    # Every demo trainee handed in a photo, and the certificates print it.
+    assert not Enrolment.objects.filter(photo="").exists()
+    with issued.first().file.open("rb") as file:
+        assert b"/Subtype /Image" in file.read()
     # 张三 sees his own, and his reminder in the inbox.
     client = login_as("demo_trainee")
     assert "T140802199001011237" in client.get("/certificates/").content.decode()

@@ -30,12 +30,15 @@ with the checklist's documents, the terminal's attendance, the hours and their c
 and the calendar's moves (by `Actor.system("seed")`).
 """
 
+import functools
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from peikao.accounts.actor import Actor, actor_of_membership
 from peikao.accounts.models import Membership, Role, User
@@ -61,7 +64,7 @@ from peikao.training.models import (
 from peikao.training.selectors.enrolment import checklist
 from peikao.training.services.attendance import device_report_receive, device_reports_process
 from peikao.training.services.classes import classes_follow_calendar
-from peikao.training.services.documents import document_upload
+from peikao.training.services.documents import document_upload, person_photo_upload
 from peikao.training.services.enrolment import enrolment_create
 from peikao.training.services.plans import plan_create, plan_line_add, plan_submit
 
@@ -116,6 +119,7 @@ SHORT_OF_HOURS_MISSES = 2  # the last days that one trainee of the finished clas
 PLAN_AHEAD = timedelta(days=45)
 # A one-page PDF standing for every document a demo trainee hands in.
 DEMO_DOCUMENT = b"%PDF-1.4\n% demo document of the Peikao demo\ntrailer<<>>\n%%EOF\n"
+ID_PHOTO_BLUE = (67, 142, 219)  # the blue background of a Chinese ID photo
 
 # Trainees of 运城市示范化工有限公司 (the demo enterprise); their ID numbers pass the checksum.
 FINISHED_TRAINEES = (
@@ -245,7 +249,27 @@ def _enrol(training_class: TrainingClass, trainees, clerk: Actor) -> None:
         _upload_documents(enrolment, clerk)
 
 
+@functools.cache
+def demo_photo() -> bytes:
+    """A one-inch ID photo (295 × 413) of a grey silhouette, so that the rosters and the
+    certificates show where the holder's face goes."""
+    image = Image.new("RGB", (295, 413), ID_PHOTO_BLUE)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((92, 70, 203, 200), fill=(236, 236, 236))
+    draw.ellipse((32, 215, 263, 520), fill=(236, 236, 236))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def _upload_documents(enrolment: Enrolment, clerk: Actor) -> None:
+    person_photo_upload(
+        actor=clerk,
+        enrolment_id=enrolment.pk,
+        uploaded_file=SimpleUploadedFile(
+            "照片（演示）.png", demo_photo(), content_type="image/png"
+        ),
+    )
     for item in checklist(enrolment):
         if item.name == HOURS_CERTIFICATE_ITEM:
             continue  # the platform issues it once the hours are met

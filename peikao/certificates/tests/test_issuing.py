@@ -108,6 +108,27 @@ def test_the_pdf_is_a4_with_the_font_embedded():
     assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.27\d* 841\.88\d*\s*\]", pdf)
 
 
+def test_the_pdf_carries_the_holders_photo_from_the_enrolment():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peikao.training.seed import demo_photo
+    from peikao.training.tests.factories import EnrolmentFactory
+
+    def pdf_of(certificate) -> bytes:
+        with certificate.file.open("rb") as file:
+            return file.read()
+
+    result = passed_result()
+    EnrolmentFactory.create(
+        person=result.person, photo=SimpleUploadedFile("photo.png", demo_photo())
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = certificates_issue(actor=acting_as("yc_exam_center"), result_ids=[result.pk])
+    # The QR is drawn as vectors: the only picture is the photo.
+    assert b"/Subtype /Image" in pdf_of(batch.certificates.get())
+    assert b"/Subtype /Image" not in pdf_of(issued_one())
+
+
 def test_a_principal_gets_the_competence_certificate_renewed_with_the_years_hours(time_machine):
     from peikao.catalog.models import Industry, PostCategory
     from peikao.certificates.services.lifecycle import (
