@@ -137,54 +137,121 @@ def problem_entry(problem: Problem) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class SheetRow:
-    number: int  # as Excel numbers it, the header being row 1
+    number: int  # as Excel numbers it
     values: dict[str, Any]
+    # Columns written twice under two of their names (操作项目 and 准操项目) that disagree.
+    conflicts: tuple[str, ...] = ()
 
 
-def _header_positions(header_line) -> dict[str, int]:
-    """Where each known column is; the old systems' other columns (序号, 性别, …) are left."""
-    found: dict[str, int] = {}
+# Exports often put a title ("运城市特种作业操作证台账") above the header: it is looked for in
+# the first rows of each sheet.
+HEADER_SEARCH_ROWS = 5
+
+
+def _header_positions(header_line) -> dict[str, list[int]]:
+    """Where each known column is, under any of its names; the old systems' other columns
+    (序号, 性别, …) are left."""
+    found: dict[str, list[int]] = {}
     for index, value in enumerate(header_line):
         title = "".join(str(value or "").split())
         for key, (_label, headers) in COLUMNS.items():
-            if title in headers and key not in found:
-                found[key] = index
-    missing = [LABELS[key] for key in REQUIRED_COLUMNS if key not in found]
-    if "item" not in found and "post" not in found:
-        missing.append("操作项目（或准操项目、人员类别）")
-    if missing:
-        raise DomainError(
-            f"第1行应为表头，缺少这些列：{'、'.join(missing)}。"
-            "请使用旧系统按全国查询格式导出的表格，不要修改列名。"
-        )
+            if title in headers:
+                found.setdefault(key, []).append(index)
     return found
 
 
+def _missing_columns(found: dict[str, list[int]]) -> list[str]:
+    missing = [LABELS[key] for key in REQUIRED_COLUMNS if key not in found]
+    if "item" not in found and "post" not in found:
+        missing.append("操作项目（或准操项目、人员类别）")
+    return missing
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+@dataclass(frozen=True)
+class _Header:
+    sheet: Any
+    row: int
+    positions: dict[str, list[int]]
+
+
+def _certificates_header(workbook) -> _Header:
+    """The one sheet whose first rows hold the certificates' header. A sheet of notes beside
+    it is left; two sheets of certificates are refused, since only one would be read."""
+    found: list[_Header] = []
+    nearest: tuple[int, str] | None = None  # the fewest missing columns, and the message
+    any_content = False
+    for sheet in workbook.worksheets:
+        lines = sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS)
+        for number, line in enumerate(lines, start=1):
+            if all(_is_blank(value) for value in line):
+                continue
+            any_content = True
+            positions = _header_positions(line)
+            missing = _missing_columns(positions)
+            if not missing:
+                found.append(_Header(sheet, number, positions))
+                break
+            if positions and (nearest is None or len(missing) < nearest[0]):
+                place = f"工作表“{_cut(sheet.title)}”第{number}行"
+                nearest = (len(missing), f"{place}像是表头，但缺少这些列：{'、'.join(missing)}。")
+    if len(found) > 1:
+        titles = "、".join(f"“{_cut(header.sheet.title)}”" for header in found)
+        raise DomainError(
+            f"工作表{titles}都是证书表：一次只导入一个工作表，请合并到一个工作表后上传。"
+        )
+    if found:
+        return found[0]
+    if not any_content:
+        raise DomainError("表格是空的：第1行应为表头，第2行起每行一张证书。")
+    raise DomainError(
+        (
+            nearest[1]
+            if nearest
+            else "第1行应为表头，缺少这些列：" + "、".join(_missing_columns({})) + "。"
+        )
+        + "请使用旧系统按全国查询格式导出的表格，不要修改列名。"
+    )
+
+
+def _row_values(line, positions: dict[str, list[int]]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Each column's value (the first filled of its names) and the columns whose names
+    disagree."""
+    values: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for key, indexes in positions.items():
+        filled = [line[i] for i in indexes if i < len(line) and not _is_blank(line[i])]
+        values[key] = filled[0] if filled else None
+        if len({lookup_key(value) for value in filled}) > 1:
+            conflicts.append(key)
+    return values, tuple(conflicts)
+
+
 def read_rows(file: IO[bytes]) -> Iterator[SheetRow]:
-    """Every non-empty data row of the first sheet, streamed; the whole file is refused (a
-    DomainError) when it is not an xlsx, has no header or no data, or more than MAX_ROWS rows.
-    Consume it inside one pass: the workbook closes when the iteration ends."""
+    """Every non-empty data row of the certificates' sheet, streamed; the whole file is refused
+    (a DomainError) when it is not an xlsx, has no header or no data, or more than MAX_ROWS
+    rows. Consume it inside one pass: the workbook closes when the iteration ends."""
     with uploaded_workbook(
         file, max_bytes=MAX_FILE_BYTES, max_uncompressed_bytes=MAX_UNCOMPRESSED_BYTES
     ) as workbook:
         if not workbook.worksheets:
             raise DomainError("表格中没有工作表。")
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(lines, None)
-        if header is None or all(value in (None, "") for value in header):
-            raise DomainError("表格是空的：第1行应为表头，第2行起每行一张证书。")
-        positions = _header_positions(header)
+        header = _certificates_header(workbook)
+        lines = header.sheet.iter_rows(values_only=True, min_row=header.row + 1)
         count = 0
-        for number, line in enumerate(lines, start=2):
-            values = {key: line[i] if i < len(line) else None for key, i in positions.items()}
-            if all(value is None or str(value).strip() == "" for value in values.values()):
+        for number, line in enumerate(lines, start=header.row + 1):
+            values, conflicts = _row_values(line, header.positions)
+            if all(_is_blank(value) for value in values.values()):
                 continue
             count += 1
             if count > MAX_ROWS:
                 raise DomainError(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件上传。")
-            yield SheetRow(number, values)
+            yield SheetRow(number, values, conflicts)
         if not count:
-            raise DomainError("表格中没有证书数据：请从第2行起每行填写一张证书。")
+            raise DomainError("表格中没有证书数据：请从表头的下一行起每行填写一张证书。")
 
 
 # --------------------------------------------------------------------------- a row's values
@@ -268,6 +335,15 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+# How much of a written value a message quotes: a whole 32,767-character cell is not.
+SHOWN_LENGTH = 30
+
+
+def _cut(value: Any) -> str:
+    text = _text(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
+
+
 def lookup_key(value: Any) -> str:
     """A name as looked up: spaces and full-width forms of the old exports do not matter."""
     return "".join(normalise_identifier(_text(value)).split())
@@ -275,8 +351,9 @@ def lookup_key(value: Any) -> str:
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _TIME_AFTER = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-# Excel's serial days of 1900-01-01 and 2199-12-31: a number outside is not a date.
-_SERIAL_RANGE = (1, 109_574)
+# Excel's serial days of 1950-01-01 and 2199-12-31: a number outside is not a date of a
+# certificate (2024 alone would be a day of 1905).
+_SERIAL_RANGE = (18_264, 109_574)
 
 
 def parse_date(value: Any) -> date | None:
@@ -332,7 +409,7 @@ class _Reader:
         except (ValueError, OverflowError):
             self.fail(
                 key,
-                f"{LABELS[key]}“{_text(raw)}”不是日期，"
+                f"{LABELS[key]}“{_cut(raw)}”不是日期，"
                 "请写成 2021-03-05、2021/3/5 或 2021年3月5日。",
             )
             return None
@@ -368,7 +445,7 @@ def _kind(read: _Reader, catalogue: Catalogue) -> str:
             return rules.SAFETY_COMPETENCE
         read.fail(
             "kind",
-            f"证书类型“{written}”无法识别，应为“{rules.KIND_NAMES[rules.SPECIAL_OPERATION]}”或"
+            f"证书类型“{_cut(written)}”无法识别，应为“{rules.KIND_NAMES[rules.SPECIAL_OPERATION]}”或"
             f"“{rules.KIND_NAMES[rules.SAFETY_COMPETENCE]}”。",
         )
         return ""
@@ -385,13 +462,24 @@ def _kind(read: _Reader, catalogue: Catalogue) -> str:
 
 def _special(read: _Reader, catalogue: Catalogue) -> tuple[str | None, str | None] | None:
     """The item and its category of a special-operation certificate."""
-    written = _text(read.row.values.get("item"))
+    raw = read.row.values.get("item")
+    written = _text(raw)
     if not written:
         read.fail("item", "操作项目未填写（特种作业操作证须填写操作项目或准操项目）。")
         return None
+    if isinstance(raw, float) and lookup_key(f"{written}0") in catalogue.items:
+        # Excel keeps 9.10 as the number 9.1: which of the two was meant is lost.
+        read.fail(
+            "item",
+            f"操作项目被 Excel 存成了数字 {written}，分不清是 {written} 还是 {written}0。"
+            "请填写项目名称，或把该列设为文本后重新填写编号。",
+        )
+        return None
     item = catalogue.items.get(lookup_key(written))
     if item is None:
-        read.fail("item", f"操作项目“{written}”不在目录中（按名称、其他写法和编号都未找到）。")
+        read.fail(
+            "item", f"操作项目“{_cut(written)}”不在目录中（按名称、其他写法和编号都未找到）。"
+        )
         return None
     if not item.issued_by_city:
         read.fail(
@@ -403,11 +491,11 @@ def _special(read: _Reader, catalogue: Catalogue) -> tuple[str | None, str | Non
     if category and catalogue.categories.get(lookup_key(category)) != item.category_id:
         read.fail(
             "category",
-            f"作业类别“{category}”与操作项目“{item.name}”不符（应为{item.category}）。",
+            f"作业类别“{_cut(category)}”与操作项目“{item.name}”不符（应为{item.category}）。",
         )
     post = _text(read.row.values.get("post"))
     if post and catalogue.posts.get(lookup_key(post)) != "special_operator":
-        read.fail("post", f"人员类别“{post}”与特种作业操作证不符（应为特种作业人员或不填）。")
+        read.fail("post", f"人员类别“{_cut(post)}”与特种作业操作证不符（应为特种作业人员或不填）。")
     return item.code, item.category_id
 
 
@@ -422,7 +510,7 @@ def _competence(read: _Reader, catalogue: Catalogue) -> tuple[str, str] | None:
     if post not in ("principal", "safety_manager"):
         read.fail(
             "post",
-            f"人员类别“{post_text}”应为主要负责人或安全生产管理人员。"
+            f"人员类别“{_cut(post_text)}”应为主要负责人或安全生产管理人员。"
             if post_text
             else "人员类别未填写（主要负责人或安全生产管理人员）。",
         )
@@ -432,7 +520,7 @@ def _competence(read: _Reader, catalogue: Catalogue) -> tuple[str, str] | None:
     if industry is None:
         read.fail(
             "industry",
-            f"行业类别“{industry_text}”不在目录中。" if industry_text else "行业类别未填写。",
+            f"行业类别“{_cut(industry_text)}”不在目录中。" if industry_text else "行业类别未填写。",
         )
         ok = False
     elif not industry.assessed_by_emergency_management:
@@ -452,7 +540,7 @@ def _status_act(read: _Reader) -> tuple[str, str]:
     written = _text(read.row.values.get("status"))
     words = {lookup_key(word): act for word, act in STATUS_WORDS.items()}
     if written and lookup_key(written) not in words:
-        read.fail("status", f"状态“{written}”无法识别，应为有效、暂扣、撤销、注销或失效。")
+        read.fail("status", f"状态“{_cut(written)}”无法识别，应为有效、暂扣、撤销、注销或失效。")
         return "", ""
     act = words.get(lookup_key(written), "")
     reason_text = _text(read.row.values.get("revocation_reason"))
@@ -465,7 +553,7 @@ def _status_act(read: _Reader) -> tuple[str, str]:
             return act, key
     read.fail(
         "revocation_reason",
-        f"撤销原因“{reason_text}”无法识别，应为：{'、'.join(rules.REVOCATION_REASONS.values())}。",
+        f"撤销原因“{_cut(reason_text)}”无法识别，应为：{'、'.join(rules.REVOCATION_REASONS.values())}。",
     )
     return act, ""
 
@@ -498,9 +586,24 @@ def _review_dates(
     return min(due, valid_until), interval
 
 
+def _revocation_day(read: _Reader, act: str, first_issued: date | None, today: date):
+    """撤销日期: only beside 撤销, and between the first issue and today."""
+    revoked_on = read.day("revoked_on")
+    if revoked_on is None:
+        return None
+    if act != "revoke":
+        read.fail("revoked_on", "撤销日期已填写，但状态不是撤销：请核对状态或删去撤销日期。")
+    elif revoked_on > today or (first_issued and revoked_on < first_issued):
+        read.fail("revoked_on", f"撤销日期（{revoked_on:%Y-%m-%d}）应在初领日期和今天之间。")
+    return revoked_on
+
+
 def check_row(row: SheetRow, context: Context) -> LegacyRow | list[Problem]:
     """The certificate a row becomes, or every problem of it."""
     read = _Reader(row)
+    for key in row.conflicts:
+        names = "、".join(COLUMNS[key][1])
+        read.fail(key, f"{LABELS[key]}在两列（{names}中的两个）都有填写，且不一致；请只保留一列。")
     name = read.text("name", max_length=50, required=True)
     identity = _identity(read)
     number = normalise_identifier(read.text("number", max_length=30, required=True))
@@ -518,7 +621,7 @@ def check_row(row: SheetRow, context: Context) -> LegacyRow | list[Problem]:
     ):
         read.fail(
             "number",
-            f"证书编号“{number}”应为“T”加持证人的身份证号码（T{identity.id_number}）。",
+            f"证书编号“{_cut(number)}”应为“T”加持证人的身份证号码（T{identity.id_number}）。",
         )
     first_issued = read.day("first_issued", required=True)
     valid_from = read.day("valid_from", required=True)
@@ -544,15 +647,29 @@ def check_row(row: SheetRow, context: Context) -> LegacyRow | list[Problem]:
     if authority and "".join(authority.split()) not in context.authorities:
         read.fail(
             "authority",
-            f"签发机关“{authority}”不是本市的发证机关（{context.authority}），"
+            f"签发机关“{_cut(authority)}”不是本市的发证机关（{context.authority}），"
             "只能导入本市签发的证书。",
         )
+    if identity and first_issued and first_issued < rules.add_years(identity.birth_date, 18):
+        read.fail(
+            "first_issued",
+            f"初领日期（{first_issued:%Y-%m-%d}）时持证人未满18周岁"
+            f"（身份证号码的出生日期为{identity.birth_date:%Y-%m-%d}），请核对。",
+        )
     act, revocation = _status_act(read)
-    revoked_on = read.day("revoked_on") if act == "revoke" else None
+    revoked_on = _revocation_day(read, act, first_issued, today)
     if read.problems or not (identity and kind and first_issued and valid_from and valid_until):
         return read.problems
     assert (special or competence) is not None
     terms = context.terms(kind, valid_from)
+    longest = rules.add_years(valid_from, terms.validity_years) + timedelta(days=1)
+    if valid_until > longest:
+        read.fail(
+            "valid_until",
+            f"有效期结束日期（{valid_until:%Y-%m-%d}）距有效期开始日期（{valid_from:%Y-%m-%d}）"
+            f"超过了该证书的有效期 {terms.validity_years} 年，请核对。",
+        )
+        return read.problems
     review_due, interval = None, 0
     if kind == rules.SPECIAL_OPERATION:
         review_due, interval = _review_dates(read, valid_from, valid_until, reviewed_on, terms)
@@ -633,10 +750,32 @@ def check_rows(rows: Iterator[SheetRow], context: Context) -> tuple[list[LegacyR
     problems: list[Problem] = []
     seen: dict[tuple, int] = {}
     live: dict[tuple, int] = {}
+    names: dict[str, tuple[str, int]] = {}  # ID number -> the name its first row gives
+    holders: dict[str, tuple[str, int]] = {}  # certificate number -> its holder's ID number
     for row in rows:
         result = check_row(row, context)
         if isinstance(result, list):
             problems += result
+            continue
+        name, first = names.setdefault(result.id_number, (result.name, row.number))
+        if name != result.name:
+            problems.append(
+                Problem(
+                    row.number,
+                    LABELS["name"],
+                    f"姓名“{_cut(result.name)}”与第{first}行同一身份证号码的姓名“{_cut(name)}”不一致。",
+                )
+            )
+            continue
+        holder, first = holders.setdefault(result.number, (result.id_number, row.number))
+        if holder != result.id_number:
+            problems.append(
+                Problem(
+                    row.number,
+                    LABELS["number"],
+                    f"证书编号“{_cut(result.number)}”与第{first}行相同，但持证人不同。",
+                )
+            )
             continue
         key = (result.id_number, result.subject)
         same = seen.setdefault((*key, result.valid_from), row.number)

@@ -88,6 +88,8 @@ def check_archive(
     if size > file_limit:
         limit_mb = file_limit / MB
         raise DomainError(f"文件过大（{size / MB:.1f} MB），不能超过 {limit_mb:.0f} MB。")
+    if not size:
+        raise DomainError("文件是空的（0 字节），请重新选择要上传的表格。")
     if file.read(len(XLSX_MAGIC)) != XLSX_MAGIC:
         raise DomainError(NOT_XLSX)
     file.seek(0)

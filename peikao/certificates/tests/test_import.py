@@ -413,6 +413,127 @@ def test_another_citys_exam_center_cannot_import_this_citys_certificates():
     assert "不是本市的发证机关（忻州市应急管理局）" in messages[0]
 
 
+def test_the_rows_of_a_file_are_checked_against_each_other():
+    renamed = special(43, **{"姓名": "另一个人"})
+    same_number = competence(45, **{"证书编号": an_id(44, woman=True)})
+    messages = rejected([special(43), renamed, competence(44), same_number])
+    assert messages == [
+        "第3行：姓名“另一个人”与第2行同一身份证号码的姓名“旧证持证人43”不一致。",
+        f"第5行：证书编号“{an_id(44, woman=True)}”与第4行相同，但持证人不同。",
+    ]
+
+
+def test_dates_the_law_makes_impossible_are_refused():
+    born_1999 = an_id(19)  # 1980 + 19
+    rows = [
+        # Issued at 15: before the holder's 18th birthday.
+        special(19, **{"初领日期": "2014-05-01"}),
+        # Valid 7 years where the law gives 6.
+        special(50, **{"有效期结束日期": "2032-01-10"}),
+        # 2024 alone, a number: not the day 2024 of Excel's calendar (1905-07-16).
+        special(51, **{"初领日期": 2024}),
+        special(52, **{"状态": "撤销", "撤销日期": "2030-01-01"}),
+        special(53, **{"撤销日期": "2026-01-01"}),
+    ]
+    messages = rejected(rows, header=[*HEADER, "撤销日期"])
+    assert born_1999[6:10] == "1999"
+    assert messages == [
+        "第2行：初领日期（2014-05-01）时持证人未满18周岁"
+        "（身份证号码的出生日期为1999-03-15），请核对。",
+        "第3行：有效期结束日期（2032-01-10）距有效期开始日期（2025-01-10）"
+        "超过了该证书的有效期 6 年，请核对。",
+        "第4行：初领日期“2024”不是日期，请写成 2021-03-05、2021/3/5 或 2021年3月5日。",
+        "第5行：撤销日期（2030-01-01）应在初领日期和今天之间。",
+        "第6行：撤销日期已填写，但状态不是撤销：请核对状态或删去撤销日期。",
+    ]
+
+
+def test_an_item_code_excel_turned_into_an_ambiguous_number_is_refused():
+    # 9.10 typed in a number cell is kept as 9.1; 1.2 has no 1.20 to be confused with.
+    ambiguous = special(54, item=9.1, **{"作业类别": ""})
+    messages = rejected([ambiguous])
+    assert messages == [
+        "第2行：操作项目被 Excel 存成了数字 9.1，分不清是 9.1 还是 9.10。"
+        "请填写项目名称，或把该列设为文本后重新填写编号。"
+    ]
+    job = run([special(55, item=1.2)])
+    assert job.status == rules.IMPORT_DONE and by_number("T" + an_id(55)).item_id == "1.2"
+
+
+def test_both_names_of_the_item_column_are_read_and_must_agree():
+    header = [*HEADER, "准操项目"]
+    one_filled = special(56, item="", **{"准操项目": "低压电工作业"})
+    assert run([one_filled], header=header).status == rules.IMPORT_DONE
+    assert by_number("T" + an_id(56)).item_id == "1.2"
+    disagreeing = special(57, **{"准操项目": "高压电工作业", "作业类别": ""})
+    [message] = rejected([disagreeing], header=header)
+    assert message.startswith(
+        "第2行：操作项目在两列（操作项目、准操项目中的两个）都有填写，且不一致"
+    )
+
+
+def test_a_long_cell_is_quoted_cut_short():
+    messages = rejected([special(58, **{"签发机关": "某" * 5000})])
+    assert messages == [
+        "第2行：签发机关不能超过100个字（现为5000个）。",
+        f"第2行：签发机关“{'某' * 30}…”不是本市的发证机关（运城市应急管理局），"
+        "只能导入本市签发的证书。",
+    ]
+
+
+def workbook_of(*sheets: tuple[str, list[list]]) -> SimpleUploadedFile:
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for title, lines in sheets:
+        page = book.create_sheet(title)
+        for line in lines:
+            page.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("旧系统导出.xlsx", buffer.getvalue())
+
+
+def lines_of(rows: list[dict]) -> list[list]:
+    return [HEADER, *([row.get(title) for title in HEADER] for row in rows)]
+
+
+def job_of(uploaded: SimpleUploadedFile) -> CertificateImport:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = certificate_import_start(
+            actor=acting_as("yc_exam_center"), uploaded_file=uploaded, dry_run=False
+        )
+    job.refresh_from_db()
+    return job
+
+
+def test_the_certificates_sheet_is_found_below_a_title_and_beside_notes():
+    notes = ("说明", [["本表由旧系统导出"], ["共 1 条"]])
+    titled = ("证书", [["运城市特种作业操作证台账"], [], *lines_of([special(59)])])
+    job = job_of(workbook_of(notes, titled))
+    assert job.status == rules.IMPORT_DONE and job.imported == 1
+    assert by_number("T" + an_id(59)).holder.name == "旧证持证人59"
+
+
+def test_two_sheets_of_certificates_are_refused_since_one_would_be_left():
+    job = job_of(
+        workbook_of(("第一批", lines_of([special(61)])), ("续表", lines_of([special(62)])))
+    )
+    assert job.status == rules.IMPORT_REFUSED and job.imported == 0
+    assert job.problems[0]["message"] == (
+        "工作表“第一批”、“续表”都是证书表：一次只导入一个工作表，请合并到一个工作表后上传。"
+    )
+    assert not Certificate.objects.exists()
+
+
+def test_a_header_missing_columns_is_named_with_its_sheet_and_row():
+    job = job_of(workbook_of(("导出", [["台账"], ["姓名", "身份证号码", "签发机关"]])))
+    assert job.status == rules.IMPORT_REFUSED
+    assert job.problems[0]["message"].startswith(
+        "工作表“导出”第2行像是表头，但缺少这些列：证书编号、初领日期"
+    )
+
+
 def test_a_file_that_is_no_xlsx_is_refused_at_once_and_no_job_is_made():
     actor = acting_as("yc_exam_center")
     for content in (b"not a spreadsheet", b"PK\x03\x04 broken"):
@@ -423,6 +544,10 @@ def test_a_file_that_is_no_xlsx_is_refused_at_once_and_no_job_is_made():
         assert "不是 Excel 2007 及以上格式" in str(refused.value)
     with pytest.raises(DomainError, match="请选择要导入的 Excel 文件"):
         certificate_import_start(actor=actor, uploaded_file=None, dry_run=True)
+    with pytest.raises(DomainError, match=r"文件是空的（0 字节）"):
+        certificate_import_start(
+            actor=actor, uploaded_file=SimpleUploadedFile("x.xlsx", b""), dry_run=True
+        )
     assert not CertificateImport.objects.exists()
 
 
