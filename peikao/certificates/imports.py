@@ -743,57 +743,57 @@ def plan_status(
         legacy.status_reason = f"旧系统导入：{rules.STATUS_NAMES[status]}"
 
 
+class _EarlierRows:
+    """What the file's earlier rows said, each next row checked against it: the first row
+    that gave an ID number, a certificate number, a certificate or a live one."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, tuple[str, int]] = {}  # ID number -> its name, row
+        self.holders: dict[str, tuple[str, int]] = {}  # certificate number -> ID number, row
+        self.certificates: dict[tuple, int] = {}
+        self.live: dict[tuple, int] = {}
+
+    def problem(self, result: LegacyRow) -> Problem | None:
+        row = result.row
+        name, first = self.names.setdefault(result.id_number, (result.name, row))
+        if name != result.name:
+            return Problem(
+                row,
+                LABELS["name"],
+                f"姓名“{_cut(result.name)}”与第{first}行同一身份证号码的姓名“{_cut(name)}”不一致。",
+            )
+        holder, first = self.holders.setdefault(result.number, (result.id_number, row))
+        if holder != result.id_number:
+            number = _cut(result.number)
+            return Problem(
+                row, LABELS["number"], f"证书编号“{number}”与第{first}行相同，但持证人不同。"
+            )
+        key = (result.id_number, result.subject)
+        first = self.certificates.setdefault((*key, result.valid_from), row)
+        if first != row:
+            return Problem(row, LABELS["number"], f"与第{first}行是同一张证书（重复行）。")
+        if result.live and (first := self.live.setdefault(key, row)) != row:
+            return Problem(
+                row,
+                LABELS["number"],
+                f"与第{first}行是同一持证人同一项目的两张在用证书，只能有一张。",
+            )
+        return None
+
+
 def check_rows(rows: Iterator[SheetRow], context: Context) -> tuple[list[LegacyRow], list[Problem]]:
-    """Every row checked, and the rows of the file checked against each other: the same
-    certificate twice, or two certificates in force for one holder and subject."""
+    """Every row checked, and the rows of the file checked against each other: one person
+    under two names, one number for two holders, the same certificate twice, or two
+    certificates in force for one holder and subject."""
     checked: list[LegacyRow] = []
     problems: list[Problem] = []
-    seen: dict[tuple, int] = {}
-    live: dict[tuple, int] = {}
-    names: dict[str, tuple[str, int]] = {}  # ID number -> the name its first row gives
-    holders: dict[str, tuple[str, int]] = {}  # certificate number -> its holder's ID number
+    earlier = _EarlierRows()
     for row in rows:
         result = check_row(row, context)
         if isinstance(result, list):
             problems += result
-            continue
-        name, first = names.setdefault(result.id_number, (result.name, row.number))
-        if name != result.name:
-            problems.append(
-                Problem(
-                    row.number,
-                    LABELS["name"],
-                    f"姓名“{_cut(result.name)}”与第{first}行同一身份证号码的姓名“{_cut(name)}”不一致。",
-                )
-            )
-            continue
-        holder, first = holders.setdefault(result.number, (result.id_number, row.number))
-        if holder != result.id_number:
-            problems.append(
-                Problem(
-                    row.number,
-                    LABELS["number"],
-                    f"证书编号“{_cut(result.number)}”与第{first}行相同，但持证人不同。",
-                )
-            )
-            continue
-        key = (result.id_number, result.subject)
-        same = seen.setdefault((*key, result.valid_from), row.number)
-        if same != row.number:
-            problems.append(
-                Problem(row.number, LABELS["number"], f"与第{same}行是同一张证书（重复行）。")
-            )
-            continue
-        if result.live:
-            other = live.setdefault(key, row.number)
-            if other != row.number:
-                problems.append(
-                    Problem(
-                        row.number,
-                        LABELS["number"],
-                        f"与第{other}行是同一持证人同一项目的两张在用证书，只能有一张。",
-                    )
-                )
-                continue
-        checked.append(result)
+        elif problem := earlier.problem(result):
+            problems.append(problem)
+        else:
+            checked.append(result)
     return checked, problems
