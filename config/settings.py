@@ -217,6 +217,8 @@ PEIKAO_SIGNATURE_SUITE = os.environ.get("PEIKAO_SIGNATURE_SUITE", "EdDSA")
 PEIKAO_CERTIFICATE_ISSUER = os.environ.get("PEIKAO_CERTIFICATE_ISSUER", "培考 安全生产考试证书签发")
 # Public lookups (/verify) a client may make per minute, by number or in bulk.
 PEIKAO_VERIFY_LOOKUPS_PER_MINUTE = int(os.environ.get("PEIKAO_VERIFY_LOOKUPS_PER_MINUTE", "20"))
+# The rows of bulk checks (page and API) a client may check per clock hour: one full list.
+PEIKAO_VERIFY_BULK_ROWS_PER_HOUR = int(os.environ.get("PEIKAO_VERIFY_BULK_ROWS_PER_HOUR", "2000"))
 # How many days before a certificate's review or expiry its holder, employer and institution
 # are reminded, each threshold once.
 PEIKAO_CERTIFICATE_REMINDER_DAYS = tuple(

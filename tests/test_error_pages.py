@@ -40,14 +40,18 @@ def test_a_missing_page_is_the_chinese_404_page(client, login_as, who):
     assert_not_the_debug_page(page)
 
 
-def test_a_refusal_is_the_chinese_403_page_with_its_reason(login_as):
+def test_a_refusal_is_the_chinese_403_page_with_its_reason(login_as, caplog):
     client = login_as("huaan_teacher")
-    response = client.get("/test-only/refused/")
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get("/test-only/refused/")
     page = response.content.decode()
     assert response.status_code == 403
     assert "<title>无权访问 · 培考</title>" in page and in_the_site_layout(page)
     assert "只有本机构的教务员可以办理此事项。" in page
     assert_not_the_debug_page(page)
+    # One line in the log, no traceback: a forbidden click is not a fault of the server.
+    [logged] = [record for record in caplog.records if record.name == "django.request"]
+    assert logged.getMessage() == "Forbidden: /test-only/refused/" and logged.exc_info is None
 
 
 def test_a_refusal_without_a_reason_says_what_to_do(client):

@@ -59,8 +59,7 @@ def read_pairs(file: IO[bytes]) -> list[tuple[int, str, str]]:
     return pairs
 
 
-def bulk_check(file: IO[bytes]) -> list[BulkRow]:
-    pairs = read_pairs(file)
+def check_pairs(pairs: list[tuple[int, str, str]]) -> list[BulkRow]:
     found = public_lookups((number, name) for _, number, name in pairs)
     return [
         BulkRow(row, number, name, found.get((normalise_identifier(number), name), []))

@@ -14,6 +14,7 @@ Pure: no Django.
 """
 
 import base64
+import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -59,7 +60,9 @@ def day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def day_of_number(value: int) -> date:
+def day_of_number(value: Any) -> date:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1_0101 <= value <= 9999_1231:
+        raise ValueError("not a day")
     return date(value // 10000, value // 100 % 100, value % 100)
 
 
@@ -118,7 +121,7 @@ class Claims:
             region = values.get(ISSUER_REGION)
             return cls(
                 number=_text(values[NUMBER]),
-                kind=int(values[KIND]),
+                kind=_integer(values[KIND]),
                 name=_text(values.get(NAME, "")),
                 id_number=_text(values.get(ID_NUMBER, "")),
                 category=_text(values.get(CATEGORY, "")),
@@ -126,12 +129,12 @@ class Claims:
                 first_issued=days.get(FIRST_ISSUED),
                 valid_until=days.get(VALID_UNTIL),
                 next_review=days.get(NEXT_REVIEW),
-                issuer_region=str(region) if region is not None else "",
+                issuer_region=str(_integer(region)) if region is not None else "",
                 status_index=_optional_int(values.get(STATUS_INDEX)),
                 hours_tenths=_optional_int(values.get(HOURS_TENTHS)),
                 issued_on=days.get(ISSUED_ON),
             )
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, OverflowError) as error:
             raise StatementError("二维码内容不完整或格式不对。") from error
 
 
@@ -141,11 +144,23 @@ def _text(value: Any) -> str:
     return value
 
 
-def _optional_int(value: Any) -> int | None:
-    if value is None:
-        return None
+def _integer(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError("not an integer")
+    return value
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else _integer(value)
+
+
+def _one_item(raw: bytes) -> Any:
+    """The one CBOR item `raw` holds. Bytes after it are refused: else one signature would
+    stand under endless different texts."""
+    stream = io.BytesIO(raw)
+    value = cbor2.CBORDecoder(stream).decode()
+    if stream.tell() != len(raw):
+        raise ValueError("bytes after the item")
     return value
 
 
@@ -185,8 +200,8 @@ def read_statement(text: str) -> Statement:
         raise StatementError("这不是本平台证书的二维码（应以 PK1: 开头）。")
     try:
         raw = base45.b45decode(text[len(PREFIX) :])
-        message = cbor2.loads(raw)
-    except (ValueError, cbor2.CBORDecodeError) as error:
+        message = _one_item(raw)
+    except (ValueError, cbor2.CBORDecodeError, RecursionError) as error:
         raise StatementError("二维码内容已损坏，无法读取。") from error
     if not isinstance(message, cbor2.CBORTag) or message.tag != COSE_SIGN1_TAG:
         raise StatementError("二维码内容不是签名声明。")
@@ -197,9 +212,9 @@ def read_statement(text: str) -> Statement:
     if not all(isinstance(part, bytes) for part in (protected, payload, signature)):
         raise StatementError("二维码内容不是签名声明。")
     try:
-        header = cbor2.loads(protected)
-        claims_map = cbor2.loads(payload)
-    except (ValueError, cbor2.CBORDecodeError) as error:
+        header = _one_item(protected)
+        claims_map = _one_item(payload)
+    except (ValueError, cbor2.CBORDecodeError, RecursionError) as error:
         raise StatementError("二维码内容已损坏，无法读取。") from error
     if not isinstance(header, Mapping) or not isinstance(claims_map, Mapping):
         raise StatementError("二维码内容不是签名声明。")

@@ -37,6 +37,8 @@ MESSAGES = {
     "less_than": "{field}应小于{lt}。",
     "less_than_equal": "{field}不能大于{le}。",
     "list_type": "{field}应为列表。",
+    "too_short": "{field}至少要有{min_length}项。",
+    "too_long": "{field}最多{max_length}项。",
     "json_invalid": "请求内容不是有效的 JSON。",
 }
 OTHERWISE = "{field}的格式不正确。"

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import permission_denied
 
 from peikao.core import errors, request_context
 from peikao.core.api_errors import NUL_REFUSED
@@ -63,7 +64,9 @@ class DomainErrorPagesMiddleware:
         if isinstance(exception, errors.NotFound):
             raise Http404(str(exception)) from exception
         if isinstance(exception, errors.PermissionDenied):
-            raise DjangoPermissionDenied(str(exception)) from exception
+            # Answered here, not raised: Django would log each refusal with its traceback, and
+            # a forbidden click is no error of the server's (the response's one line is kept).
+            return permission_denied(request, DjangoPermissionDenied(str(exception)))
         return None
 
 

@@ -159,7 +159,8 @@ def _window_refusal(certificate: Certificate) -> str:
             f"复审（换证）申请期为 {due - timedelta(days=window):%Y年%m月%d日}至"
             f"{due:%Y年%m月%d日}，现在还不能办理。"
         )
-    return rules.CERTIFICATE.refusal(certificate.status, "review_pass")
+    # Either review act, passed or refused: the machine's own refusal would name the pass.
+    return f"证书当前为“{rules.STATUS_NAMES[certificate.status]}”，不能办理复审或换证。"
 
 
 @transaction.atomic

@@ -102,6 +102,19 @@ def test_a_review_before_the_window_is_refused_and_changes_nothing():
     assert fresh(certificate).review_due_on == date(2029, 12, 2)
 
 
+def test_a_revoked_certificate_is_neither_passed_nor_refused_at_review():
+    certificate = issued_one()
+    lifecycle.certificate_revoke(actor=center(), certificate_id=certificate.pk, reason="accident")
+    refusal = "证书当前为“已撤销”，不能办理复审或换证。"
+    with pytest.raises(Conflict, match=refusal):
+        lifecycle.certificate_review_pass(actor=center(), certificate_id=certificate.pk)
+    with pytest.raises(Conflict, match=refusal):
+        lifecycle.certificate_review_refuse(
+            actor=center(), certificate_id=certificate.pk, reason="复审考试不合格"
+        )
+    assert fresh(certificate).review_failures == 0
+
+
 def test_failing_the_review_twice_makes_the_certificate_invalid(time_machine):
     certificate = issued_one()
     on(time_machine, date(2029, 11, 1))

@@ -14,6 +14,7 @@ import pytest
 
 from peikao.certificates.signing import ED25519, SM2_SM3, key_id, new_key_pair, signer_for
 from peikao.certificates.statement import (
+    PREFIX,
     Claims,
     Kind,
     b64url,
@@ -210,6 +211,9 @@ def vectors():
         "not_ours": "HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N",
         "garbled": ed_text[:-7] + "$$$$$$$",
         "truncated": ed_text[:60],
+        # Bytes after the signed structure: one signature must not stand under many texts.
+        "trailing": PREFIX
+        + base45.b45encode(base45.b45decode(ed_text[len(PREFIX) :]) + "已撤销".encode()).decode(),
     }
     ed_body = json.loads(unb64url(trust["payload"]))
     forged = dict(trust)
@@ -340,6 +344,7 @@ def test_an_hours_certificate_has_no_status_position(found):
         ("not_ours", "prefix", "PK1:"),
         ("garbled", "format", "无法读取"),
         ("truncated", "format", "无法读取"),
+        ("trailing", "format", "无法读取"),
     ],
 )
 def test_what_is_not_a_statement_is_refused_in_chinese(found, name, code, message):

@@ -75,10 +75,58 @@ def test_lookups_are_rate_limited_in_chinese(client, certificate):
     query = {"number": certificate.number, "name": certificate.holder.name}
     for _ in range(3):
         assert 'data-testid="certificate"' in client.get("/verify/", query).content.decode()
-    refused = client.get("/verify/", query).content.decode()
-    assert "查询过于频繁" in refused and 'data-testid="certificate"' not in refused
+    refused = client.get("/verify/", query)
+    assert refused.status_code == 429
+    assert "查询过于频繁，请一分钟后再试。" in refused.content.decode()
+    assert 'data-testid="certificate"' not in refused.content.decode()
     api = client.get("/api/public/certificates/verify", query)
-    assert api.status_code == 429 and "频繁" in api.json()["detail"]
+    assert api.status_code == 429 and api.json()["detail"] == "查询过于频繁，请一分钟后再试。"
+    qr = client.post(
+        "/api/public/certificates/verify-qr", {"text": "x"}, content_type="application/json"
+    )
+    assert qr.status_code == 429 and qr.json()["detail"] == "查询过于频繁，请一分钟后再试。"
+
+
+@override_settings(PEIKAO_VERIFY_BULK_ROWS_PER_HOUR=3)
+def test_bulk_checks_count_their_rows_so_a_list_of_guesses_costs_what_lookups_cost(
+    client, certificate, time_machine
+):
+    """A number is "T" and the ID number: 2,000 guesses under one name in one list would find
+    it, were a list one lookup."""
+    name = certificate.holder.name
+    guesses = [["姓名", "证书编号"], [name, "T140802199001010001"], [name, certificate.number]]
+    found = client.post("/verify/bulk/", {"file": spreadsheet(guesses)})
+    assert found["Content-Type"].startswith("application/vnd.openxmlformats")
+    refused = client.post("/verify/bulk/", {"file": spreadsheet(guesses)})
+    assert refused.status_code == 429
+    assert "批量核验每小时最多 3 行，本小时还可核验 1 行，本次 2 行。" in refused.content.decode()
+    items = [{"number": number, "name": name} for name, number in guesses[1:]]
+    api = client.post(
+        "/api/public/certificates/verify-bulk", {"items": items}, content_type="application/json"
+    )
+    assert api.status_code == 429 and "本小时还可核验 1 行" in api.json()["detail"]
+    one = client.post(
+        "/api/public/certificates/verify-bulk",
+        {"items": items[:1]},
+        content_type="application/json",
+    )
+    assert one.status_code == 200  # a refused check spent nothing: the last row is left
+    time_machine.shift(3600)
+    again = client.post(
+        "/api/public/certificates/verify-bulk", {"items": items}, content_type="application/json"
+    )
+    assert again.status_code == 200 and again.json()[1]["found"] is True
+
+
+def test_the_bulk_api_says_how_many_pairs_it_takes(client):
+    too_many = [{"number": "T1", "name": "王"}] * 2001
+    for items, expected in (([], "“items”至少要有1项。"), (too_many, "“items”最多2000项。")):
+        answer = client.post(
+            "/api/public/certificates/verify-bulk",
+            {"items": items},
+            content_type="application/json",
+        )
+        assert answer.status_code == 422 and answer.json()["errors"] == [expected]
 
 
 def test_the_qr_pasted_or_photographed_is_verified_with_the_record_now(client, certificate):

@@ -92,6 +92,61 @@ def test_any_bytes_behind_the_prefix_are_read_or_refused(raw):
         read_statement(PREFIX + base45.b45encode(raw).decode())
 
 
+def cose_text(claims_map, *, after: bytes = b"") -> str:
+    """A COSE_Sign1 of our header around any claims, under a signature of zeros: what a
+    forger writes by hand."""
+    protected = cbor2.dumps({1: -8, 4: b"\0" * 8})
+    payload = cbor2.dumps(claims_map)
+    message = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, b"\0" * 64])) + after
+    return PREFIX + base45.b45encode(message).decode()
+
+
+# Any CBOR value where a claim goes: huge integers, infinities, nested lists, bytes…
+CBOR_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | st.binary(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.integers(0, 20), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.integers(0, 20), CBOR_VALUES, max_size=14))
+def test_any_claims_a_forger_writes_are_read_or_refused_in_chinese(claims_map):
+    try:
+        read_statement(cose_text(claims_map))
+    except StatementError as refused:
+        assert any("\u4e00" <= c <= "\u9fff" for c in str(refused))
+
+
+@pytest.mark.parametrize(
+    "claims_map",
+    [
+        {**CLAIMS.as_map(), 7: 10**30},  # a day beyond any calendar
+        {**CLAIMS.as_map(), 7: 2**63},
+        {**CLAIMS.as_map(), 2: float("inf")},  # the kind
+        {**CLAIMS.as_map(), 2: 1.0},
+        {**CLAIMS.as_map(), 10: "140800"},  # the region, as text
+    ],
+)
+def test_claims_of_the_wrong_type_or_size_are_refused(claims_map):
+    with pytest.raises(StatementError, match="二维码内容不完整或格式不对"):
+        read_statement(cose_text(claims_map))
+
+
+def test_bytes_after_the_signed_statement_are_refused():
+    pair = new_key_pair(ED25519)
+    raw = base45.b45decode(sign_statement(CLAIMS, signer_for(ED25519, pair.private_key))[4:])
+    padded = PREFIX + base45.b45encode(raw + "已撤销".encode()).decode()
+    with pytest.raises(StatementError, match="已损坏"):
+        read_statement(padded)
+
+
 @given(st.dictionaries(st.integers(0, 200_000), st.integers(0, 3), max_size=50))
 def test_the_status_bits_read_back(entries):
     size = max(entries, default=0) + 1

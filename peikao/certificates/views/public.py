@@ -12,36 +12,50 @@ from peikao.certificates import bulk, keys, selectors
 from peikao.certificates.forms import LookupForm, SpreadsheetForm, StatementForm
 from peikao.certificates.qr_image import qr_text
 from peikao.certificates.services.status import status_list_current
-from peikao.certificates.throttle import lookup_allowed
+from peikao.certificates.throttle import TooManyLookups, bulk_rows_allowed, lookup_allowed
 from peikao.core.errors import DomainError
 
 LISTS_MAX_AGE_SECONDS = 300
 
 
+def _refused(request, refused: DomainError) -> int:
+    """Shows a refusal on the page; the status the page answers with: 429 past a rate limit,
+    so that a script sees it as the API's callers do."""
+    for reason in refused.messages:
+        messages.error(request, reason)
+    return 429 if isinstance(refused, TooManyLookups) else 200
+
+
+def _form_refused(request, form) -> None:
+    for message in form.messages():
+        messages.error(request, message)
+
+
 @require_http_methods(["GET"])
 def verify(request):
     form = LookupForm(request.GET or None)
-    found = None
+    found, status = None, 200
     if request.GET:
         if form.is_valid():
             try:
                 lookup_allowed(request)
             except DomainError as refused:
-                messages.error(request, str(refused))
+                status = _refused(request, refused)
             else:
                 found = selectors.public_lookup(
                     form.cleaned_data["number"], form.cleaned_data["name"]
                 )
         else:
-            for message in form.messages():
-                messages.error(request, message)
-    return render(request, "certificates/verify.html", {"form": form, "found": found})
+            _form_refused(request, form)
+    return render(
+        request, "certificates/verify.html", {"form": form, "found": found}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def verify_qr(request):
     form = StatementForm(request.POST or None, request.FILES or None)
-    verification = None
+    verification, status = None, 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -51,38 +65,35 @@ def verify_qr(request):
                     text = qr_text(form.cleaned_data["image"].read())
                 verification = selectors.verify_statement(text)
             except DomainError as refused:
-                for reason in refused.messages:
-                    messages.error(request, reason)
+                status = _refused(request, refused)
         else:
-            for message in form.messages():
-                messages.error(request, message)
-    return render(
-        request, "certificates/verify_qr.html", {"form": form, "verification": verification}
-    )
+            _form_refused(request, form)
+    context = {"form": form, "verification": verification}
+    return render(request, "certificates/verify_qr.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def verify_bulk(request):
     form = SpreadsheetForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 lookup_allowed(request)
-                rows = bulk.bulk_check(form.cleaned_data["file"])
+                pairs = bulk.read_pairs(form.cleaned_data["file"])
+                bulk_rows_allowed(request, len(pairs))
             except DomainError as refused:
-                for reason in refused.messages:
-                    messages.error(request, reason)
+                status = _refused(request, refused)
             else:
                 response = HttpResponse(
-                    bulk.bulk_workbook(rows),
+                    bulk.bulk_workbook(bulk.check_pairs(pairs)),
                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
                 response["Content-Disposition"] = 'attachment; filename="certificate-check.xlsx"'
                 return response
         else:
-            for message in form.messages():
-                messages.error(request, message)
-    return render(request, "certificates/verify_bulk.html", {"form": form})
+            _form_refused(request, form)
+    return render(request, "certificates/verify_bulk.html", {"form": form}, status=status)
 
 
 def _public_json(document) -> JsonResponse:
