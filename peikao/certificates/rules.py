@@ -240,6 +240,18 @@ def time_status(dates: Dates, terms: Terms, today: date) -> str:
 TIME_TRANSITIONS = {REVIEW_DUE: "open_review", OVERDUE: "fall_overdue", INVALID: "lapse"}
 
 
+def time_note(name: str, dates: Dates, terms: Terms) -> str:
+    """The history line of a time-made event: the days the rules set, which the nightly run
+    (or the first act after a pause) may have noticed later than they came."""
+    due = due_date(dates)
+    if name == "open_review":
+        opened = due - timedelta(days=terms.window_days)
+        return f"复审（换证）申请期自 {opened:%Y-%m-%d} 起，至 {due:%Y-%m-%d}。"
+    if name == "fall_overdue":
+        return f"应于 {due:%Y-%m-%d} 前复审（换证），已逾期。"
+    return f"应于 {due:%Y-%m-%d} 前复审（换证），逾期已超过 {terms.grace_days} 天。"
+
+
 def time_transition(current: str, dates: Dates, terms: Terms, today: date) -> str:
     """The transition's name, or '' when time changes nothing (or cannot: a suspended
     certificate only lapses)."""

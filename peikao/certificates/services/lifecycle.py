@@ -46,12 +46,12 @@ def _redraw_after_commit(certificate: Certificate) -> None:
 
 def catch_up(certificate: Certificate, *, actor: Actor, today: date) -> str:
     """Applies what time has made of the locked certificate; returns the transition's name."""
-    name = rules.time_transition(
-        certificate.status, dates_of(certificate), terms_of(certificate), today
-    )
+    dates, terms = dates_of(certificate), terms_of(certificate)
+    name = rules.time_transition(certificate.status, dates, terms, today)
     if name:
         transition_apply(certificate, rules.CERTIFICATE, name, actor=actor)
-        record_event(certificate, name, on=today, actor=actor)
+        note = rules.time_note(name, dates, terms)
+        record_event(certificate, name, on=today, actor=actor, note=note)
     return name
 
 

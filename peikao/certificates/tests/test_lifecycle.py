@@ -46,11 +46,11 @@ def test_time_opens_the_review_window_60_days_before_then_overdue_then_invalid(t
     assert fresh(certificate).status == rules.OVERDUE
     on(time_machine, date(2030, 1, 2))  # 30 days' grace (rule value)
     assert fresh(certificate).status == rules.INVALID
-    assert [e.kind for e in fresh(certificate).events.all()] == [
-        "issue",
-        "open_review",
-        "fall_overdue",
-        "lapse",
+    assert [(e.kind, e.note) for e in fresh(certificate).events.all()] == [
+        ("issue", "考试合格发证"),
+        ("open_review", "复审（换证）申请期自 2029-10-03 起，至 2029-12-02。"),
+        ("fall_overdue", "应于 2029-12-02 前复审（换证），已逾期。"),
+        ("lapse", "应于 2029-12-02 前复审（换证），逾期已超过 30 天。"),
     ]
 
 
