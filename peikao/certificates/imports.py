@@ -182,7 +182,9 @@ def _certificates_header(workbook) -> _Header:
     """The one sheet whose first rows hold the certificates' header. A sheet of notes beside
     it is left; two sheets of certificates are refused, since only one would be read."""
     found: list[_Header] = []
-    nearest: tuple[int, str] | None = None  # the fewest missing columns, and the message
+    # The row that looks most like a header (the fewest missing columns), and what it lacks.
+    every_column = _missing_columns({})
+    nearest = (len(every_column), f"第1行应为表头，缺少这些列：{'、'.join(every_column)}。")
     any_content = False
     for sheet in workbook.worksheets:
         lines = sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS)
@@ -195,7 +197,7 @@ def _certificates_header(workbook) -> _Header:
             if not missing:
                 found.append(_Header(sheet, number, positions))
                 break
-            if positions and (nearest is None or len(missing) < nearest[0]):
+            if positions and len(missing) < nearest[0]:
                 place = f"工作表“{_cut(sheet.title)}”第{number}行"
                 nearest = (len(missing), f"{place}像是表头，但缺少这些列：{'、'.join(missing)}。")
     if len(found) > 1:
@@ -207,14 +209,7 @@ def _certificates_header(workbook) -> _Header:
         return found[0]
     if not any_content:
         raise DomainError("表格是空的：第1行应为表头，第2行起每行一张证书。")
-    raise DomainError(
-        (
-            nearest[1]
-            if nearest
-            else "第1行应为表头，缺少这些列：" + "、".join(_missing_columns({})) + "。"
-        )
-        + "请使用旧系统按全国查询格式导出的表格，不要修改列名。"
-    )
+    raise DomainError(nearest[1] + "请使用旧系统按全国查询格式导出的表格，不要修改列名。")
 
 
 def _row_values(line, positions: dict[str, list[int]]) -> tuple[dict[str, Any], tuple[str, ...]]:

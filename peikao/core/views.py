@@ -16,6 +16,18 @@ from peikao.core.errors import DomainError, NotFound, PermissionDenied
 Success = str | Callable[[Any], str]
 
 
+def show_refusal(request, refused: DomainError) -> None:
+    """A refusal on the page: one message per reason."""
+    for reason in refused.messages:
+        messages.error(request, reason)
+
+
+def show_form_errors(request, form) -> None:
+    """An invalid form on the page: one message per field (请填写…)."""
+    for message in form.messages():
+        messages.error(request, message)
+
+
 def form_action(request, action: Callable[[], object], success: Success):
     """Runs the service call; a refusal becomes one message per reason and None is returned.
     NotFound and PermissionDenied propagate, to become the 404 and 403 pages."""
@@ -24,8 +36,7 @@ def form_action(request, action: Callable[[], object], success: Success):
     except (NotFound, PermissionDenied):
         raise
     except DomainError as refused:
-        for reason in refused.messages:
-            messages.error(request, reason)
+        show_refusal(request, refused)
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result
@@ -35,8 +46,7 @@ def form_checked_action(request, form, action: Callable[[dict], object], success
     """Like form_action, once the form is valid: each invalid field is one message (请填写…)
     and nothing is called."""
     if not form.is_valid():
-        for message in form.messages():
-            messages.error(request, message)
+        show_form_errors(request, form)
         return None
     return form_action(request, lambda: action(form.cleaned_data), success)
 

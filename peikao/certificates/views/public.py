@@ -1,7 +1,6 @@
 """Public verification, without a login: by number and name, by QR (pasted or a picture), a
 whole spreadsheet at once; and the signed trust and status lists the offline verifiers read."""
 
-from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -14,6 +13,7 @@ from peikao.certificates.qr_image import qr_text
 from peikao.certificates.services.status import status_list_current
 from peikao.certificates.throttle import TooManyLookups, bulk_rows_allowed, lookup_allowed
 from peikao.core.errors import DomainError
+from peikao.core.views import show_form_errors, show_refusal
 
 LISTS_MAX_AGE_SECONDS = 300
 
@@ -21,14 +21,8 @@ LISTS_MAX_AGE_SECONDS = 300
 def _refused(request, refused: DomainError) -> int:
     """Shows a refusal on the page; the status the page answers with: 429 past a rate limit,
     so that a script sees it as the API's callers do."""
-    for reason in refused.messages:
-        messages.error(request, reason)
+    show_refusal(request, refused)
     return 429 if isinstance(refused, TooManyLookups) else 200
-
-
-def _form_refused(request, form) -> None:
-    for message in form.messages():
-        messages.error(request, message)
 
 
 @require_http_methods(["GET"])
@@ -46,7 +40,7 @@ def verify(request):
                     form.cleaned_data["number"], form.cleaned_data["name"]
                 )
         else:
-            _form_refused(request, form)
+            show_form_errors(request, form)
     return render(
         request, "certificates/verify.html", {"form": form, "found": found}, status=status
     )
@@ -67,7 +61,7 @@ def verify_qr(request):
             except DomainError as refused:
                 status = _refused(request, refused)
         else:
-            _form_refused(request, form)
+            show_form_errors(request, form)
     context = {"form": form, "verification": verification}
     return render(request, "certificates/verify_qr.html", context, status=status)
 
@@ -92,7 +86,7 @@ def verify_bulk(request):
                 response["Content-Disposition"] = 'attachment; filename="certificate-check.xlsx"'
                 return response
         else:
-            _form_refused(request, form)
+            show_form_errors(request, form)
     return render(request, "certificates/verify_bulk.html", {"form": form}, status=status)
 
 
